@@ -1,0 +1,80 @@
+# iowait-doctor: capture (device side) and analyze (workstation side).
+#
+#   make demo     install what is missing, build, show a real report
+#   make check    install what is missing, build, run every test
+#   make check SAN=1   the same under AddressSanitizer + UBSan
+#   make bench    benchmarks that print figures
+#
+# New sources need no edit here: every capture/*.c, analyze/*.c and
+# tests/test_*.c is picked up.
+
+CC ?= cc
+SAN ?=
+O := build$(if $(SAN),/san)
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
+
+WARN := -Wall -Wextra -Werror
+CFLAGS ?= -O2 -g
+CPPFLAGS := -D_GNU_SOURCE -Iformat -Icapture -Ianalyze
+ifneq ($(SAN),)
+CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS)
+
+FORMAT_SRC := $(wildcard format/*.c)
+CAPTURE_SRC := $(filter-out capture/main.c,$(wildcard capture/*.c))
+ANALYZE_SRC := $(filter-out analyze/main.c,$(wildcard analyze/*.c))
+TEST_SRC := $(wildcard tests/test_*.c)
+
+obj = $(patsubst %.c,$(O)/obj/%.o,$(1))
+FORMAT_OBJ := $(call obj,$(FORMAT_SRC))
+CAPTURE_OBJ := $(call obj,$(CAPTURE_SRC))
+ANALYZE_OBJ := $(call obj,$(ANALYZE_SRC))
+TEST_BIN := $(patsubst tests/%.c,$(O)/tests/%,$(TEST_SRC))
+
+CAPTURE_LIBS := -lzstd
+ANALYZE_LIBS := -ljansson -lzstd -lm
+TEST_LIBS := -lcmocka $(ANALYZE_LIBS)
+
+.PHONY: all deps demo check test bench clean
+.SECONDARY:
+
+all: $(O)/capture $(O)/analyze
+
+deps:
+	$(Q)sh scripts/deps.sh check
+
+$(O)/obj/%.o: %.c $(wildcard format/*.h capture/*.h analyze/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/capture: $(call obj,capture/main.c) $(CAPTURE_OBJ) $(FORMAT_OBJ)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CAPTURE_LIBS)
+
+$(O)/analyze: $(call obj,analyze/main.c) $(ANALYZE_OBJ) $(FORMAT_OBJ)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ANALYZE_LIBS)
+
+$(O)/tests/%: $(O)/obj/tests/%.o $(CAPTURE_OBJ) $(ANALYZE_OBJ) $(FORMAT_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
+# Unit tests (cmocka) first, then the end-to-end scripts; every one runs
+# even after a failure, and the last line counts them.
+test: $(O)/capture $(O)/analyze $(TEST_BIN)
+	$(Q)sh tests/run.sh $(O) $(TEST_BIN)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory test
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh scripts/demo.sh $(O)
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh bench/run.sh $(O)
+
+clean:
+	rm -rf build

@@ -1,0 +1,666 @@
+/* reader.c - decodes a capture file record by record (FORMAT.md).
+ *
+ * Every byte is untrusted: lengths are checked before use, a damaged frame
+ * is reported and skipped, and reading resumes at the next zstd frame magic.
+ * A frame is decoded whole (and its checksum checked) before any of its
+ * records is handed out, so damage never produces half-true samples.
+ */
+#include "cap.h"
+#include "codec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#define FRAME_MAX (256u << 20) /* refuse to inflate a frame beyond this */
+static const uint8_t ZMAGIC[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+
+struct ctr { uint32_t src, inst, name, used; uint64_t last; };
+struct tslot { uint32_t tid, used; uint64_t v[CAP_TF_COUNT]; };
+
+struct cap_reader {
+	const uint8_t *buf;
+	size_t size, pos;
+	void *map; size_t map_len; /* mmap'd file, or NULL */
+	void *owned;               /* malloc'd copy, or NULL */
+	ZSTD_DCtx *dc;
+
+	uint8_t *fb; size_t fb_cap, flen, fpos; /* the decoded frame */
+	bool in_frame, header_seen;
+	uint64_t frame_off;
+
+	struct cap_header hdr;
+	char **names; size_t names_n, names_cap; /* names[0] = "" */
+	char *narena; size_t narena_len, narena_cap;
+	struct ctr *ctrs; size_t ctrs_cap, ctrs_n;
+	struct tslot *tasks; size_t tasks_cap, tasks_n;
+	uint64_t prev_wall, prev_mono;
+
+	const char **gnames; uint64_t *gvals; size_t g_cap;
+	char what[200];
+};
+
+static bool is_magic(const uint8_t *p, size_t left)
+{
+	return left >= 4 && !memcmp(p, ZMAGIC, 4);
+}
+
+static size_t find_magic(const struct cap_reader *r, size_t from)
+{
+	if (from >= r->size)
+		return r->size;
+	const uint8_t *p = memmem(r->buf + from, r->size - from, ZMAGIC, 4);
+	return p ? (size_t)(p - r->buf) : r->size;
+}
+
+static struct cap_reader *reader_new(void)
+{
+	struct cap_reader *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->dc = ZSTD_createDCtx();
+	if (!r->dc) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct cap_reader *cap_reader_mem(const void *buf, size_t len)
+{
+	struct cap_reader *r = reader_new();
+	if (r) {
+		r->buf = buf;
+		r->size = len;
+	}
+	return r;
+}
+
+struct cap_reader *cap_reader_open(const char *path, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s is a directory, not a capture file", path);
+		close(fd);
+		return NULL;
+	}
+	struct cap_reader *r = reader_new();
+	if (!r) {
+		snprintf(err, errlen, "out of memory opening %s", path);
+		close(fd);
+		return NULL;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > 0) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m != MAP_FAILED) {
+			r->map = m;
+			r->map_len = (size_t)st.st_size;
+			r->buf = m;
+			r->size = r->map_len;
+			close(fd);
+			return r;
+		}
+	}
+	/* Pipes and special files: read it all. */
+	size_t cap = 1 << 16, len = 0;
+	uint8_t *b = malloc(cap);
+	for (ssize_t n; b; len += (size_t)n) {
+		if (len == cap) {
+			uint8_t *nb = realloc(b, cap * 2);
+			if (!nb) {
+				free(b);
+				b = NULL;
+				break;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		n = read(fd, b + len, cap - len);
+		if (n < 0 && errno == EINTR) {
+			n = 0;
+			continue;
+		}
+		if (n < 0) {
+			snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
+			free(b);
+			close(fd);
+			cap_reader_free(r);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+	}
+	close(fd);
+	if (!b) {
+		snprintf(err, errlen, "out of memory reading %s", path);
+		cap_reader_free(r);
+		return NULL;
+	}
+	r->owned = b;
+	r->buf = b;
+	r->size = len;
+	return r;
+}
+
+void cap_reader_free(struct cap_reader *r)
+{
+	if (!r)
+		return;
+	if (r->map)
+		munmap(r->map, r->map_len);
+	free(r->owned);
+	ZSTD_freeDCtx(r->dc);
+	free(r->fb);
+	free(r->names);
+	free(r->narena);
+	free(r->ctrs);
+	free(r->tasks);
+	free(r->gnames);
+	free(r->gvals);
+	free(r);
+}
+
+uint64_t cap_reader_size(const struct cap_reader *r) { return r->size; }
+uint64_t cap_reader_pos(const struct cap_reader *r) { return r->pos; }
+
+static int damage(struct cap_reader *r, struct cap_rec *rec, size_t off, size_t len, const char *what)
+{
+	snprintf(r->what, sizeof r->what, "%s", what);
+	rec->type = CAP_EV_DAMAGE;
+	rec->frame_offset = off;
+	rec->u.damage.offset = off;
+	rec->u.damage.length = len;
+	rec->u.damage.what = r->what;
+	return 1;
+}
+
+/* Decodes the frame at r->pos into r->fb.  Returns 0 or a static message. */
+static const char *inflate_frame(struct cap_reader *r, size_t csize)
+{
+	ZSTD_DCtx_reset(r->dc, ZSTD_reset_session_only);
+	ZSTD_inBuffer in = { r->buf + r->pos, csize, 0 };
+	r->flen = 0;
+	for (;;) {
+		if (r->flen == r->fb_cap) {
+			if (r->fb_cap >= FRAME_MAX)
+				return "frame inflates beyond 256 MiB";
+			size_t nc = r->fb_cap ? r->fb_cap * 2 : (1u << 20);
+			uint8_t *nb = realloc(r->fb, nc);
+			if (!nb)
+				return "out of memory inflating a frame";
+			r->fb = nb;
+			r->fb_cap = nc;
+		}
+		ZSTD_outBuffer out = { r->fb, r->fb_cap, r->flen };
+		size_t rc = ZSTD_decompressStream(r->dc, &out, &in);
+		r->flen = out.pos;
+		if (ZSTD_isError(rc))
+			return ZSTD_getErrorName(rc);
+		if (rc == 0)
+			return NULL;
+		if (in.pos == in.size && out.pos < out.size)
+			return "frame ends early";
+	}
+}
+
+static void reset_frame_state(struct cap_reader *r)
+{
+	r->names_n = 1;
+	r->narena_len = 0;
+	if (r->ctrs)
+		memset(r->ctrs, 0, r->ctrs_cap * sizeof *r->ctrs);
+	r->ctrs_n = 0;
+	if (r->tasks)
+		memset(r->tasks, 0, r->tasks_cap * sizeof *r->tasks);
+	r->tasks_n = 0;
+	r->prev_wall = r->prev_mono = 0;
+	r->header_seen = false;
+}
+
+/* Finds and decodes the next frame.  Returns 1 with an event in rec, or 0 at
+ * the end of input. */
+static int next_frame(struct cap_reader *r, struct cap_rec *rec)
+{
+	if (r->pos >= r->size)
+		return 0;
+	size_t start = r->pos;
+	const uint8_t *p = r->buf + start;
+	size_t left = r->size - start;
+	/* zstd skippable frames (0x184D2A5?) are legal padding: pass over them. */
+	if (left >= 8 && (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18) {
+		size_t sk = ZSTD_findFrameCompressedSize(p, left);
+		if (!ZSTD_isError(sk)) {
+			r->pos += sk;
+			return next_frame(r, rec);
+		}
+	}
+	if (!is_magic(p, left)) {
+		size_t next = find_magic(r, start + 1);
+		r->pos = next;
+		return damage(r, rec, start, next - start, "bytes that are not a zstd frame");
+	}
+	size_t csize = ZSTD_findFrameCompressedSize(p, left);
+	if (ZSTD_isError(csize)) {
+		size_t next = find_magic(r, start + 1);
+		r->pos = next;
+		return damage(r, rec, start, next - start,
+			      next == r->size ? "truncated frame (the capture was cut off here)"
+					      : "corrupt frame header");
+	}
+	const char *bad = inflate_frame(r, csize);
+	if (bad) {
+		size_t next = find_magic(r, start + 1);
+		if (next > start + csize && start + csize < r->size && is_magic(r->buf + start + csize, r->size - start - csize))
+			next = start + csize;
+		char msg[160];
+		snprintf(msg, sizeof msg, "damaged frame: %s", bad);
+		r->pos = next;
+		return damage(r, rec, start, next - start, msg);
+	}
+	r->pos = start + csize;
+	r->in_frame = true;
+	r->fpos = 0;
+	r->frame_off = start;
+	reset_frame_state(r);
+	rec->type = CAP_EV_FRAME;
+	rec->frame_offset = start;
+	rec->u.frame.offset = start;
+	return 1;
+}
+
+/* ---- record body parsing: a cursor that never reads past its end */
+
+struct cur { const uint8_t *p; size_t n; bool bad; };
+
+static uint64_t get_u(struct cur *c)
+{
+	uint64_t v = 0;
+	size_t k = c->bad ? 0 : cap_get_varint(c->p, c->n, &v);
+	if (!k) {
+		c->bad = true;
+		return 0;
+	}
+	c->p += k;
+	c->n -= k;
+	return v;
+}
+
+static void get_str(struct cur *c, char *dst, size_t dlen)
+{
+	uint64_t n = get_u(c);
+	if (c->bad || n > c->n) {
+		c->bad = true;
+		dst[0] = 0;
+		return;
+	}
+	size_t k = n < dlen - 1 ? (size_t)n : dlen - 1;
+	memcpy(dst, c->p, k);
+	dst[k] = 0;
+	/* Text from the file ends up in terminals and HTML: drop NULs here. */
+	for (size_t i = 0; i < k; i++)
+		if (!dst[i])
+			dst[i] = '?';
+	c->p += n;
+	c->n -= n;
+}
+
+static const char *name_of(const struct cap_reader *r, uint64_t id)
+{
+	return id < r->names_n ? r->names[id] : "";
+}
+
+static bool add_name(struct cap_reader *r, const uint8_t *s, size_t n)
+{
+	if (r->names_n + 1 > r->names_cap) {
+		size_t nc = r->names_cap ? r->names_cap * 2 : 256;
+		char **nn = realloc(r->names, nc * sizeof *nn);
+		if (!nn)
+			return false;
+		r->names = nn;
+		r->names_cap = nc;
+	}
+	if (r->narena_len + n + 1 > r->narena_cap) {
+		/* names[] points into the arena: rebase after growing it */
+		size_t nc = r->narena_cap ? r->narena_cap : 1 << 16;
+		while (nc < r->narena_len + n + 1)
+			nc *= 2;
+		char *na = malloc(nc);
+		if (!na)
+			return false;
+		if (r->narena_len)
+			memcpy(na, r->narena, r->narena_len);
+		for (size_t i = 1; i < r->names_n; i++)
+			r->names[i] = na + (r->names[i] - r->narena);
+		free(r->narena);
+		r->narena = na;
+		r->narena_cap = nc;
+	}
+	char *d = r->narena + r->narena_len;
+	memcpy(d, s, n);
+	for (size_t i = 0; i < n; i++)
+		if (!d[i])
+			d[i] = '?';
+	d[n] = 0;
+	r->narena_len += n + 1;
+	r->names[0] = "";
+	r->names[r->names_n++] = d;
+	return true;
+}
+
+static uint64_t *ctr_slot(struct cap_reader *r, uint32_t src, uint32_t inst, uint32_t name)
+{
+	if ((r->ctrs_n + 1) * 4 > r->ctrs_cap * 3) {
+		size_t oc = r->ctrs_cap, nc = oc ? oc * 2 : 1024;
+		struct ctr *old = r->ctrs, *nt = calloc(nc, sizeof *nt);
+		if (!nt)
+			return NULL;
+		r->ctrs = nt;
+		r->ctrs_cap = nc;
+		r->ctrs_n = 0;
+		for (size_t i = 0; i < oc; i++)
+			if (old[i].used) {
+				uint64_t *s = ctr_slot(r, old[i].src, old[i].inst, old[i].name);
+				*s = old[i].last;
+			}
+		free(old);
+	}
+	uint32_t h = ((src * 2654435761u) ^ (inst * 40503u) ^ (name * 2246822519u));
+	size_t m = r->ctrs_cap - 1, j = h & m;
+	while (r->ctrs[j].used) {
+		struct ctr *c = &r->ctrs[j];
+		if (c->src == src && c->inst == inst && c->name == name)
+			return &c->last;
+		j = (j + 1) & m;
+	}
+	r->ctrs[j] = (struct ctr){ src, inst, name, 1, 0 };
+	r->ctrs_n++;
+	return &r->ctrs[j].last;
+}
+
+static struct tslot *task_slot(struct cap_reader *r, uint32_t tid)
+{
+	if ((r->tasks_n + 1) * 4 > r->tasks_cap * 3) {
+		size_t oc = r->tasks_cap, nc = oc ? oc * 2 : 1024;
+		struct tslot *old = r->tasks, *nt = calloc(nc, sizeof *nt);
+		if (!nt)
+			return NULL;
+		r->tasks = nt;
+		r->tasks_cap = nc;
+		r->tasks_n = 0;
+		for (size_t i = 0; i < oc; i++)
+			if (old[i].used)
+				*task_slot(r, old[i].tid) = old[i];
+		free(old);
+	}
+	size_t m = r->tasks_cap - 1, j = (tid * 2654435761u) & m;
+	while (r->tasks[j].used) {
+		if (r->tasks[j].tid == tid)
+			return &r->tasks[j];
+		j = (j + 1) & m;
+	}
+	memset(&r->tasks[j], 0, sizeof r->tasks[j]);
+	r->tasks[j].tid = tid;
+	r->tasks[j].used = 1;
+	r->tasks_n++;
+	return &r->tasks[j];
+}
+
+static bool parse_header(struct cap_reader *r, struct cur *c)
+{
+	size_t ml = strlen(CAP_MAGIC);
+	if (c->n < ml || memcmp(c->p, CAP_MAGIC, ml))
+		return false;
+	c->p += ml;
+	c->n -= ml;
+	struct cap_header *h = &r->hdr;
+	memset(h, 0, sizeof *h);
+	h->format_version = (uint32_t)get_u(c);
+	get_str(c, h->writer, sizeof h->writer);
+	get_str(c, h->host, sizeof h->host);
+	get_str(c, h->kernel, sizeof h->kernel);
+	get_str(c, h->machine, sizeof h->machine);
+	get_str(c, h->options, sizeof h->options);
+	h->page_size = (uint32_t)get_u(c);
+	h->user_hz = (uint32_t)get_u(c);
+	h->ncpu = (uint32_t)get_u(c);
+	h->boot_time_us = get_u(c);
+	h->start_us = get_u(c);
+	h->interval_us = get_u(c);
+	h->capture_id = get_u(c);
+	h->frame_seq = get_u(c);
+	/* fields a newer writer appended are skipped with the rest of the body */
+	return !c->bad;
+}
+
+static bool parse_group(struct cap_reader *r, struct cur *c, struct cap_rec *rec)
+{
+	uint32_t src = (uint32_t)get_u(c), inst = (uint32_t)get_u(c);
+	uint64_t n = get_u(c);
+	if (c->bad || n > c->n / 2)
+		return false;
+	if (n > r->g_cap) {
+		size_t nc = (size_t)n + 64;
+		const char **gn = realloc(r->gnames, nc * sizeof *gn);
+		if (!gn)
+			return false;
+		r->gnames = gn;
+		uint64_t *gv = realloc(r->gvals, nc * sizeof *gv);
+		if (!gv)
+			return false;
+		r->gvals = gv;
+		r->g_cap = nc;
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t name = (uint32_t)get_u(c);
+		uint64_t d = cap_unzigzag(get_u(c));
+		if (c->bad)
+			return false;
+		uint64_t *last = ctr_slot(r, src, inst, name);
+		if (!last)
+			return false;
+		*last += d;
+		r->gnames[i] = name_of(r, name);
+		r->gvals[i] = *last;
+	}
+	rec->u.group.source = name_of(r, src);
+	rec->u.group.instance = name_of(r, inst);
+	rec->u.group.n = (size_t)n;
+	rec->u.group.names = r->gnames;
+	rec->u.group.values = r->gvals;
+	return true;
+}
+
+static bool parse_task(struct cap_reader *r, struct cur *c, struct cap_rec *rec)
+{
+	uint64_t tid = get_u(c), flags = get_u(c), mask = get_u(c);
+	if (c->bad || tid > UINT32_MAX)
+		return false;
+	struct tslot *t = task_slot(r, (uint32_t)tid);
+	if (!t)
+		return false;
+	for (int f = 0; f < CAP_TF_COUNT; f++)
+		if (mask & (1ull << f)) {
+			uint64_t d = cap_unzigzag(get_u(c));
+			if (c->bad)
+				return false;
+			t->v[f] += d;
+		}
+	rec->u.task.tid = (uint32_t)tid;
+	rec->u.task.changed = mask & ((1ull << CAP_TF_COUNT) - 1);
+	rec->u.task.v = t->v;
+	rec->u.task.is_new = flags & 1;
+	rec->u.task.comm = name_of(r, t->v[CAP_TF_COMM]);
+	rec->u.task.wchan = name_of(r, t->v[CAP_TF_WCHAN]);
+	rec->u.task.cgroup = name_of(r, t->v[CAP_TF_CGROUP]);
+	return true;
+}
+
+static int frame_record(struct cap_reader *r, struct cap_rec *rec)
+{
+	struct cur c = { r->fb + r->fpos, r->flen - r->fpos, false };
+	uint64_t type = get_u(&c), len = get_u(&c);
+	if (c.bad || len > c.n) {
+		r->in_frame = false;
+		return damage(r, rec, r->frame_off, r->pos - r->frame_off,
+			      "record runs past the end of its frame; rest of frame skipped");
+	}
+	size_t hl = (size_t)(c.p - (r->fb + r->fpos));
+	struct cur b = { c.p, (size_t)len, false };
+	r->fpos += hl + (size_t)len;
+	memset(rec, 0, sizeof *rec);
+	rec->type = (enum cap_type)type;
+	rec->frame_offset = r->frame_off;
+	if (!r->header_seen && type != CAP_HEADER) {
+		r->in_frame = false;
+		return damage(r, rec, r->frame_off, r->pos - r->frame_off,
+			      "frame does not start with a header; frame skipped");
+	}
+	bool ok = true;
+	switch (type) {
+	case CAP_HEADER:
+		ok = parse_header(r, &b);
+		if (ok) {
+			r->header_seen = true;
+			rec->u.header = &r->hdr;
+		}
+		break;
+	case CAP_NAME:
+		ok = add_name(r, b.p, b.n);
+		if (ok)
+			return 2; /* names are the reader's business, not the caller's */
+		break;
+	case CAP_SAMPLE: {
+		uint64_t flags = get_u(&b), seq = get_u(&b);
+		r->prev_wall += cap_unzigzag(get_u(&b));
+		r->prev_mono += cap_unzigzag(get_u(&b));
+		rec->u.sample.key = flags & 1;
+		rec->u.sample.seq = seq;
+		rec->u.sample.wall_us = r->prev_wall;
+		rec->u.sample.mono_us = r->prev_mono;
+		ok = !b.bad;
+		break;
+	}
+	case CAP_GROUP:
+		ok = parse_group(r, &b, rec);
+		break;
+	case CAP_TASK:
+		ok = parse_task(r, &b, rec);
+		break;
+	case CAP_TASK_EXIT: {
+		uint64_t tid = get_u(&b);
+		ok = !b.bad && tid <= UINT32_MAX;
+		rec->u.exit.tid = (uint32_t)tid;
+		break;
+	}
+	case CAP_SAMPLE_END:
+		rec->u.sample_end.took_us = get_u(&b);
+		ok = !b.bad;
+		break;
+	case CAP_TEXT:
+		rec->u.text.kind = (enum cap_text_kind)get_u(&b);
+		rec->u.text.ts_us = get_u(&b);
+		rec->u.text.seq = get_u(&b);
+		rec->u.text.level = get_u(&b);
+		rec->u.text.trigger = get_u(&b);
+		rec->u.text.text = (const char *)b.p;
+		rec->u.text.len = b.n;
+		ok = !b.bad;
+		break;
+	case CAP_END:
+		break;
+	default:
+		rec->type = CAP_EV_UNKNOWN;
+		rec->u.unknown.type = type;
+		rec->u.unknown.length = len;
+		break;
+	}
+	if (!ok) {
+		r->in_frame = false;
+		return damage(r, rec, r->frame_off, r->pos - r->frame_off,
+			      "malformed record; rest of frame skipped");
+	}
+	return 1;
+}
+
+int cap_next(struct cap_reader *r, struct cap_rec *rec)
+{
+	memset(rec, 0, sizeof *rec);
+	for (;;) {
+		if (r->in_frame && r->fpos < r->flen) {
+			int rc = frame_record(r, rec);
+			if (rc != 2)
+				return rc;
+			continue;
+		}
+		r->in_frame = false;
+		return next_frame(r, rec);
+	}
+}
+
+bool cap_looks_like_capture(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	if (!is_magic(p, len))
+		return false;
+	/* Decode just the first bytes: a HEADER record carrying our magic. */
+	uint8_t head[64];
+	ZSTD_DCtx *dc = ZSTD_createDCtx();
+	if (!dc)
+		return false;
+	ZSTD_inBuffer in = { buf, len, 0 };
+	ZSTD_outBuffer out = { head, sizeof head, 0 };
+	while (out.pos < out.size && in.pos < in.size) {
+		size_t rc = ZSTD_decompressStream(dc, &out, &in);
+		if (ZSTD_isError(rc) || rc == 0)
+			break;
+	}
+	ZSTD_freeDCtx(dc);
+	struct cur c = { head, out.pos, false };
+	uint64_t type = get_u(&c);
+	get_u(&c);
+	size_t ml = strlen(CAP_MAGIC);
+	return !c.bad && type == CAP_HEADER && c.n >= ml && !memcmp(c.p, CAP_MAGIC, ml);
+}
+
+static const char *const tf_names[CAP_TF_COUNT] = {
+	"tgid", "ppid", "state", "comm", "wchan", "start", "utime", "stime",
+	"minflt", "majflt", "rss", "vsize", "cpu", "blkio", "nice", "threads",
+	"flags", "rchar", "wchar", "read_bytes", "write_bytes", "cgroup",
+};
+
+const char *cap_task_field_name(enum cap_task_field f)
+{
+	return (unsigned)f < CAP_TF_COUNT ? tf_names[f] : "?";
+}
+
+const char *cap_type_name(enum cap_type t)
+{
+	switch (t) {
+	case CAP_HEADER: return "header";
+	case CAP_NAME: return "name";
+	case CAP_SAMPLE: return "sample";
+	case CAP_GROUP: return "group";
+	case CAP_TASK: return "task";
+	case CAP_TASK_EXIT: return "exit";
+	case CAP_SAMPLE_END: return "sample_end";
+	case CAP_TEXT: return "text";
+	case CAP_END: return "end";
+	case CAP_EV_FRAME: return "frame";
+	case CAP_EV_DAMAGE: return "damage";
+	case CAP_EV_UNKNOWN: return "unknown";
+	}
+	return "?";
+}

@@ -1,0 +1,37 @@
+#!/bin/sh
+# deps.sh SET... - install the Debian packages a make target needs.
+# Does nothing when all are present; tolerates an apt-get update that fails
+# for an unrelated index; when not root, prints the exact command and stops.
+set -u
+pkgs=""
+for set in "$@"; do
+	case "$set" in
+	build) pkgs="$pkgs gcc make libc6-dev libzstd-dev libjansson-dev zstd" ;;
+	check) pkgs="$pkgs gcc make libc6-dev libzstd-dev libjansson-dev libcmocka-dev zstd clang libclang-rt-14-dev" ;;
+	static) pkgs="$pkgs musl-tools dpkg-dev" ;;
+	bench) pkgs="$pkgs atop" ;;
+	*) echo "deps.sh: unknown package set '$set'" >&2; exit 2 ;;
+	esac
+done
+missing=""
+for p in $pkgs; do
+	case " $missing " in *" $p "*) continue ;; esac
+	s=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)
+	[ "$s" = "install ok installed" ] || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+line="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps.sh: missing packages:$missing" >&2
+	echo "deps.sh: run as root:  apt-get update; $line" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# An index that fails to update (a mirror mid-sync, a foreign arch) must not
+# stop us: the install below is what has to succeed.
+apt-get -o DPkg::Lock::Timeout=300 update >/dev/null 2>&1 || echo "deps.sh: apt-get update reported errors; trying the install anyway" >&2
+apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends $missing >/dev/null || {
+	echo "deps.sh: '$line' failed; see the apt output above" >&2
+	exit 1
+}

@@ -1,0 +1,418 @@
+/* test_format.c - the capture format: round trips, damage, compatibility. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <zstd.h>
+
+#include "cap.h"
+#include "codec.h"
+
+struct membuf { uint8_t *p; size_t len, cap; };
+
+static int mem_write(void *ctx, const void *buf, size_t len)
+{
+	struct membuf *m = ctx;
+	if (m->len + len > m->cap) {
+		m->cap = (m->len + len) * 2;
+		m->p = realloc(m->p, m->cap);
+	}
+	memcpy(m->p + m->len, buf, len);
+	m->len += len;
+	return 0;
+}
+
+/* What `zstd -dc` does: inflate every frame in turn; NULL if zstd refuses. */
+static uint8_t *inflate_all(const uint8_t *src, size_t len, size_t *outlen)
+{
+	ZSTD_DCtx *dc = ZSTD_createDCtx();
+	size_t cap = 1 << 20;
+	uint8_t *out = malloc(cap);
+	ZSTD_inBuffer in = { src, len, 0 };
+	ZSTD_outBuffer ob = { out, cap, 0 };
+	size_t rc = 1;
+	while (in.pos < in.size) {
+		rc = ZSTD_decompressStream(dc, &ob, &in);
+		if (ZSTD_isError(rc) || ob.pos == ob.size) {
+			free(out);
+			out = NULL;
+			break;
+		}
+	}
+	ZSTD_freeDCtx(dc);
+	if (out && rc != 0) { /* input ended inside a frame */
+		free(out);
+		out = NULL;
+	}
+	*outlen = ob.pos;
+	return out;
+}
+
+static struct cap_header test_header(void)
+{
+	struct cap_header h = { 0 };
+	snprintf(h.writer, sizeof h.writer, "test 1");
+	snprintf(h.host, sizeof h.host, "OpenWrt");
+	snprintf(h.kernel, sizeof h.kernel, "4.9.37");
+	snprintf(h.machine, sizeof h.machine, "armv7l");
+	snprintf(h.options, sizeof h.options, "-i 1");
+	h.page_size = 4096;
+	h.user_hz = 100;
+	h.ncpu = 2;
+	h.boot_time_us = 1647500000000000ull;
+	h.start_us = 1647534480000000ull;
+	h.interval_us = 1000000;
+	h.capture_id = 0x1234abcd5678ef90ull;
+	return h;
+}
+
+/* A small synthetic series: every sample has meminfo/vmstat groups, two or
+ * three tasks (one appears at sample 3, one exits at sample 6), a kmsg line
+ * every 4th sample.  Flushes every 3 samples, so it spans several frames. */
+#define NSAMPLES 10
+
+static uint64_t memfree_at(int s) { return 500000 - (uint64_t)s * 12345; }
+static uint64_t rss_at(int s) { return 600 + (uint64_t)s * s * 100; }
+
+static struct membuf make_series(int flush_every)
+{
+	struct membuf m = { 0 };
+	struct cap_header h = test_header();
+	struct cap_writer *w = cap_writer_new(&h, NULL, mem_write, &m);
+	assert_non_null(w);
+	for (int s = 0; s < NSAMPLES; s++) {
+		assert_int_equal(cap_sample_begin(w, h.start_us + (uint64_t)s * 1000000, 5000000 + (uint64_t)s * 1000003), 0);
+		cap_group_begin(w, "meminfo", NULL);
+		cap_group_value(w, "MemTotal", 650000);
+		cap_group_value(w, "MemFree", memfree_at(s));
+		cap_group_value(w, "Cached", s == 5 ? 0 : UINT64_MAX - 3); /* wraps both ways */
+		cap_group_end(w);
+		cap_group_begin(w, "disk", "mmcblk0");
+		cap_group_value(w, "rd_ios", 1000 + (uint64_t)s * 7);
+		cap_group_end(w);
+		struct cap_task_in t = { .tid = 493, .comm = "logd", .wchan = s % 2 ? "filemap_fault" : NULL };
+		t.v[CAP_TF_TGID] = 493;
+		t.v[CAP_TF_STATE] = s % 2 ? 'D' : 'S';
+		t.v[CAP_TF_RSS] = rss_at(s);
+		t.v[CAP_TF_START] = 1234;
+		t.v[CAP_TF_RCHAR] = CAP_NA;
+		assert_int_equal(cap_task(w, &t), 0);
+		struct cap_task_in k = { .tid = 30, .comm = "kswapd0" };
+		k.v[CAP_TF_TGID] = 30;
+		k.v[CAP_TF_STATE] = 'R';
+		k.v[CAP_TF_STIME] = (uint64_t)s * 60;
+		k.v[CAP_TF_FLAGS] = 0x00200040;
+		cap_task(w, &k);
+		if (s >= 3 && s < 6) {
+			struct cap_task_in a = { .tid = 2469, .comm = "a) R (b <x>" };
+			a.v[CAP_TF_TGID] = 2469;
+			a.v[CAP_TF_STATE] = 'D';
+			a.v[CAP_TF_MAJFLT] = (uint64_t)s * 1000;
+			cap_task(w, &a);
+		}
+		if (s % 4 == 0) {
+			char line[64];
+			int n = snprintf(line, sizeof line, "sysrq: Show Blocked State %d", s);
+			cap_text(w, CAP_TXT_KMSG, 100000000 + (uint64_t)s, (uint64_t)s, 6, s == 4 ? 1 : 0, line, (size_t)n);
+		}
+		assert_int_equal(cap_sample_end(w, 1500 + (uint64_t)s), 0);
+		if (flush_every && (s + 1) % flush_every == 0)
+			assert_int_equal(cap_flush(w), 0);
+	}
+	assert_int_equal(cap_writer_close(w), 0);
+	cap_writer_free(w);
+	return m;
+}
+
+struct tally {
+	int frames, headers, samples, sample_ends, groups, tasks, exits, texts, ends, damage, unknown;
+	uint64_t last_seq;
+	int first_sample; /* index of the first sample seen */
+	bool values_ok;
+};
+
+static void check_series(const void *buf, size_t len, struct tally *t)
+{
+	memset(t, 0, sizeof *t);
+	t->values_ok = true;
+	t->first_sample = -1;
+	struct cap_reader *r = cap_reader_mem(buf, len);
+	struct cap_rec rec;
+	int s = -1;
+	while (cap_next(r, &rec)) {
+		switch (rec.type) {
+		case CAP_EV_FRAME: t->frames++; break;
+		case CAP_HEADER:
+			t->headers++;
+			assert_string_equal(rec.u.header->host, "OpenWrt");
+			assert_string_equal(rec.u.header->machine, "armv7l");
+			assert_int_equal(rec.u.header->user_hz, 100);
+			assert_int_equal(rec.u.header->capture_id, 0x1234abcd5678ef90ull);
+			break;
+		case CAP_SAMPLE:
+			t->samples++;
+			s = (int)rec.u.sample.seq - 1;
+			if (t->first_sample < 0)
+				t->first_sample = s;
+			if (rec.u.sample.wall_us != 1647534480000000ull + (uint64_t)s * 1000000)
+				t->values_ok = false;
+			if (rec.u.sample.mono_us != 5000000 + (uint64_t)s * 1000003)
+				t->values_ok = false;
+			break;
+		case CAP_GROUP:
+			t->groups++;
+			if (!strcmp(rec.u.group.source, "meminfo")) {
+				if (rec.u.group.n != 3 || strcmp(rec.u.group.names[1], "MemFree") ||
+				    rec.u.group.values[1] != memfree_at(s) ||
+				    rec.u.group.values[2] != (s == 5 ? 0 : UINT64_MAX - 3))
+					t->values_ok = false;
+			} else if (strcmp(rec.u.group.instance, "mmcblk0") || rec.u.group.values[0] != 1000 + (uint64_t)s * 7) {
+				t->values_ok = false;
+			}
+			break;
+		case CAP_TASK:
+			t->tasks++;
+			if (rec.u.task.tid == 493) {
+				if (rec.u.task.v[CAP_TF_RSS] != rss_at(s) || strcmp(rec.u.task.comm, "logd") ||
+				    strcmp(rec.u.task.wchan, s % 2 ? "filemap_fault" : "") ||
+				    rec.u.task.v[CAP_TF_RCHAR] != CAP_NA)
+					t->values_ok = false;
+			} else if (rec.u.task.tid == 2469) {
+				if (strcmp(rec.u.task.comm, "a) R (b <x>") || rec.u.task.v[CAP_TF_MAJFLT] != (uint64_t)s * 1000)
+					t->values_ok = false;
+			}
+			break;
+		case CAP_TASK_EXIT:
+			t->exits++;
+			if (rec.u.exit.tid != 2469)
+				t->values_ok = false;
+			break;
+		case CAP_SAMPLE_END:
+			t->sample_ends++;
+			if (rec.u.sample_end.took_us != 1500 + (uint64_t)s)
+				t->values_ok = false;
+			break;
+		case CAP_TEXT:
+			t->texts++;
+			if (rec.u.text.ts_us != 100000000 + (uint64_t)s || rec.u.text.len < 25 ||
+			    memcmp(rec.u.text.text, "sysrq: Show Blocked State", 25))
+				t->values_ok = false;
+			break;
+		case CAP_END: t->ends++; break;
+		case CAP_EV_DAMAGE: t->damage++; break;
+		case CAP_EV_UNKNOWN: t->unknown++; break;
+		default: break;
+		}
+	}
+	cap_reader_free(r);
+}
+
+static void test_round_trip(void **state)
+{
+	(void)state;
+	struct membuf m = make_series(3);
+	struct tally t;
+	check_series(m.p, m.len, &t);
+	assert_true(t.values_ok);
+	assert_int_equal(t.frames, 4); /* 3+3+3+1 samples */
+	assert_int_equal(t.headers, 4);
+	assert_int_equal(t.samples, NSAMPLES);
+	assert_int_equal(t.sample_ends, NSAMPLES);
+	assert_int_equal(t.groups, 2 * NSAMPLES);
+	assert_int_equal(t.exits, 1);
+	assert_int_equal(t.texts, 3);
+	assert_int_equal(t.ends, 1);
+	assert_int_equal(t.damage, 0);
+	assert_true(cap_looks_like_capture(m.p, m.len));
+	assert_false(cap_looks_like_capture("{\"type\":1}", 10));
+	free(m.p);
+}
+
+/* Unchanged tasks are not stored again: with one frame, kswapd0 (changes
+ * every sample) appears 10 times, logd 10 times, and the renamed task only
+ * when it changes. */
+static void test_unchanged_tasks_elided(void **state)
+{
+	(void)state;
+	struct membuf m = make_series(0);
+	struct tally t;
+	check_series(m.p, m.len, &t);
+	assert_true(t.values_ok);
+	assert_int_equal(t.frames, 1);
+	assert_int_equal(t.tasks, 10 + 10 + 3);
+	free(m.p);
+}
+
+/* zstd itself accepts the file, and cat a b reads as both. */
+static void test_stock_zstd_and_concat(void **state)
+{
+	(void)state;
+	struct membuf m = make_series(3);
+	size_t rawlen;
+	uint8_t *raw = inflate_all(m.p, m.len, &rawlen);
+	assert_non_null(raw);
+	assert_true(rawlen > m.len);
+	free(raw);
+	uint8_t *cat = malloc(m.len * 2);
+	memcpy(cat, m.p, m.len);
+	memcpy(cat + m.len, m.p, m.len);
+	struct tally t;
+	check_series(cat, m.len * 2, &t);
+	assert_int_equal(t.samples, 2 * NSAMPLES);
+	assert_int_equal(t.ends, 2);
+	assert_int_equal(t.damage, 0);
+	assert_true(t.values_ok);
+	free(cat);
+	free(m.p);
+}
+
+/* Every cut reads up to the last complete frame and reports the rest. */
+static void test_every_truncation(void **state)
+{
+	(void)state;
+	struct membuf m = make_series(3);
+	/* frame boundaries: find them with zstd */
+	size_t ends[16], nf = 0;
+	for (size_t off = 0; off < m.len && nf < 16;) {
+		size_t cs = ZSTD_findFrameCompressedSize(m.p + off, m.len - off);
+		assert_false(ZSTD_isError(cs));
+		off += cs;
+		ends[nf++] = off;
+	}
+	assert_int_equal(nf, 4);
+	for (size_t cut = 0; cut <= m.len; cut++) {
+		uint8_t *b = malloc(cut ? cut : 1);
+		memcpy(b, m.p, cut);
+		struct tally t;
+		check_series(b, cut, &t);
+		size_t whole = 0;
+		while (whole < nf && ends[whole] <= cut)
+			whole++;
+		assert_int_equal(t.frames, (int)whole);
+		int expect = whole == nf ? NSAMPLES : (int)whole * 3;
+		assert_int_equal(t.samples, expect);
+		assert_true(t.values_ok);
+		bool at_boundary = cut == 0 || (whole && ends[whole - 1] == cut);
+		assert_int_equal(t.damage, at_boundary ? 0 : 1);
+		free(b);
+	}
+	free(m.p);
+}
+
+/* Random bit flips: no crash; damage is reported; frames after it read. */
+static void test_bit_flips(void **state)
+{
+	(void)state;
+	struct membuf m = make_series(3);
+	size_t first_end = ZSTD_findFrameCompressedSize(m.p, m.len);
+	srand(12345);
+	int later_read = 0, caught = 0;
+	for (int trial = 0; trial < 2000; trial++) {
+		uint8_t *b = malloc(m.len);
+		memcpy(b, m.p, m.len);
+		size_t at = (size_t)rand() % first_end; /* damage in the first frame */
+		b[at] ^= (uint8_t)(1u << (rand() % 8));
+		struct tally t;
+		check_series(b, m.len, &t);
+		/* either the flip is caught (checksum, structure) or it hit a bit
+		 * that does not change the data (e.g. the window size) */
+		assert_true(t.damage >= 1 || t.samples == NSAMPLES);
+		if (t.damage)
+			caught++;
+		assert_true(t.values_ok);
+		if (t.samples >= NSAMPLES - 3)
+			later_read++;
+		free(b);
+	}
+	/* frames 2..4 survive every flip confined to frame 1 */
+	assert_int_equal(later_read, 2000);
+	assert_true(caught > 1900);
+	free(m.p);
+}
+
+/* A newer writer's record type is skipped; what follows still reads. */
+static void test_unknown_record_skipped(void **state)
+{
+	(void)state;
+	struct membuf m = make_series(0);
+	size_t rl;
+	uint8_t *raw = inflate_all(m.p, m.len, &rl);
+	assert_non_null(raw);
+	raw = realloc(raw, rl + 64);
+	/* insert record type 77 with a 5-byte body right after the header */
+	uint64_t ty = 0, ln = 0;
+	size_t k = cap_get_varint(raw, rl, &ty);
+	k += cap_get_varint(raw + k, rl - k, &ln);
+	size_t after = k + (size_t)ln;
+	uint8_t ins[] = { 77, 5, 1, 2, 3, 4, 5 };
+	memmove(raw + after + sizeof ins, raw + after, rl - after);
+	memcpy(raw + after, ins, sizeof ins);
+	rl += sizeof ins;
+	size_t zc = ZSTD_compressBound(rl);
+	uint8_t *z = malloc(zc);
+	size_t zl = ZSTD_compress(z, zc, raw, rl, 3);
+	assert_false(ZSTD_isError(zl));
+	struct tally t;
+	check_series(z, zl, &t);
+	assert_int_equal(t.unknown, 1);
+	assert_int_equal(t.samples, NSAMPLES);
+	assert_int_equal(t.damage, 0);
+	assert_true(t.values_ok);
+	free(raw); free(z); free(m.p);
+}
+
+/* Garbage in front of and between frames. */
+static void test_garbage_between(void **state)
+{
+	(void)state;
+	struct membuf m = make_series(3);
+	size_t f1 = ZSTD_findFrameCompressedSize(m.p, m.len);
+	size_t n = m.len + 200;
+	uint8_t *b = malloc(n);
+	memset(b, 'x', 100);
+	memcpy(b + 100, m.p, f1);
+	memset(b + 100 + f1, 0xfd, 100);
+	memcpy(b + 200 + f1, m.p + f1, m.len - f1);
+	struct tally t;
+	check_series(b, n, &t);
+	assert_int_equal(t.damage, 2);
+	assert_int_equal(t.samples, NSAMPLES);
+	assert_true(t.values_ok);
+	free(b); free(m.p);
+}
+
+static void test_varint_edges(void **state)
+{
+	(void)state;
+	uint64_t vals[] = { 0, 1, 127, 128, 16383, 16384, UINT32_MAX, UINT64_MAX - 1, UINT64_MAX };
+	for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
+		uint8_t b[CAP_VARINT_MAX];
+		size_t n = cap_put_varint(b, vals[i]);
+		uint64_t out;
+		assert_int_equal(cap_get_varint(b, n, &out), n);
+		assert_true(out == vals[i]);
+		assert_int_equal(cap_get_varint(b, n - 1, &out), 0); /* cut: refused */
+		assert_true(cap_unzigzag(cap_zigzag(vals[i])) == vals[i]);
+	}
+	assert_int_equal(cap_zigzag((uint64_t)-1), 1);
+	assert_int_equal(cap_zigzag(1), 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_varint_edges),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_unchanged_tasks_elided),
+		cmocka_unit_test(test_stock_zstd_and_concat),
+		cmocka_unit_test(test_every_truncation),
+		cmocka_unit_test(test_bit_flips),
+		cmocka_unit_test(test_unknown_record_skipped),
+		cmocka_unit_test(test_garbage_between),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
