@@ -78,3 +78,6 @@ bench: deps
 
 clean:
 	rm -rf build
+
+# Optional targets kept in their own files (static and cross builds, fuzzing).
+-include $(wildcard mk/*.mk)
