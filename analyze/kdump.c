@@ -1378,6 +1378,19 @@ static long kb_field(const char *s, const char *key)
     return n ? to_long(v, n) : -1;
 }
 
+/* "Killed process 493" (all eras) or "Kill process 493" (the old two-line
+ * form); returns the pid's start. */
+static const char *find_kill(const char *t)
+{
+    static const char *const keys[] = {"killed process ", "kill process "};
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        const char *k = strcasestr(t, keys[i]);
+        if (k)
+            return k + strlen(keys[i]);
+    }
+    return NULL;
+}
+
 /* "oom-kill:constraint=CONSTRAINT_NONE,..." and "[Out of memory: ]Killed
  * process 493 (logd) total-vm:..kB, anon-rss:..kB, file-rss:..kB, shmem-rss:..kB" */
 static bool h_oom_lines(struct kd_parser *p, const struct ctx *c)
@@ -1390,10 +1403,10 @@ static bool h_oom_lines(struct kd_parser *p, const struct ctx *c)
         d->oom_constraint = xstrndup(k + 11, n);
         return true;
     }
-    const char *kp = strcasestr(c->t, "ill process ");
+    const char *kp = find_kill(c->t);
     if (!kp)
         return false;
-    const char *q = kp + 12;
+    const char *q = kp;
     size_t n = strspn(q, "0123456789");
     const char *lp = strchr(q, '(');
     const char *rp = strrchr(q, ')');
@@ -1433,7 +1446,7 @@ static const line_handler dump_handlers[] = {
  * after a recorded trigger whose header line was lost. */
 static void handle_orphan(struct kd_parser *p, const struct ctx *c)
 {
-    if (strcasestr(c->t, "ill process ") && strstr(c->t, "Out of memory")) {
+    if (find_kill(c->t) && strstr(c->t, "Out of memory")) {
         if (open_dump(p, KD_OOM, c->ts, false))
             h_oom_lines(p, c);
         return;
