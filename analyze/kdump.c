@@ -29,6 +29,10 @@
 #define KD_MAX_LINE_FRAMES 32
 /* Consecutive hung-task reports closer than this are one khungtaskd scan. */
 #define KD_HUNG_SCAN_GAP 10.0
+/* The kernel stores a whole dump within a second or so (printk time is
+ * store time, not console time); a longer silence means the dump is over
+ * and later traces belong to something else. */
+#define KD_DUMP_SILENCE 60.0
 
 struct kd_result {
     struct kd_dump *dumps;
@@ -454,13 +458,14 @@ static bool is_sym_char(char c)
 }
 
 /* "name+0xoff/0xsize" or "name" or "0xaddr"; fills function/offset/size and
- * returns the end, or NULL. `need_off` rejects bare words. */
-static const char *parse_sym(const char *s, struct kd_frame *f, bool need_off)
+ * returns the end, or NULL. With `bare` (a line holding only the symbol) an
+ * unresolved address is not accepted: too many non-frame lines start so. */
+static const char *parse_sym(const char *s, struct kd_frame *f, bool bare)
 {
     const char *q = s;
     if (q[0] == '0' && q[1] == 'x' && isxdigit((unsigned char)q[2])) {
         size_t n = 2 + strspn(q + 2, "0123456789abcdefABCDEF");
-        if (need_off || is_sym_char(q[n]))
+        if (bare || is_sym_char(q[n]))
             return NULL;
         f->function = xstrndup(q, n);
         return q + n;
@@ -491,9 +496,6 @@ static const char *parse_sym(const char *s, struct kd_frame *f, bool need_off)
             f->size = xstrndup(q + 1, sn);
             q += sn + 1;
         }
-    } else if (need_off) {
-        f->function = xstrndup(name, nlen);
-        return q; /* caller decides: only a file:line may justify it */
     }
     f->function = xstrndup(name, nlen);
     return q;
@@ -536,10 +538,7 @@ static const char *parse_decorations(const char *s, struct kd_frame *f,
         } else if (starts(tok, "(unreliable)")) {
             f->reliable = false;
             q = tok + 12;
-        } else if (tok[0] == '[' && tok[1] != '<' && is_sym_start(tok[1]) == false &&
-                   isalnum((unsigned char)tok[1]) == false) {
-            return tok;
-        } else if (tok[0] == '[' && tok[1] != '<') {
+        } else if (tok[0] == '[' && (isalnum((unsigned char)tok[1]) || tok[1] == '_')) {
             const char *e = strchr(tok, ']');
             if (!e || e - tok > 200)
                 return tok;
@@ -1100,7 +1099,9 @@ static bool h_terminator(struct kd_parser *p, const struct ctx *c)
     static const char *const tab[] = {
         "Kernel panic", "---[ end", "------------[ cut here ]", "WARNING:",
         "BUG:", "Oops", "Unable to handle", "Sched Debug Version", "INFO: rcu",
-        "rcu: INFO:", "Internal error:", "Rebooting in",
+        "rcu: INFO:", "Internal error:", "Rebooting in", "watchdog: BUG:",
+        "NMI watchdog:", "general protection fault", "kernel BUG at",
+        "Kernel BUG at", "Call Trace for", "Showing busy workqueues",
     };
     for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
         if (starts(c->t, tab[i])) {
@@ -1472,6 +1473,9 @@ static void process_line(struct kd_parser *p, char *line)
     c.t = skip_ws(body);
     if (!*c.t)
         return;
+    if (p->dump_open && c.ts >= 0 && p->last_ts >= 0 &&
+        (c.ts - p->last_ts > KD_DUMP_SILENCE || c.ts < p->last_ts - 1))
+        close_dump(p, false); /* silence, or the clock went back (reboot) */
     for (size_t i = 0; i < sizeof top_handlers / sizeof *top_handlers; i++)
         if (top_handlers[i](p, &c))
             return;

@@ -448,7 +448,8 @@ bool sg_is_blocked(const struct kd_dump *d, const struct kd_task *t)
 {
     switch (d->kind) {
     case KD_HUNG_TASK:
-        return true;
+        /* 6.x may follow a hung task with the stack of the lock owner, which
+         * can be running; INFO-line tasks are D */
     case KD_SYSRQ_W:
         /* sysrq-w lists D tasks; a lost task line leaves the state empty */
         return t->state[0] == 'D' || t->state[0] == '\0';

@@ -1035,6 +1035,43 @@ static void synth_old_headers(void **state)
     kd_result_free(r);
 }
 
+static void synth_dump_boundaries(void **state)
+{
+    (void)state;
+    /* a later unrelated trace must not join a dump that ended long ago */
+    struct kd_result *r = parse_str(
+        "[  100.000000] sysrq: Show Blocked State\n"
+        "[  100.000010] task:app             state:D stack:0     pid:2469  ppid:1      flags:0x00000000\n"
+        "[  100.000020] Call Trace:\n"
+        "[  100.000030]  __schedule+0x228/0x570\n"
+        "[  100.000040]  ret_from_fork+0x1f/0x30\n"
+        "[  900.000000] Call Trace:\n"
+        "[  900.000010]  foo+0x1/0x2\n"
+        "[  900.000020] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [a:1]\n"
+        "[  900.000030] INFO: task jbd2/sda1-8:170 blocked for more than 120 seconds.\n"
+        "[  900.000040] task:jbd2/sda1-8     state:D stack:0     pid:170   ppid:2      flags:0x00004000\n"
+        "[  900.000050] Call Trace:\n"
+        "[  900.000060]  __schedule+0x228/0x570\n"
+        "[  900.000070]  mutex_lock+0x1/0x2\n"
+        "[  900.000080]  kthread+0x1/0x2\n"
+        "[  900.000090] INFO: task jbd2/sda1-8:170 is blocked on a mutex likely owned by task rsync:999.\n"
+        "[  900.000100] task:rsync           state:R  running task     stack:0     pid:999   ppid:1      flags:0x00004000\n"
+        "[  900.000110] Call Trace:\n"
+        "[  900.000120]  copy_page+0x1/0x2\n"
+        "[  900.000130]  ret_from_fork+0x1/0x2\n");
+    assert_int_equal(kd_ndumps(r), 2);
+    const struct kd_dump *w = dump(r, 0, KD_SYSRQ_W, 1);
+    assert_true(w->complete);
+    assert_int_equal(w->tasks[0].nframes, 2);
+    const struct kd_dump *h = dump(r, 1, KD_HUNG_TASK, 2);
+    check_task(&h->tasks[0], "jbd2/sda1-8", 170, "D");
+    check_task(&h->tasks[1], "rsync", 999, "R");
+    struct sg_groups *g = sg_build(r);
+    assert_int_equal(g->ngroups, 2); /* the running lock owner is not blocked */
+    sg_free(g);
+    kd_result_free(r);
+}
+
 /* ---------- robustness ---------- */
 
 static void robust_garbage(void **state)
@@ -1203,6 +1240,7 @@ int main(void)
         cmocka_unit_test(synth_oom),
         cmocka_unit_test(synth_trigger),
         cmocka_unit_test(synth_old_headers),
+        cmocka_unit_test(synth_dump_boundaries),
         cmocka_unit_test(robust_garbage),
         cmocka_unit_test(robust_prefix_corners),
         cmocka_unit_test(render_json_seed),
