@@ -1035,6 +1035,47 @@ static void synth_old_headers(void **state)
     kd_result_free(r);
 }
 
+static void synth_old_sysrq_l(void **state)
+{
+    (void)state;
+    struct kd_result *r = parse_str(
+        "SysRq : Show backtrace of all active CPUs\n"
+        "CPU1:\n"
+        " ffff88003fc83e98 0000000000000000 ffff88003fc83ed8 ffffffff8101a2b5\n"
+        "Call Trace:\n"
+        " <IRQ>  [<ffffffff8101a2b5>] ? show_regs+0x45/0x50\n"
+        " [<ffffffff812a7c1b>] showacpu+0x4b/0x60\n"
+        " [<ffffffff810a3f3e>] generic_smp_call_function_interrupt+0x7e/0x170\n"
+        " <EOI>  [<ffffffff81133c5a>] ? shrink_page_list+0x1fa/0x9a0\n"
+        " [<ffffffff81134a9d>] shrink_zone+0x22d/0x3d0\n"
+        " [<ffffffff81135e1c>] kswapd+0x5cc/0x8b0\n"
+        " [<ffffffff8108e3b6>] kthread+0x96/0xa0\n"
+        " [<ffffffff8100c0ca>] child_rip+0xa/0x20\n"
+        "=>entered showacpu on CPU 0\n"
+        "CPU: 0 PID: 0 Comm: swapper/0 Not tainted 3.10.0 #1\n"
+        " [<c0022e4c>] (default_idle+0x24/0x2c) from [<c00232b8>] (cpu_idle+0x98/0xe4)\n");
+    const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 2);
+    assert_int_equal(d->tasks[0].cpu, 1);
+    check_task(&d->tasks[0], NULL, -1, "");
+    static const char *const f[] = {"show_regs", "showacpu",
+        "generic_smp_call_function_interrupt", "shrink_page_list", "shrink_zone", "kswapd",
+        "kthread", "child_rip", NULL};
+    check_frames(&d->tasks[0], f);
+    assert_false(d->tasks[0].frames[3].reliable);
+    assert_true(sg_is_reclaim(&d->tasks[0]));
+    check_task(&d->tasks[1], "swapper/0", 0, "");
+    assert_int_equal(d->tasks[1].cpu, 0);
+    assert_true(d->tasks[1].idle);
+    static const char *const f1[] = {"default_idle", "cpu_idle", NULL};
+    check_frames(&d->tasks[1], f1);
+    struct sg_groups *g = sg_build(r);
+    assert_string_equal(g->groups[0].fingerprint, "cpu: shrink_zone < kswapd < kthread");
+    assert_string_equal(g->groups[0].label, "kswapd reclaiming memory (shrink_zone)");
+    assert_string_equal(g->groups[1].label, "idle");
+    sg_free(g);
+    kd_result_free(r);
+}
+
 static void synth_dump_boundaries(void **state)
 {
     (void)state;
@@ -1240,6 +1281,7 @@ int main(void)
         cmocka_unit_test(synth_oom),
         cmocka_unit_test(synth_trigger),
         cmocka_unit_test(synth_old_headers),
+        cmocka_unit_test(synth_old_sysrq_l),
         cmocka_unit_test(synth_dump_boundaries),
         cmocka_unit_test(robust_garbage),
         cmocka_unit_test(robust_prefix_corners),
