@@ -394,10 +394,7 @@ int main(int argc, char **argv)
 		}
 		n++;
 		uint64_t now = clock_us(CLOCK_MONOTONIC);
-		/* The first sample is flushed at once: the file is valid from
-		 * then on, and zstd allocates its workspace on first use, so
-		 * the recorder reaches its full size now, not samples later. */
-		if (n == 1 || now - last_flush >= r.o.flush_us) {
+		if (now - last_flush >= r.o.flush_us) {
 			last_flush = now;
 			if (cap_flush(c->w)) {
 				status = write_failed(&r);
