@@ -91,6 +91,11 @@ int out_frame_done(struct output *o)
 		o->err = ENOENT;
 		return -1;
 	}
+	/* the frame must survive a power cut, not just a crash */
+	if (fdatasync(o->fd) < 0 && errno != EINVAL && errno != EROFS) {
+		o->err = errno;
+		return -1;
+	}
 	if (!o->max_size || o->file_bytes < o->max_size / 2)
 		return 0;
 	char old[PATH_MAX];
