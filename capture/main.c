@@ -335,13 +335,13 @@ int main(int argc, char **argv)
 			return 1;
 		}
 
-	/* A dry run sizes the writer's counter table from what this box has,
-	 * and opens the kept task files before the clock starts. */
+	/* A dry run sizes the writer's counter table from what this box has. */
 	struct counting cn = { 0 };
 	struct sink counter = { cnt_begin, cnt_value, cnt_end, NULL, &cn };
 	c->sink = &counter;
 	for (size_t i = 0; i < capture_nsources; i++)
-		capture_sources[i].sample(c);
+		if (capture_sources[i].sample != src_tasks_sample) /* tasks are not counters */
+			capture_sources[i].sample(c);
 
 	struct cap_header hdr;
 	fill_header(&hdr, &r.o, c, argc, argv);

@@ -32,11 +32,13 @@
 #define CG_PATHS 512
 #define CG_ARENA (24u << 10)
 #define DENTS_BYTES (16u << 10)
+#define IO_UNOPENED (-2)
+#define PF_KTHREAD 0x00200000u
 
 struct thr { uint32_t tid; uint32_t proc; int fd; };
 struct proc {
 	uint32_t pid;
-	int io_fd;                 /* -1: unreadable (not root) or no fd left */
+	int io_fd;                 /* -1: none (kernel thread, not root, no fd left) */
 	int16_t cg;                /* index into the cgroup path table, -1 none */
 	bool lost;                 /* a thread vanished this sample */
 	uint32_t seen, want;       /* threads read this sample / stat's count */
@@ -208,9 +210,22 @@ size_t src_tasks_count(int proc_fd)
 	return a.n;
 }
 
+/* loadavg's "running/total" total is the kernel's thread count: one read
+ * instead of listing every task directory. */
+static size_t tasks_now(int proc_fd)
+{
+	char buf[128];
+	ssize_t n = read_at(proc_fd, "loadavg", buf, sizeof buf);
+	const char *slash = n > 0 ? strchr(buf, '/') : NULL;
+	uint64_t total;
+	if (slash && parse_u64(slash + 1, buf + n, &total) && total > 0 && total < 10000000)
+		return (size_t)total;
+	return src_tasks_count(proc_fd);
+}
+
 int src_tasks_init(struct ctx *c)
 {
-	size_t now = src_tasks_count(c->proc_fd);
+	size_t now = tasks_now(c->proc_fd);
 	size_t cap = c->max_tasks ? c->max_tasks : now + now / 4 + 128;
 	c->max_tasks = cap;
 	struct tasks_state *s = calloc(1, sizeof *s);
@@ -369,6 +384,15 @@ static int read_thr(struct ctx *c, size_t i)
 			in.wchan = s->wchan;
 		}
 	}
+	if (t->tid == p->pid && p->io_fd == IO_UNOPENED) {
+		/* kernel threads do no user I/O: their io file is all zeros */
+		if (ts.flags != CAP_NA && (ts.flags & PF_KTHREAD)) {
+			p->io_fd = -1;
+		} else {
+			snprintf(s->path, sizeof s->path, "%u/io", p->pid);
+			p->io_fd = open_kept(c, s->path);
+		}
+	}
 	if (t->tid == p->pid && p->io_fd >= 0) {
 		struct task_io io;
 		n = reread_fd(p->io_fd, s->io_buf, sizeof s->io_buf);
@@ -453,8 +477,7 @@ static int add_proc_cb(struct ctx *c, void *arg, uint32_t pid)
 	p->pid = pid;
 	p->cg = -1;
 	map_add(s, &s->pr_map, true, pid, i);
-	snprintf(s->path, sizeof s->path, "%u/io", pid);
-	p->io_fd = open_kept(c, s->path);
+	p->io_fd = IO_UNOPENED;
 	snprintf(s->path, sizeof s->path, "%u/cgroup", pid);
 	ssize_t n = read_at(c->proc_fd, s->path, s->cgbuf, sizeof s->cgbuf);
 	char cgpath[1024];
