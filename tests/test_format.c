@@ -385,6 +385,45 @@ static void test_garbage_between(void **state)
 	free(b); free(m.p);
 }
 
+/* tests/data/golden-v1.zst was written once by this series (GOLDEN_WRITE=1)
+ * and is never regenerated: it pins byte order and layout for every later
+ * version of the reader. */
+static void test_golden_file(void **state)
+{
+	(void)state;
+	char path[512];
+	const char *dir = getenv("TEST_DATA") ? getenv("TEST_DATA") : "tests/data";
+	snprintf(path, sizeof path, "%s/golden-v1.zst", dir);
+	if (getenv("GOLDEN_WRITE")) {
+		struct membuf m = make_series(3);
+		FILE *f = fopen(path, "wb");
+		assert_non_null(f);
+		fwrite(m.p, 1, m.len, f);
+		fclose(f);
+		free(m.p);
+	}
+	char err[256];
+	struct cap_reader *r = cap_reader_open(path, err, sizeof err);
+	assert_non_null(r);
+	size_t len = (size_t)cap_reader_size(r);
+	assert_int_equal(len, 1402);
+	cap_reader_free(r);
+	FILE *f = fopen(path, "rb");
+	uint8_t *b = malloc(len);
+	assert_int_equal(fread(b, 1, len, f), len);
+	fclose(f);
+	struct tally t;
+	check_series(b, len, &t);
+	assert_true(t.values_ok);
+	assert_int_equal(t.frames, 4);
+	assert_int_equal(t.samples, NSAMPLES);
+	assert_int_equal(t.tasks, 23);
+	assert_int_equal(t.exits, 1);
+	assert_int_equal(t.texts, 3);
+	assert_int_equal(t.damage, 0);
+	free(b);
+}
+
 static void test_varint_edges(void **state)
 {
 	(void)state;
@@ -413,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_bit_flips),
 		cmocka_unit_test(test_unknown_record_skipped),
 		cmocka_unit_test(test_garbage_between),
+		cmocka_unit_test(test_golden_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
