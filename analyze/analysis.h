@@ -53,7 +53,12 @@ struct finding {
 	int rank;
 };
 
+struct kd_result;
+struct sg_groups;
+
 struct actx {
+	const struct kd_result *kd;   /* kernel task dumps from the capture's log, or NULL */
+	const struct sg_groups *sg;   /* the same grouped by stack, or NULL */
 	const struct model *fm;  /* the capture under study */
 	const struct model *hm;  /* where the healthy window lives (fm, or the baseline) */
 	struct windows w;
@@ -104,7 +109,7 @@ struct report {
 	int nf;
 	struct wait_group wg[16];
 	int nwg;
-	void *stacks;            /* struct kd_result * when kernel dumps were found */
+	char conclusion[1200];   /* the top cause and the chain it explains, in words */
 };
 
 int report_build(struct report *r, struct model *mo, const struct model *baseline, const struct win_opts *o);

@@ -10,7 +10,7 @@
 int detect_io(const struct actx *c, struct finding *f)
 {
 	double uh = hmean(c, M_DISK_UTIL), uf = fmean(c, M_DISK_UTIL);
-	if (uf < 80 || uf < 1.5 * uh)
+	if (uf < 80 || (!c->w.trend && uf < 1.5 * uh))
 		return 0;
 	const struct model *fm = c->fm;
 	const struct entity *top = NULL;

@@ -1,6 +1,7 @@
 /* detect_oom.c - oom-kill, from the kernel log ("Killed process PID
  * (comm)", any era's wording) and from the oom_kill counters. */
 #include "analysis.h"
+#include "kdump.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -37,6 +38,22 @@ int detect_oom(const struct actx *c, struct finding *f)
 		}
 		snprintf(memcg, sizeof memcg, "%s", strstr(fm->kmsg[i].text, "Memory cgroup") ? "memcg" : "");
 	}
+	/* the parsed OOM report beats the one-line grep: it has rss and constraint */
+	long rss_kb = -1;
+	char constraint[32] = "";
+	for (size_t i = 0; c->kd && i < kd_ndumps(c->kd); i++) {
+		const struct kd_dump *d = kd_dump_at(c->kd, i);
+		if (d->kind != KD_OOM || (!d->oom_victim_comm && d->oom_victim_pid < 0))
+			continue;
+		if (d->oom_victim_pid >= 0)
+			pid = d->oom_victim_pid;
+		if (d->oom_victim_comm)
+			snprintf(comm, sizeof comm, "%s", d->oom_victim_comm);
+		rss_kb = d->oom_victim_rss_kb;
+		snprintf(constraint, sizeof constraint, "%s", d->oom_constraint ? d->oom_constraint : "");
+		if (!kills)
+			kills = 1;
+	}
 	double counted = 0;
 	for (int i = 0; i < fm->nsamples; i++)
 		if (!isnan(M(fm, i, M_OOMKILL)))
@@ -57,5 +74,9 @@ int detect_oom(const struct actx *c, struct finding *f)
 	else
 		snprintf(f->summary, sizeof f->summary, "the OOM killer fired %.0f time(s) (victim not in the recorded log)", total);
 	add_ev(f, "oom_kills", 0, total, "kills");
+	if (rss_kb >= 0)
+		add_ev(f, "victim_rss_kb", NAN, (double)rss_kb, "kB");
+	if (constraint[0])
+		detail_add(f, "constraint: %s", constraint);
 	return 1;
 }

@@ -5,40 +5,45 @@
  * around, so major faults can understate a thrash 100-1000x while refaults
  * do not; kswapd only runs on global pressure. */
 #include "analysis.h"
+#include "kdump.h"
+#include "stackgroup.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-static bool surge(double f, double h, double floor_)
+/* In trend mode the "healthy" figures come from inside the fault, so
+ * only the absolute floor can be asked for. */
+static bool surge(double f, double h, double floor_, bool trend_mode)
 {
-	return f >= floor_ && f >= 5 * h + floor_ / 10;
+	return f >= floor_ && (trend_mode || f >= 5 * h + floor_ / 10);
 }
 
 int detect_reclaim(const struct actx *c, struct finding *f)
 {
 	const struct model *fm = c->fm;
 	int n = 0, hard = 0;
+	bool trend_mode = c->w.trend;
 	char sig[300] = "";
 #define SIG(cond, isreal, ...) do { if (cond) { n++; hard += (isreal); \
 	sappend(sig, sizeof sig, "%s", sig[0] ? ", " : ""); \
 	sappend(sig, sizeof sig, __VA_ARGS__); } } while (0)
 	double ks_h = hmean(c, M_KSWAPD_CPU), ks_f = fmean(c, M_KSWAPD_CPU);
-	SIG(ks_f >= 20 && ks_f >= 3 * ks_h + 5, 1, "kswapd at %.0f%% CPU", ks_f);
+	SIG(ks_f >= 20 && (trend_mode || ks_f >= 3 * ks_h + 5), 1, "kswapd at %.0f%% CPU", ks_f);
 	double sc_h = hmean(c, M_PGSCAN_K) + hmean(c, M_PGSCAN_D), sc_f = fmean(c, M_PGSCAN_K) + fmean(c, M_PGSCAN_D);
 	double st_f = fmean(c, M_PGSTEAL);
-	SIG(surge(sc_f, sc_h, 1000), 1, "%.0f pages/s scanned (%.0f%% reclaimed)", sc_f, sc_f > 0 ? 100 * st_f / sc_f : 0);
+	SIG(surge(sc_f, sc_h, 1000, trend_mode), 1, "%.0f pages/s scanned (%.0f%% reclaimed)", sc_f, sc_f > 0 ? 100 * st_f / sc_f : 0);
 	double rf_h = hmean(c, M_REFAULT), rf_f = fmean(c, M_REFAULT);
-	SIG(surge(rf_f, rf_h, 100), 1, "%.0f refaults/s", rf_f);
+	SIG(surge(rf_f, rf_h, 100, trend_mode), 1, "%.0f refaults/s", rf_f);
 	double mj_h = hmean(c, M_MAJFLT), mj_f = fmean(c, M_MAJFLT);
-	SIG(surge(mj_f, mj_h, 100), 1, "%.0f major faults/s", mj_f);
+	SIG(surge(mj_f, mj_h, 100, trend_mode), 1, "%.0f major faults/s", mj_f);
 	double ca_h = hmean(c, M_CACHED), ca_f = fmin_(c, M_CACHED);
 	SIG(c->memtotal_kb > 0 && ca_h > 0.02 * c->memtotal_kb && ca_f < 0.5 * ca_h, 0,
 	    "page cache down to %.0f%% of healthy", 100 * ca_f / ca_h);
 	double as_f = fmean(c, M_ALLOCSTALL);
-	SIG(as_f >= 1 && as_f >= 5 * hmean(c, M_ALLOCSTALL), 1, "%.1f direct-reclaim stalls/s", as_f);
+	SIG(as_f >= 1 && (trend_mode || as_f >= 5 * hmean(c, M_ALLOCSTALL)), 1, "%.1f direct-reclaim stalls/s", as_f);
 	double pm_f = fmean(c, M_PSI_MEM);
-	SIG(pm_f >= 5 && pm_f >= 3 * hmean(c, M_PSI_MEM), 0, "memory pressure (PSI) %.1f%%", pm_f);
+	SIG(pm_f >= 5 && (trend_mode || pm_f >= 3 * hmean(c, M_PSI_MEM)), 0, "memory pressure (PSI) %.1f%%", pm_f);
 	/* memory cgroups at their limit that refault or lose their file pages */
 	const struct entity *worst = NULL;
 	double wrate = 0, wfile_h = 0, wfile_f = 0, wuse = 0, wlim = 0;
@@ -62,6 +67,14 @@ int detect_reclaim(const struct actx *c, struct finding *f)
 		}
 	}
 	SIG(worst != NULL, 1, "cgroup %s at its limit with %.0f refaults+faults/s", worst ? worst->name : "", wrate);
+	/* sysrq-l catching a CPU in shrink_* is the seed report's clue */
+	size_t in_reclaim = 0;
+	for (size_t i = 0; c->kd && i < kd_ndumps(c->kd); i++) {
+		const struct kd_dump *d = kd_dump_at(c->kd, i);
+		for (size_t t = 0; t < d->ntasks; t++)
+			in_reclaim += sg_is_reclaim(&d->tasks[t]);
+	}
+	SIG(in_reclaim > 0, 0, "%zu dumped stack(s) inside reclaim", in_reclaim);
 #undef SIG
 	if (n < 2 || !hard)
 		return 0;

@@ -339,7 +339,6 @@ int main(int argc, char **argv)
 		struct report r;
 		report_build(&r, mo, base, &o.win);
 		r.path = o.file;
-		stacks_attach(&r);
 		if (!strcmp(cmd, "html"))
 			render_html(out, &r);
 		else if (o.json)

@@ -1,5 +1,6 @@
 /* render_json.c - the report, info and timeline as JSON (REPORT.md). */
 #include "render.h"
+#include "render_stacks.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -109,12 +110,14 @@ int render_json(FILE *out, const struct report *r)
 		json_array_append_new(causes, o);
 	}
 	json_object_set_new(root, "causes", causes);
+	json_object_set_new(root, "conclusion", js(r->conclusion));
 	json_t *bl = json_array();
 	for (int i = 0; i < r->nwg; i++)
 		json_array_append_new(bl, json_pack("{s:o,s:o,s:s,s:o,s:o}", "comm", js(r->wg[i].comm), "wchan",
 						    js(r->wg[i].wchan), "kind", r->wg[i].kind, "faulty_task_s",
 						    jd(r->wg[i].faulty_s), "healthy_task_s", jd(r->wg[i].healthy_s)));
 	json_object_set_new(root, "blocked", bl);
+	json_object_set_new(root, "stacks", c->kd ? stacks_to_json(c->kd, c->sg) : json_null());
 	json_t *evs = json_array();
 	for (size_t i = 0; i < mo->nevs && i < 500; i++) {
 		const struct event *e = &mo->evs[i];

@@ -1,5 +1,6 @@
 /* render_text.c - the report and timeline for a person on a terminal. */
 #include "render.h"
+#include "stackgroup.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -49,7 +50,8 @@ void render_timeline_text(FILE *out, const struct model *mo, const struct tl_row
 		fprintf(out, "%8s %8s", "", "");
 		for (int c = 0; c < ntimeline_cols; c++) {
 			const char *u = metric_info[timeline_cols[c]].unit;
-			fprintf(out, " %8.8s", !strncmp(u, "% ", 2) || !strcmp(u, "%") ? "%" : u);
+			fprintf(out, " %8.8s", !strcmp(u, "kB") ? "MB" : u[0] == '%' ? "%" : strstr(u, "MB/s") ? "MB/s"
+					     : strstr(u, "/s") ? "/s" : !strncmp(u, "tasks", 5) ? "tasks" : !strncmp(u, "load", 4) ? "" : "0..1");
 		}
 		fprintf(out, "\n");
 	}
@@ -102,6 +104,8 @@ void render_text(FILE *out, const struct report *r, bool color)
 	print_window(out, mo, "faulty", &c->w.faulty, "");
 	fprintf(out, "  %swhy: %s%s\n", s.dim, c->w.why, s.off);
 
+	if (r->conclusion[0])
+		fprintf(out, "\n%sIn short%s\n  %s\n", s.b, s.r, r->conclusion);
 	fprintf(out, "\n%sCauses%s, most likely first\n", s.b, s.r);
 	if (!r->nf)
 		fprintf(out, "  none of the detectors fired: no memory, reclaim, swap, OOM, I/O, writeback, CPU or D-state trouble found\n");
@@ -145,6 +149,18 @@ void render_text(FILE *out, const struct report *r, bool color)
 	for (int i = 0; i < r->nwg; i++)
 		fprintf(out, "  %10.0f %10.0f  %-16s %-30s %s\n", r->wg[i].faulty_s, r->wg[i].healthy_s, r->wg[i].comm,
 			r->wg[i].wchan[0] ? r->wg[i].wchan : "?", r->wg[i].kind);
+
+	if (c->sg && c->sg->ngroups) {
+		fprintf(out, "\n%sKernel stacks%s (sysrq / hung-task / OOM dumps in the kernel log), grouped by where they are\n", s.b, s.r);
+		for (size_t i = 0; i < c->sg->ngroups && i < 10; i++) {
+			const struct sg_group *g = &c->sg->groups[i];
+			fprintf(out, "  %4zu %s %s:", g->count, g->cpu ? "on CPU " : "blocked", g->label);
+			for (size_t m = 0; m < g->count && m < 8; m++)
+				fprintf(out, " %s%s%ld%s", g->comms[m] ? g->comms[m] : "?", g->pids[m] >= 0 ? "/" : "",
+					g->pids[m] >= 0 ? g->pids[m] : 0L, "");
+			fprintf(out, "%s\n", g->count > 8 ? " ..." : "");
+		}
+	}
 
 	/* timeline: from a little before the fault to its end, ~24 rows */
 	int a = c->w.faulty.a, b = c->w.faulty.b;

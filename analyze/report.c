@@ -1,5 +1,8 @@
 /* report.c - runs the pipeline: windows -> detectors -> ranking. */
 #include "analysis.h"
+#include "kdump.h"
+#include "stackgroup.h"
+#include "stacks.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -34,6 +37,9 @@ int report_build(struct report *r, struct model *mo, const struct model *baselin
 	c->interval_s = mo->nsamples > 1 ? mo->t[mo->nsamples - 1] / (mo->nsamples - 1) : 1;
 	if (c->interval_s <= 0)
 		c->interval_s = mo->hdr.interval_us ? (double)mo->hdr.interval_us / 1e6 : 1;
+	struct kd_result *kd = stacks_from_model(mo);
+	c->kd = kd;
+	c->sg = kd ? sg_build(kd) : NULL;
 	for (size_t i = 0; i < ndetectors && r->nf < 16; i++) {
 		struct finding *f = &r->f[r->nf];
 		memset(f, 0, sizeof *f);
@@ -45,12 +51,30 @@ int report_build(struct report *r, struct model *mo, const struct model *baselin
 	}
 	rank_findings(r->f, r->nf);
 	r->nwg = blocked_groups(c, r->wg, 16);
+	if (r->nf) {
+		const struct finding *top = &r->f[0];
+		snprintf(r->conclusion, sizeof r->conclusion, "%s: %s", top->id, top->summary);
+		for (int k = 0; k < top->nexp; k++)
+			for (int j = 0; j < r->nf; j++)
+				if (!strcmp(r->f[j].id, top->explains[k]))
+					sappend(r->conclusion, sizeof r->conclusion, "%s%s", k ? "; " : ". That explains: ",
+						r->f[j].summary);
+		double iow = fmean(c, M_CPU_IOWAIT);
+		if (iow >= 20)
+			sappend(r->conclusion, sizeof r->conclusion, "; hence iowait %.0f%% (healthy %.0f%%).", iow,
+				hmean(c, M_CPU_IOWAIT));
+		else
+			sappend(r->conclusion, sizeof r->conclusion, ".");
+	}
 	return 0;
 }
 
 void report_free(struct report *r)
 {
-	(void)r;
+	sg_free((struct sg_groups *)r->ctx.sg);
+	kd_result_free((struct kd_result *)r->ctx.kd);
+	r->ctx.sg = NULL;
+	r->ctx.kd = NULL;
 }
 
 void fmt_wall(uint64_t wall_us, char *buf, size_t n, bool date)

@@ -5,8 +5,9 @@
 #include <stdbool.h>
 #include "analysis.h"
 
+struct kd_result;
 int stacks_command(const char *path, bool json, const char *out);
-/* Parses the capture's kernel log into r->stacks (NULL when no dump). */
-void stacks_attach(struct report *r);
+/* The dumps in a capture's recorded kernel log; NULL when there are none. */
+struct kd_result *stacks_from_model(const struct model *mo);
 
 #endif

@@ -162,6 +162,8 @@ void windows_choose(const struct model *mo, const struct model *baseline, const 
 			if (!w->healthy.set)
 				w->healthy = (struct window){ true, 0, baseline->nsamples };
 			off += (size_t)snprintf(why + off, wl - off, "healthy: the calmest stretch of the baseline capture");
+		} else if (w->faulty.a == 0 && w->faulty.b == n && !strstr(why, "longest, worst")) {
+			off += (size_t)snprintf(why + off, wl - off, "healthy: none needed (no fault found)");
 		} else {
 			w->healthy = longest_calm(mo, 0, w->faulty.a);
 			if (w->healthy.set)
