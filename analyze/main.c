@@ -74,14 +74,21 @@ struct opts {
 	struct win_opts win;
 };
 
+/* "A..B": split at ".." first, since strtod would eat "0." of "0..100". */
 static bool parse_range(const char *s, double *a, double *b)
 {
+	const char *dots = strstr(s, "..");
+	char left[64];
+	if (!dots || (size_t)(dots - s) >= sizeof left || dots == s)
+		return false;
+	memcpy(left, s, (size_t)(dots - s));
+	left[dots - s] = 0;
 	char *end;
 	errno = 0;
-	*a = strtod(s, &end);
-	if (end == s || strncmp(end, "..", 2))
+	*a = strtod(left, &end);
+	if (*end)
 		return false;
-	const char *t = end + 2;
+	const char *t = dots + 2;
 	*b = strtod(t, &end);
 	return end != t && !*end && !errno && *a >= 0 && *b > *a && isfinite(*b);
 }

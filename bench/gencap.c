@@ -173,7 +173,7 @@ static int gencap_write(const struct gen_opts *o, cap_write_fn fn, void *ctx)
 			cv[i] = (uint64_t)c_cpu[i];
 		group(w, "cpu", "cpu", cn, cv, 8);
 		for (int c = 0; c < 2; c++) {
-			char inst[8];
+			char inst[16];
 			snprintf(inst, sizeof inst, "cpu%d", c);
 			uint64_t hv[8];
 			for (int i = 0; i < 8; i++)
