@@ -10,27 +10,6 @@
 #include <math.h>
 #include <stdio.h>
 
-/* Mean of a per-sample cgroup field over samples [a, b). */
-static double cg_mean(const struct model *mo, const struct entity *g, int f, int a, int b)
-{
-	double ns = ent_sum(mo, g, CF_SAMPLES, a, b);
-	return ns > 0 ? ent_sum(mo, g, f, a, b) / ns : NAN;
-}
-
-/* Highest per-bucket mean of a cgroup field over samples [a, b): the fault
- * may end inside the window (the tmpfs emptied), so its mean undersells it. */
-static double cg_peak(const struct model *mo, const struct entity *g, int f, int a, int b)
-{
-	double best = NAN;
-	int nf = ent_nfields(ENT_CGROUP);
-	for (int bi = a / mo->bw; b > a && bi <= (b - 1) / mo->bw; bi++) {
-		const float *v = ent_bucket(g, (uint32_t)bi, nf);
-		if (v && v[CF_SAMPLES] > 0 && !(v[f] / v[CF_SAMPLES] <= best))
-			best = v[f] / v[CF_SAMPLES];
-	}
-	return best;
-}
-
 /* The cgroup whose shmem grew most while it was near its limit. */
 static const struct entity *cg_grower(const struct actx *c, double *h, double *fv, double *lim, double *use)
 {
