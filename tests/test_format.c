@@ -456,6 +456,45 @@ static void test_fuzz_regressions(void **state)
 	assert_true(n >= 1);
 }
 
+/* A group larger than a record keeps what fits, says so in a note, and
+ * the file stays readable. */
+static void test_oversized_group(void **state)
+{
+	(void)state;
+	struct membuf m = { 0 };
+	struct cap_header h = test_header();
+	struct cap_writer *w = cap_writer_new(&h, NULL, mem_write, &m);
+	cap_sample_begin(w, 1, 1);
+	cap_group_begin(w, "huge", NULL);
+	char name[32];
+	for (int i = 0; i < 3000; i++) {
+		snprintf(name, sizeof name, "key_%d", i);
+		cap_group_value(w, name, (uint64_t)i << 40);
+	}
+	cap_group_end(w);
+	cap_sample_end(w, 0);
+	cap_writer_close(w);
+	cap_writer_free(w);
+	struct cap_reader *r = cap_reader_mem(m.p, m.len);
+	struct cap_rec rec;
+	size_t n = 0;
+	int notes = 0, damage = 0;
+	while (cap_next(r, &rec)) {
+		if (rec.type == CAP_GROUP) {
+			n = rec.u.group.n;
+			assert_string_equal(rec.u.group.names[5], "key_5");
+			assert_true(rec.u.group.values[5] == 5ull << 40);
+		}
+		notes += rec.type == CAP_TEXT && rec.u.text.kind == CAP_TXT_NOTE;
+		damage += rec.type == CAP_EV_DAMAGE;
+	}
+	cap_reader_free(r);
+	assert_true(n > 500 && n < 3000);
+	assert_int_equal(notes, 1);
+	assert_int_equal(damage, 0);
+	free(m.p);
+}
+
 static void test_varint_edges(void **state)
 {
 	(void)state;
@@ -486,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_garbage_between),
 		cmocka_unit_test(test_golden_file),
 		cmocka_unit_test(test_fuzz_regressions),
+		cmocka_unit_test(test_oversized_group),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
