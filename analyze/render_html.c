@@ -24,6 +24,19 @@ static void esc(FILE *out, const char *s)
 	}
 }
 
+/* Figures for people: no exponents, "n/a" for what was not measured. */
+static void fig(char *buf, size_t n, double x)
+{
+	if (isnan(x))
+		snprintf(buf, n, "n/a");
+	else if (fabs(x) >= 1e7)
+		snprintf(buf, n, "%.0fM", x / 1e6);
+	else if (fabs(x) >= 100 || x == (long long)x)
+		snprintf(buf, n, "%.0f", x);
+	else
+		snprintf(buf, n, "%.2f", x);
+}
+
 static const char *const colors[] = { "#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd" };
 
 static void chart(FILE *out, const struct report *r, const char *title, const int *ks, int nk, double scale,
@@ -49,7 +62,7 @@ static void chart(FILE *out, const struct report *r, const char *title, const in
 	fprintf(out, "<h3>");
 	esc(out, title);
 	fprintf(out, " <small>(%s)</small></h3>\n<svg width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\">\n", unit,
-		W + L + 10, H + 30, W + L + 10, H + 30);
+		W + L + 10, H + 44, W + L + 10, H + 44);
 	const struct window *ws[2] = { &r->ctx.w.healthy, &r->ctx.w.faulty };
 	const char *wc[2] = { "#e6f4e6", "#fbe3e3" };
 	for (int i = 0; i < 2; i++)
@@ -59,7 +72,9 @@ static void chart(FILE *out, const struct report *r, const char *title, const in
 				x1 - x0 + 1, H, wc[i]);
 		}
 	fprintf(out, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n", L, T, W, H);
-	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.4g</text>\n", L - 4, T + 10, ymax);
+	char top[32];
+	fig(top, sizeof top, ymax);
+	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%s</text>\n", L - 4, T + 10, top);
 	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">0</text>\n", L - 4, T + H);
 	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\">0 s</text>\n", L, T + H + 14);
 	fprintf(out, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.0f s</text>\n", L + W, T + H + 14, tmax);
@@ -72,7 +87,7 @@ static void chart(FILE *out, const struct report *r, const char *title, const in
 			int s = (int)((long)p * n / pts);
 			fprintf(out, "%.1f,%.1f ", L + mo->t[s] / tmax * W, T + H - x / ymax * H);
 		}
-		fprintf(out, "\"/>\n<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"%s\">", L + 8 + k * 150, T + H + 26,
+		fprintf(out, "\"/>\n<text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"%s\">", L + 8 + k * 180, T + H + 32,
 			colors[k % 5]);
 		esc(out, metric_info[ks[k]].key);
 		fprintf(out, "</text>\n");
@@ -90,7 +105,7 @@ int render_html(FILE *out, const struct report *r)
 	esc(out, mo->hdr.host);
 	fprintf(out, "</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:1em auto;color:#222}"
 		     "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px;text-align:left}"
-		     ".c{background:#fdecec}.s{color:#666}pre{background:#f6f6f6;padding:6px;font-size:12px;white-space:pre-wrap}"
+		     "td.n{text-align:right}.c{background:#fdecec}.s{color:#666}pre{background:#f6f6f6;padding:6px;font-size:12px;white-space:pre-wrap}"
 		     "</style></head><body>\n");
 	fprintf(out, "<h1>iowait-doctor report</h1>\n<p>Host <b>");
 	esc(out, mo->hdr.host);
@@ -127,7 +142,10 @@ int render_html(FILE *out, const struct report *r)
 		for (int k = 0; k < f->nev; k++) {
 			fprintf(out, "<tr><td>");
 			esc(out, f->ev[k].metric);
-			fprintf(out, "</td><td>%.4g</td><td>%.4g</td><td>", f->ev[k].healthy, f->ev[k].faulty);
+			char h[32], fv[32];
+			fig(h, sizeof h, f->ev[k].healthy);
+			fig(fv, sizeof fv, f->ev[k].faulty);
+			fprintf(out, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>", h, fv);
 			esc(out, f->ev[k].unit);
 			fprintf(out, "</td></tr>\n");
 		}
