@@ -255,7 +255,7 @@ tr -d '\r' <"$OUT/console.log" >"$OUT/console.txt" && mv "$OUT/console.txt" "$OU
 FAILS=0
 pass() { log "ok:   $*"; }
 fail() { log "FAIL: $*"; FAILS=$((FAILS + 1)); }
-con() { sed -n "s/^IOD: $1//p" "$OUT/console.log" | head -1; }
+con() { sed -n "/^IOD: $1/{s/^IOD: $1//p;q;}" "$OUT/console.log"; }	# first IOD: line
 
 debugfs -R "dump /snap.zst $OUT/snap.zst" "$WORK/out.img" >/dev/null 2>&1 || true
 debugfs -R "dump /dmesg.txt $OUT/dmesg.txt" "$WORK/out.img" >/dev/null 2>&1 || true
