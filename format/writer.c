@@ -14,9 +14,9 @@
 #include <string.h>
 #include <zstd.h>
 
-#define STAGE_BYTES (64u << 10)  /* raw records before they meet zstd */
-#define OUT_BYTES (128u << 10)   /* compressed bytes before write() */
-#define REC_BYTES (64u << 10)    /* largest record body */
+#define STAGE_BYTES (32u << 10)  /* raw records before they meet zstd */
+#define OUT_BYTES (32u << 10)    /* compressed bytes before write(): a flush of a big frame takes a few */
+#define REC_BYTES (16u << 10)    /* largest record body: a vmstat group is ~4 KB, a kernel log line ~1 KB */
 #define TEXT_MAX (REC_BYTES - 64)
 
 struct name_slot { uint32_t off, len, hash, id; };
@@ -364,7 +364,7 @@ int cap_group_value(struct cap_writer *w, const char *name, uint64_t value)
 		return -1;
 	uint32_t id = intern(w, name);
 	struct ctr_slot *c = ctr_find(w, w->group_src, w->group_inst, id);
-	if (!c || w->group_vals_len + 2 * CAP_VARINT_MAX > REC_BYTES) {
+	if (!c || w->group_vals_len + 2 * CAP_VARINT_MAX > REC_BYTES - 64) { /* room for the record head */
 		w->ctrs_dropped++;
 		return 0;
 	}
