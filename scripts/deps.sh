@@ -10,6 +10,9 @@ for set in "$@"; do
 	check) pkgs="$pkgs gcc make libc6-dev libzstd-dev libjansson-dev libcmocka-dev zstd clang libclang-rt-14-dev" ;;
 	static) pkgs="$pkgs musl-tools dpkg-dev" ;;
 	bench) pkgs="$pkgs atop" ;;
+	# QEMU guests for make qemu-check (tests/qemu/run.sh); kernels and
+	# busybox-static come per arch with apt-get download, not installed.
+	qemu) pkgs="$pkgs qemu-system-x86 qemu-system-arm e2fsprogs cpio jq" ;;
 	*) echo "deps.sh: unknown package set '$set'" >&2; exit 2 ;;
 	esac
 done
