@@ -207,6 +207,13 @@ int64_t sysrq_fire(struct sysrq *q, struct ctx *c, struct kmsg *k, const char *w
 			q->trig_fd = -1;
 			break;
 		}
+		/* Without NMI (arm64, riscv) the other CPUs answer 'l' by IPI,
+		 * a little later: give them a moment, or their backtraces land
+		 * after 'w' and are taken for part of its answer. */
+		if (order[i] == SHOW_CPUS && i + 1 < sizeof order / sizeof order[0]) {
+			struct timespec ts = { 0, 150 * 1000 * 1000 };
+			nanosleep(&ts, NULL);
+		}
 		if (kmsg_drain(k, c, (uint64_t)id)) {
 			rc = -1;
 			break;
