@@ -1,4 +1,7 @@
-/* test_robust.c - analyze on a capture from a newer format version (record
+/* test_robust.c - analyze on damaged input: every truncation and a few
+ * hundred random corruptions of a capture the real recorder wrote (the
+ * whole pipeline in-process at every offset, the binary's exit codes and
+ * messages at a stride), a capture from a newer format version (record
  * types it does not know), and the inputs the fuzzers once crashed on
  * (tests/data/fuzz-regress/: *.jsonl through the JSONL reader, model and
  * report; *.proc through every /proc parser). */
@@ -53,6 +56,168 @@ static int analyze(const char *args, char *out, size_t cap)
 	out[n] = 0;
 	int st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+static char tmp[256];
+static uint8_t *slurp(const char *path, size_t *len);
+
+/* What analyze's load() decides, in-process: 1 = a report (exit 0), 0 =
+ * nothing to analyze (exit 2).  Every renderer runs on what it read. */
+static int pipeline(const uint8_t *b, size_t n, int *nsamples, size_t *nwarn)
+{
+	struct cap_reader *r = cap_reader_mem(b, n);
+	assert_non_null(r);
+	struct model *mo = model_new();
+	struct cap_rec rec;
+	while (cap_next(r, &rec) == 1)
+		assert_int_equal(model_feed(mo, &rec), 0);
+	cap_reader_free(r);
+	model_finish(mo);
+	int ok = mo->have_hdr && mo->nsamples > 0;
+	*nsamples = mo->nsamples;
+	*nwarn = mo->nwarn;
+	if (ok) {
+		FILE *null = fopen("/dev/null", "w");
+		windows_signal(mo);
+		struct report rep;
+		struct win_opts wo = { NAN, NAN, NAN, NAN };
+		report_build(&rep, mo, NULL, &wo);
+		render_text(null, &rep, false);
+		render_json(null, &rep);
+		render_info_text(null, mo, "t");
+		report_free(&rep);
+		fclose(null);
+	}
+	model_free(mo);
+	return ok;
+}
+
+/* A small real capture: the recorder on the sick fixture, 6 samples,
+ * a frame every 0.2 s (3 frames). */
+static uint8_t *record(size_t *len, char *path, size_t cap)
+{
+	const char *b = getenv("BUILD");
+	const char *d = getenv("TEST_DATA");
+	char cmd[2048];
+	snprintf(path, cap, "%s/small.cap", tmp);
+	snprintf(cmd, sizeof cmd,
+		 "cp -r '%s/sick' '%s/' && %s/capture -o '%s' --proc-root '%s/sick/proc' --kmsg '%s/sick/kmsg' "
+		 "--sysrq off -i 0.1 -n 6 --flush 0.2",
+		 d ? d : "tests/data", tmp, b ? b : "build", path, tmp, tmp);
+	assert_int_equal(system(cmd), 0);
+	return slurp(path, len);
+}
+
+static void write_file(const char *path, const uint8_t *b, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(b, 1, n, f), n);
+	fclose(f);
+}
+
+/* exit 0 with "warning" in the output, or exit 2 with one "analyze:" line */
+static void check_binary(const char *file, int want_ok, size_t off)
+{
+	char args[600], buf[65536];
+	snprintf(args, sizeof args, "%s", file);
+	int rc = analyze(args, buf, sizeof buf);
+	if (want_ok) {
+		if (rc != 0 || !strstr(buf, "warning"))
+			fail_msg("cut at %zu: exit %d, wanted 0 with a warning: %.300s", off, rc, buf);
+	} else {
+		size_t lines = 0;
+		for (char *p = buf; *p; p++)
+			lines += *p == '\n';
+		if (rc != 2 || lines != 1 || strncmp(buf, "analyze: ", 9))
+			fail_msg("cut at %zu: exit %d, wanted 2 with one analyze: line: %.300s", off, rc, buf);
+	}
+}
+
+static void test_every_truncation(void **state)
+{
+	(void)state;
+	char path[512], cut[600];
+	size_t len;
+	uint8_t *b = record(&len, path, sizeof path);
+	size_t f1 = ZSTD_findFrameCompressedSize(b, len);
+	assert_false(ZSTD_isError(f1));
+	assert_true(f1 < len);
+	int full, ns;
+	size_t nw;
+	assert_int_equal(pipeline(b, len, &full, &nw), 1);
+	assert_int_equal(full, 6);
+	assert_int_equal(nw, 0);
+	int last = 0;
+	for (size_t n = 0; n < len; n++) {
+		int ok = pipeline(b, n, &ns, &nw);
+		/* a report exactly once the first frame (header + first sample) is whole */
+		if (ok != (n >= f1))
+			fail_msg("cut at %zu of %zu (first frame ends at %zu): report %d", n, len, f1, ok);
+		if (ok && nw == 0)
+			fail_msg("cut at %zu: a report without a warning", n);
+		if (ns < last)
+			fail_msg("cut at %zu: %d samples, fewer than a shorter cut's %d", n, ns, last);
+		last = ns;
+	}
+	/* the binary: both sides of every frame end, and a stride through the rest */
+	snprintf(cut, sizeof cut, "%s/cut.cap", tmp);
+	int runs = 0;
+	for (size_t n = 0; n < len; n += 397) {
+		write_file(cut, b, n);
+		check_binary(cut, n >= f1, n);
+		runs++;
+	}
+	const size_t edges[] = { f1 - 1, f1, f1 + 1, len - 1 };
+	for (size_t i = 0; i < sizeof edges / sizeof *edges; i++) {
+		write_file(cut, b, edges[i]);
+		check_binary(cut, edges[i] >= f1, edges[i]);
+		runs++;
+	}
+	print_message("%zu truncation offsets in-process, %d through the binary\n", len, runs);
+	free(b);
+}
+
+static void test_random_corruption(void **state)
+{
+	(void)state;
+	char path[512], bad[600];
+	size_t len;
+	uint8_t *b = record(&len, path, sizeof path);
+	uint8_t *c = malloc(len);
+	snprintf(bad, sizeof bad, "%s/bad.cap", tmp);
+	unsigned seed = getenv("FAULT_SEED") ? (unsigned)atoi(getenv("FAULT_SEED")) : 12345u;
+	srand(seed);
+	int reports = 0;
+	for (int k = 0; k < 400; k++) {
+		memcpy(c, b, len);
+		int edits = 1 + rand() % 8;
+		for (int e = 0; e < edits; e++) {
+			size_t at = (size_t)rand() % len;
+			if (rand() % 2) {
+				c[at] ^= (uint8_t)(1u << (rand() % 8)); /* a bit flip */
+			} else {
+				size_t run = 1 + (size_t)rand() % 64; /* an overwrite */
+				for (size_t i = at; i < len && i < at + run; i++)
+					c[i] = (uint8_t)rand();
+			}
+		}
+		int ns;
+		size_t nw;
+		reports += pipeline(c, len, &ns, &nw);
+		if (k % 10 == 0) { /* the binary too: exit 0 or 2, never a crash */
+			write_file(bad, c, len);
+			char args[700], buf[65536];
+			snprintf(args, sizeof args, "%s", bad);
+			int rc = analyze(args, buf, sizeof buf);
+			if (rc != 0 && rc != 2)
+				fail_msg("corruption %d (seed %u): exit %d: %.300s", k, seed, rc, buf);
+		}
+	}
+	print_message("400 corruptions (seed %u): %d still gave a report\n", seed, reports);
+	assert_true(reports > 0);
+	free(b);
+	free(c);
 }
 
 /* A writer capture whose second frame carries two records of types this
@@ -256,9 +421,21 @@ static void test_fuzz_regressions(void **state)
 
 int main(void)
 {
+	snprintf(tmp, sizeof tmp, "/tmp/robust.XXXXXX");
+	if (!mkdtemp(tmp)) {
+		perror("mkdtemp");
+		return 1;
+	}
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_truncation),
+		cmocka_unit_test(test_random_corruption),
 		cmocka_unit_test(test_newer_format_records_named),
 		cmocka_unit_test(test_fuzz_regressions),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmp);
+	return rc;
 }
