@@ -7,6 +7,7 @@
  * allocstall_*; workingset_refault (<5.9) vs workingset_refault_file.
  */
 #include "model.h"
+#include "tidy.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -344,35 +345,6 @@ static bool field_is_max(enum ent_kind k, int f)
 	return (k == ENT_PROC && f == PF_RSS_MAX) || (k == ENT_CGROUP && f == CF_LIMIT);
 }
 
-/* Text from the file goes to terminals, HTML and JSON: every byte that
- * could steer a terminal (C0 controls but tab, DEL, UTF-8-encoded C1
- * controls) and every byte that is not valid UTF-8 becomes '?', in place. */
-static void tidy(char *s)
-{
-	unsigned char *p = (unsigned char *)s;
-	while (*p) {
-		unsigned c = *p;
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				*p = '?';
-			p++;
-			continue;
-		}
-		int n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
-		uint32_t cp = n == 1 ? c & 0x1f : n == 2 ? c & 0x0f : c & 0x07;
-		int k = 1;
-		for (; n > 0 && k <= n && (p[k] & 0xc0) == 0x80; k++)
-			cp = cp << 6 | (p[k] & 0x3f);
-		bool ok = n > 0 && k == n + 1 && !(n == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) &&
-			  !(n == 3 && (cp < 0x10000 || cp > 0x10ffff)) && !(n == 1 && cp < 0xa0);
-		if (!ok) {
-			*p++ = '?';
-			continue;
-		}
-		p += k;
-	}
-}
-
 static int ent_new(struct model *mo, enum ent_kind kind, const char *name, int sample)
 {
 	if (mo->nents == mo->ents_cap) {
@@ -387,7 +359,7 @@ static int ent_new(struct model *mo, enum ent_kind kind, const char *name, int s
 	memset(e, 0, sizeof *e);
 	e->kind = kind;
 	snprintf(e->name, sizeof e->name, "%s", name ? name : "");
-	tidy(e->name);
+	text_tidy(e->name);
 	e->first_sample = e->last_sample = sample;
 	return (int)mo->nents++;
 }
@@ -757,7 +729,7 @@ static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const ui
 			if (leader && !e->start) {
 				e->start = v[CAP_TF_START];
 				snprintf(e->name, sizeof e->name, "%s", comm);
-				tidy(e->name);
+				text_tidy(e->name);
 			}
 			return *slot;
 		}
@@ -769,7 +741,7 @@ static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const ui
 	mo->ents[e].start = leader ? v[CAP_TF_START] : 0;
 	mo->ents[e].kthread = v[CAP_TF_FLAGS] != CAP_NA && (v[CAP_TF_FLAGS] & 0x00200000);
 	snprintf(mo->ents[e].wchan, sizeof mo->ents[e].wchan, "%s", cgroup ? cgroup : "");
-	tidy(mo->ents[e].wchan);
+	text_tidy(mo->ents[e].wchan);
 	*slot = e;
 	return e;
 }
@@ -1014,7 +986,7 @@ static void end_sample(struct model *mo, struct rd *r)
 					*slot = ent_new(mo, ENT_DWAIT, str_of(r, t->comm), i);
 					if (*slot >= 0) {
 						snprintf(mo->ents[*slot].wchan, sizeof mo->ents[*slot].wchan, "%s", str_of(r, w));
-						tidy(mo->ents[*slot].wchan);
+						text_tidy(mo->ents[*slot].wchan);
 					}
 				}
 				t->dw = slot ? *slot : -1;
@@ -1108,7 +1080,7 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 			for (size_t k = 0; k < len; k++)
 				if (!copy[k])
 					copy[k] = '?';
-			tidy(copy);
+			text_tidy(copy);
 			mo->kmsg[mo->nkmsg++] = (struct kmsg_line){ i, rec->u.text.ts_us, rec->u.text.trigger,
 								    rec->u.text.kind, copy };
 			mo->kmsg_bytes += len + 1;
@@ -1123,7 +1095,7 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	for (size_t k = 0; k < n; k++)
 		if (!line[k])
 			line[k] = '?';
-	tidy(line);
+	text_tidy(line);
 	switch (rec->u.text.kind) {
 	case CAP_TXT_TRIGGER:
 		add_event(mo, i, EV_SYSRQ, 0, "sysrq-%c requested (%s)", line[0] ? line[0] : '?', n > 2 ? line + 2 : "");
@@ -1159,7 +1131,7 @@ int model_feed(struct model *mo, const struct cap_rec *rec)
 			mo->have_hdr = true;
 			char *hs[] = { mo->hdr.writer, mo->hdr.host, mo->hdr.kernel, mo->hdr.machine, mo->hdr.options };
 			for (size_t k = 0; k < sizeof hs / sizeof *hs; k++)
-				tidy(hs[k]);
+				text_tidy(hs[k]);
 		} else if (r->have_id && rec->u.header->capture_id != r->capture_id) {
 			mo->restarts++;
 			add_event(mo, mo->nsamples, EV_RESTART, 0, "another capture (id %016llx) continues here",
