@@ -11,6 +11,7 @@
  * on the next line, without the prefix the rest of the log has) can be
  * joined back before it is interpreted. */
 #include "kdump.h"
+#include "tidy.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -1538,6 +1539,7 @@ static size_t sanitize(char *dst, const char *src, size_t len)
         dst[n++] = (ch == '\0' || ch == '\t' || (ch < 0x20)) ? ' ' : (char)ch;
     }
     dst[n] = '\0';
+    text_tidy(dst); /* DEL, C1 controls, invalid UTF-8 -> '?' (same length) */
     return n;
 }
 

@@ -7,6 +7,7 @@
  * allocstall_*; workingset_refault (<5.9) vs workingset_refault_file.
  */
 #include "model.h"
+#include "tidy.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -358,6 +359,7 @@ static int ent_new(struct model *mo, enum ent_kind kind, const char *name, int s
 	memset(e, 0, sizeof *e);
 	e->kind = kind;
 	snprintf(e->name, sizeof e->name, "%s", name ? name : "");
+	text_tidy(e->name);
 	e->first_sample = e->last_sample = sample;
 	return (int)mo->nents++;
 }
@@ -730,6 +732,7 @@ static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const ui
 			if (leader && !e->start) {
 				e->start = v[CAP_TF_START];
 				snprintf(e->name, sizeof e->name, "%s", comm);
+				text_tidy(e->name);
 			}
 			return *slot;
 		}
@@ -741,6 +744,7 @@ static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const ui
 	mo->ents[e].start = leader ? v[CAP_TF_START] : 0;
 	mo->ents[e].kthread = v[CAP_TF_FLAGS] != CAP_NA && (v[CAP_TF_FLAGS] & 0x00200000);
 	snprintf(mo->ents[e].wchan, sizeof mo->ents[e].wchan, "%s", cgroup ? cgroup : "");
+	text_tidy(mo->ents[e].wchan);
 	*slot = e;
 	return e;
 }
@@ -983,8 +987,10 @@ static void end_sample(struct model *mo, struct rd *r)
 				int *slot = map_slot(r, KEY_DW(t->comm, w), true);
 				if (slot && *slot < 0) {
 					*slot = ent_new(mo, ENT_DWAIT, str_of(r, t->comm), i);
-					if (*slot >= 0)
+					if (*slot >= 0) {
 						snprintf(mo->ents[*slot].wchan, sizeof mo->ents[*slot].wchan, "%s", str_of(r, w));
+						text_tidy(mo->ents[*slot].wchan);
+					}
 				}
 				t->dw = slot ? *slot : -1;
 			}
@@ -1077,6 +1083,7 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 			for (size_t k = 0; k < len; k++)
 				if (!copy[k])
 					copy[k] = '?';
+			text_tidy(copy);
 			mo->kmsg[mo->nkmsg++] = (struct kmsg_line){ i, rec->u.text.ts_us, rec->u.text.trigger,
 								    rec->u.text.kind, copy };
 			mo->kmsg_bytes += len + 1;
@@ -1088,6 +1095,10 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	size_t n = len < sizeof line - 1 ? len : sizeof line - 1;
 	memcpy(line, s, n);
 	line[n] = 0;
+	for (size_t k = 0; k < n; k++)
+		if (!line[k])
+			line[k] = '?';
+	text_tidy(line);
 	switch (rec->u.text.kind) {
 	case CAP_TXT_TRIGGER:
 		add_event(mo, i, EV_SYSRQ, 0, "sysrq-%c requested (%s)", line[0] ? line[0] : '?', n > 2 ? line + 2 : "");
@@ -1121,6 +1132,9 @@ int model_feed(struct model *mo, const struct cap_rec *rec)
 		if (!mo->have_hdr) {
 			mo->hdr = *rec->u.header;
 			mo->have_hdr = true;
+			char *hs[] = { mo->hdr.writer, mo->hdr.host, mo->hdr.kernel, mo->hdr.machine, mo->hdr.options };
+			for (size_t k = 0; k < sizeof hs / sizeof *hs; k++)
+				text_tidy(hs[k]);
 		} else if (r->have_id && rec->u.header->capture_id != r->capture_id) {
 			mo->restarts++;
 			add_event(mo, mo->nsamples, EV_RESTART, 0, "another capture (id %016llx) continues here",
@@ -1166,9 +1180,16 @@ int model_feed(struct model *mo, const struct cap_rec *rec)
 			   (unsigned long long)rec->u.damage.offset, (unsigned long long)rec->u.damage.length,
 			   rec->u.damage.what);
 		break;
-	case CAP_EV_UNKNOWN:
+	case CAP_EV_UNKNOWN: {
 		mo->unknown_recs++;
+		uint32_t ty = (uint32_t)rec->u.unknown.type;
+		int k = 0;
+		while (k < mo->nunknown_types && mo->unknown_types[k] != ty)
+			k++;
+		if (k == mo->nunknown_types && k < 8)
+			mo->unknown_types[mo->nunknown_types++] = ty;
 		break;
+	}
 	default:
 		break;
 	}
@@ -1185,8 +1206,16 @@ void model_finish(struct model *mo)
 	end_sample(mo, r);
 	if (mo->nsamples && !mo->clean_end && !mo->damaged)
 		model_warn(mo, "the capture has no end record: the recorder was stopped abruptly (power cut, SIGKILL) or is still running");
-	if (mo->unknown_recs)
-		model_warn(mo, "%d records of a newer format version were skipped", mo->unknown_recs);
+	if (mo->unknown_recs) {
+		char types[80] = "";
+		size_t tl = 0;
+		for (int k = 0; k < mo->nunknown_types && tl < sizeof types; k++)
+			tl += (size_t)snprintf(types + tl, sizeof types - tl, "%s%u", k ? ", " : "",
+					       (unsigned)mo->unknown_types[k]);
+		model_warn(mo, "%d record(s) of a newer format version were skipped (record type%s %s%s); "
+			   "a newer analyze reads them", mo->unknown_recs, mo->nunknown_types > 1 ? "s" : "", types,
+			   mo->unknown_recs > mo->nunknown_types && mo->nunknown_types == 8 ? ", ..." : "");
+	}
 	for (size_t i = 1; i < r->st.n; i++)
 		free(r->st.s[i]);
 	free(r->st.s);

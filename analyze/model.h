@@ -101,6 +101,8 @@ struct model {
 	size_t nkmsg, kmsg_cap, kmsg_bytes;
 	/* integrity */
 	int frames, damaged, gaps, restarts, unknown_recs, tasks_seen;
+	uint32_t unknown_types[8];  /* distinct record types skipped (newer format), first 8 */
+	int nunknown_types;
 	uint64_t damaged_bytes;
 	bool clean_end;
 	char **warnings;

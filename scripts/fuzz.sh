@@ -10,9 +10,10 @@ srcs="$(ls format/*.c) $(ls capture/*.c analyze/*.c 2>/dev/null | grep -v '/main
 seeds() { # the inputs each target starts from
 	case $1 in
 	fuzz_reader) ls tests/data/*.zst samples/*.zst 2>/dev/null ;;
-	fuzz_jsonl) ls samples/*.jsonl tests/data/*.jsonl 2>/dev/null ;;
+	fuzz_jsonl) ls samples/*.jsonl tests/data/*.jsonl tests/data/jsonl/*.jsonl 2>/dev/null ;;
 	fuzz_kdump) ls tests/data/dmesg/* 2>/dev/null ;;
-	fuzz_proc) find tests/data/proc -type f -size -64k 2>/dev/null | head -400 ;;
+	fuzz_proc) { find tests/data/proc tests/data/sick tests/data/cgroup-v2 -type f -size -64k
+		ls tests/data/mountinfo-* tests/data/pid-cgroup-*; } 2>/dev/null | head -400 ;;
 	esac
 }
 rc=0
@@ -23,7 +24,12 @@ for t in "$@"; do
 		-o "$bin" "fuzz/$t.c" $srcs -lzstd -ljansson -lm
 	corpus=$out/$t-corpus crashes=$out/$t-crashes
 	mkdir -p "$corpus" "$crashes"
-	for s in $(seeds "$t"); do cp "$s" "$corpus/" 2>/dev/null || true; done
+	# seeds share base names (stat, meminfo...): number them
+	i=0
+	for s in $(seeds "$t"); do
+		i=$((i + 1))
+		cp "$s" "$corpus/seed$i-${s##*/}" 2>/dev/null || true
+	done
 	echo "== $t: $secs s, $(ls "$corpus" | wc -l) seeds"
 	if "$bin" -max_total_time="$secs" -max_len=262144 -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$crashes/" -print_final_stats=1 "$corpus" > "$out/$t.log" 2>&1; then

@@ -1,0 +1,13 @@
+/* tidy.h - file text made safe to show.
+ *
+ * Text from a capture or a log goes to terminals, HTML and JSON: every byte
+ * that could steer a terminal (C0 controls but tab, DEL, UTF-8-encoded C1
+ * controls such as U+009B CSI) and every byte that is not valid UTF-8
+ * becomes '?', in place.  Printable ASCII and valid UTF-8 stay as they are.
+ */
+#ifndef TIDY_H
+#define TIDY_H
+
+void text_tidy(char *s);
+
+#endif
