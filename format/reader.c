@@ -319,7 +319,8 @@ static void get_str(struct cur *c, char *dst, size_t dlen)
 
 static const char *name_of(const struct cap_reader *r, uint64_t id)
 {
-	return id < r->names_n ? r->names[id] : "";
+	/* id 0 is the empty name, and exists before any NAME record */
+	return id && id < r->names_n ? r->names[id] : "";
 }
 
 static bool add_name(struct cap_reader *r, const uint8_t *s, size_t n)
