@@ -91,6 +91,7 @@ cross:
 	$(Q)$(MAKE) --no-print-directory static-bins STATIC_BINS="$(CROSS_ARCHES)"
 
 static-bins: $(foreach a,$(STATIC_BINS),$(S)/capture-$(a))
+	@:
 
 sizes:
 	$(Q)sh scripts/static-sizes.sh $(S)
@@ -123,7 +124,7 @@ $(S)/src/softfp/.stamp:
 	$(Q)mv $(S)/src/glibc.dl/glibc-*/soft-fp $(S)/src/softfp && rm -rf $(S)/src/glibc.dl
 	$(Q)touch $@
 
-$(S)/mips/softfp/%.o: $(S)/src/softfp/.stamp port/softfp/sfp-machine.h $(S)/musl-mips/.stamp
+$(S)/mips/softfp/%.o: $(S)/src/softfp/.stamp port/softfp/sfp-machine.h $(S)/musl-mips/.stamp mk/static.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(xcc_mips) -Os -ffunction-sections -fdata-sections -Iport/softfp -I$(S)/src/softfp \
 		-c -o $@ $(S)/src/softfp/$*.c
@@ -143,14 +144,15 @@ $(S)/musl-mips/.stamp: $(S)/src/musl/.stamp
 	$(Q)touch $@
 
 define static_arch
-$(S)/$(1)/zstd/libzstd.a: $(S)/src/zstd/.stamp $(xpre_$(1))
+# Everything here also depends on this file, so a changed flag rebuilds.
+$(S)/$(1)/zstd/libzstd.a: $(S)/src/zstd/.stamp $(xpre_$(1)) mk/static.mk
 	$(Q)rm -rf $(S)/$(1)/zstd && mkdir -p $(S)/$(1) && cp -r $(S)/src/zstd/lib $(S)/$(1)/zstd
 	@echo "  ZSTD   $(1)"
 	$(Q)$$(MAKE) -s -C $(S)/$(1)/zstd -j$(STATIC_JOBS) libzstd.a $(ZSTD_OPTS) \
 		CC="$(xcc_$(1))" AR="$(xbin_$(1))ar" CFLAGS="$(ZSTD_CFLAGS)" >$(S)/$(1)/zstd.log 2>&1 \
 		|| { tail -30 $(S)/$(1)/zstd.log >&2; exit 1; }
 
-$(S)/$(1)/obj/%.o: %.c $(STATIC_HDR) $(S)/$(1)/zstd/libzstd.a
+$(S)/$(1)/obj/%.o: %.c $(STATIC_HDR) $(S)/$(1)/zstd/libzstd.a mk/static.mk
 	@mkdir -p $$(dir $$@)
 	@echo "  CC     $(1) $$<"
 	$(Q)$(xcc_$(1)) $(STATIC_CFLAGS) -I$(S)/$(1)/zstd -c -o $$@ $$<
