@@ -43,6 +43,11 @@ struct cap_reader {
 	uint64_t prev_wall, prev_mono;
 
 	const char **gnames; uint64_t *gvals; size_t g_cap;
+	/* Samples repeat their counters in the same order, so the n-th value
+	 * of a sample usually has the same key as the n-th of the one before:
+	 * remembering its slot skips the hash lookup. */
+	uint32_t *seq; /* counter slot of the n-th value of the last sample */
+	size_t seq_cap, seq_pos;
 	char what[200];
 };
 
@@ -170,6 +175,7 @@ void cap_reader_free(struct cap_reader *r)
 	free(r->tasks);
 	free(r->gnames);
 	free(r->gvals);
+	free(r->seq);
 	free(r);
 }
 
@@ -285,8 +291,12 @@ static int next_frame(struct cap_reader *r, struct cap_rec *rec)
 
 struct cur { const uint8_t *p; size_t n; bool bad; };
 
-static uint64_t get_u(struct cur *c)
+static inline uint64_t get_u(struct cur *c)
 {
+	if (c->n && c->p[0] < 0x80) { /* most values are small deltas */
+		c->n--;
+		return *c->p++;
+	}
 	uint64_t v = 0;
 	size_t k = c->bad ? 0 : cap_get_varint(c->p, c->n, &v);
 	if (!k) {
@@ -359,6 +369,31 @@ static bool add_name(struct cap_reader *r, const uint8_t *s, size_t n)
 	r->names[0] = "";
 	r->names[r->names_n++] = d;
 	return true;
+}
+
+static uint64_t *ctr_slot(struct cap_reader *r, uint32_t src, uint32_t inst, uint32_t name);
+
+static uint64_t *ctr_cached(struct cap_reader *r, uint32_t src, uint32_t inst, uint32_t name)
+{
+	size_t p = r->seq_pos++;
+	if (p < r->seq_cap && r->seq[p] < r->ctrs_cap) {
+		struct ctr *c = &r->ctrs[r->seq[p]];
+		if (c->used && c->src == src && c->inst == inst && c->name == name)
+			return &c->last;
+	}
+	if (p >= r->seq_cap) {
+		size_t nc = r->seq_cap ? r->seq_cap * 2 : 1024;
+		uint32_t *ns = realloc(r->seq, nc * sizeof *ns);
+		if (ns) {
+			r->seq = ns;
+			memset(r->seq + r->seq_cap, 0xff, (nc - r->seq_cap) * sizeof *ns);
+			r->seq_cap = nc;
+		}
+	}
+	uint64_t *v = ctr_slot(r, src, inst, name);
+	if (v && p < r->seq_cap)
+		r->seq[p] = (uint32_t)((struct ctr *)((char *)v - offsetof(struct ctr, last)) - r->ctrs);
+	return v;
 }
 
 static uint64_t *ctr_slot(struct cap_reader *r, uint32_t src, uint32_t inst, uint32_t name)
@@ -469,7 +504,7 @@ static bool parse_group(struct cap_reader *r, struct cur *c, struct cap_rec *rec
 		uint64_t d = cap_unzigzag(get_u(c));
 		if (c->bad)
 			return false;
-		uint64_t *last = ctr_slot(r, src, inst, name);
+		uint64_t *last = ctr_cached(r, src, inst, name);
 		if (!last)
 			return false;
 		*last += d;
@@ -544,6 +579,7 @@ static int frame_record(struct cap_reader *r, struct cap_rec *rec)
 			return 2; /* names are the reader's business, not the caller's */
 		break;
 	case CAP_SAMPLE: {
+		r->seq_pos = 0;
 		uint64_t flags = get_u(&b), seq = get_u(&b);
 		r->prev_wall += cap_unzigzag(get_u(&b));
 		r->prev_mono += cap_unzigzag(get_u(&b));

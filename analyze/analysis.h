@@ -1,0 +1,133 @@
+/* analysis.h - windows -> detectors -> ranking -> report.
+ *
+ * Detectors read the model through struct actx and write one struct
+ * finding each; they never print.  Renderers read struct report and make
+ * no decisions.
+ */
+#ifndef ANALYSIS_H
+#define ANALYSIS_H
+
+#include "model.h"
+
+struct window { bool set; int a, b; };  /* samples [a, b) */
+
+struct windows {
+	const char *how;        /* "auto", "given", "baseline" */
+	struct window healthy, faulty;
+	bool trend;             /* no healthy window: compared with the fault's own start */
+	char why[700];
+};
+
+struct win_opts {
+	double ha, hb, fa, fb;  /* seconds; NaN = not given */
+};
+
+/* Health signal per sample (M_STRESS), smoothed; then the windows. */
+void windows_signal(struct model *mo);
+void windows_choose(const struct model *mo, const struct model *baseline, const struct win_opts *o,
+		    struct windows *w);
+
+#define MAX_EV 10
+#define MAX_EXP 10
+
+struct evidence {
+	char metric[48];
+	double healthy, faulty;
+	char unit[24];
+};
+
+struct finding {
+	const char *id;
+	bool cause;              /* a cause (a process, a kernel pool) or a symptom */
+	double score;            /* 0..1 */
+	long pid;                /* culprit; -1 = none */
+	char comm[64];
+	char summary[400];       /* the one-line verdict */
+	struct evidence ev[MAX_EV];
+	int nev;
+	char tag[16];            /* detector-specific: blocked-tasks' dominant wait kind */
+	char detail[900];        /* more lines for people (other growers, groups) */
+	const char *explains[MAX_EXP];
+	int nexp;
+	const char *explained_by;
+	int rank;
+};
+
+struct kd_result;
+struct sg_groups;
+
+struct actx {
+	const struct kd_result *kd;   /* kernel task dumps from the capture's log, or NULL */
+	const struct sg_groups *sg;   /* the same grouped by stack, or NULL */
+	const struct model *fm;  /* the capture under study */
+	const struct model *hm;  /* where the healthy window lives (fm, or the baseline) */
+	struct windows w;
+	int ha, hb, fa, fb;      /* resolved sample ranges in hm / fm */
+	double memtotal_kb;
+	int ncpu;
+	double interval_s;
+};
+
+typedef int (*detect_fn)(const struct actx *c, struct finding *f); /* 1 = fired */
+
+struct detector {
+	const char *id;
+	bool cause;
+	detect_fn fn;
+	const char *rule;        /* the documented rule, one line */
+};
+extern const struct detector detectors[];
+extern const size_t ndetectors;
+
+/* helpers for detectors (detect.c) */
+double hmean(const struct actx *c, int k);
+double fmean(const struct actx *c, int k);
+double fmax_(const struct actx *c, int k);
+double fmin_(const struct actx *c, int k);
+void add_ev(struct finding *f, const char *metric, double h, double fv, const char *unit);
+void detail_add(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *wait_kind(const char *wchan);
+const char *fmt_kb(double kb, char *buf, size_t n);
+/* appends to a NUL-terminated buffer, cutting at its size */
+void sappend(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+struct wait_group {
+	char comm[64], wchan[64];
+	const char *kind;
+	double faulty_s, healthy_s;  /* task-seconds in D */
+};
+int blocked_groups(const struct actx *c, struct wait_group *out, int max);
+
+/* ranking (rank.c): orders fired findings, fills explains / explained_by / rank */
+void rank_findings(struct finding *f, int n);
+
+struct report {
+	struct model *mo;
+	const char *path;
+	struct actx ctx;
+	struct finding f[16];
+	int nf;
+	struct wait_group wg[16];
+	int nwg;
+	char conclusion[1200];   /* the top cause and the chain it explains, in words */
+};
+
+int report_build(struct report *r, struct model *mo, const struct model *baseline, const struct win_opts *o);
+void report_free(struct report *r);
+
+/* timeline.c: rows of means over a step */
+struct tl_row {
+	int a, b;                /* samples */
+	double t, m[M_COUNT];
+	uint64_t wall_us;
+	char events[200];
+};
+struct tl_row *timeline_build(const struct model *mo, double step, int a, int b, const long *pids, int npids,
+			      int *nrows);
+extern const int timeline_cols[];
+extern const int ntimeline_cols;
+
+/* time formatting shared by renderers */
+void fmt_wall(uint64_t wall_us, char *buf, size_t n, bool date);
+
+#endif

@@ -1,0 +1,137 @@
+/* detect.c - the detector table and the helpers detectors share.
+ * A new detector is one file with its function plus one line here. */
+#include "analysis.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int detect_leak(const struct actx *, struct finding *);
+int detect_shmem(const struct actx *, struct finding *);
+int detect_slab(const struct actx *, struct finding *);
+int detect_reclaim(const struct actx *, struct finding *);
+int detect_swap(const struct actx *, struct finding *);
+int detect_oom(const struct actx *, struct finding *);
+int detect_io(const struct actx *, struct finding *);
+int detect_writeback(const struct actx *, struct finding *);
+int detect_cpu(const struct actx *, struct finding *);
+int detect_blocked(const struct actx *, struct finding *);
+
+const struct detector detectors[] = {
+	{ "memory-leak", true, detect_leak,
+	  "a process (or all processes of one name) gains >= max(16 MB, 5% of RAM or of its cgroup limit) of RSS from healthy to faulty while memory is short (MemAvailable < 15%, cgroup >= 85% of its limit, or reclaim thrash)" },
+	{ "shmem-growth", true, detect_shmem,
+	  "Shmem (tmpfs, shared memory) gains >= max(16 MB, 5% of RAM) while MemAvailable < 15%" },
+	{ "slab-growth", true, detect_slab,
+	  "Slab gains >= max(32 MB, 8% of RAM) while MemAvailable < 15%" },
+	{ "reclaim-thrash", false, detect_reclaim,
+	  ">= 2 of: kswapd CPU >= 20%, pgscan >= 1000/s, refaults >= 100/s, major faults >= 100/s (each >= 5x healthy), page cache < 50% of healthy, allocstalls, PSI memory >= 5%, a memory cgroup at its limit with refaults or collapsing file pages; at least one being a reclaim or fault counter" },
+	{ "swap-thrash", false, detect_swap,
+	  "pswpin + pswpout >= 100 pages/s and >= 5x healthy" },
+	{ "oom-kill", false, detect_oom,
+	  "the kernel log shows an OOM kill, or vmstat oom_kill / a cgroup's oom_kill count rises" },
+	{ "io-saturation", true, detect_io,
+	  "the busiest real disk is >= 80% busy on average in the faulty window (and >= 1.5x healthy); culprit: the process with the most read+write bytes there" },
+	{ "writeback-stall", true, detect_writeback,
+	  "Dirty + Writeback >= max(5% of RAM, 3x healthy + 16 MB) and tasks wait in writeback throttling (balance_dirty_pages, *wait*writeback, jbd2) or the disk writes at >= 80% util" },
+	{ "cpu-saturation", true, detect_cpu,
+	  "runnable tasks >= 1.5 x CPUs on average and idle + iowait < 10% in the faulty window; culprit: the top CPU user" },
+	{ "blocked-tasks", false, detect_blocked,
+	  "tasks in D state >= 1 on average in the faulty window and >= 3x healthy + 0.5; grouped by comm and wchan" },
+};
+const size_t ndetectors = sizeof detectors / sizeof *detectors;
+
+static double mean_in(const struct model *mo, int k, int a, int b) { return win_mean(mo, k, a, b); }
+
+double hmean(const struct actx *c, int k)
+{
+	double x = mean_in(c->hm, k, c->ha, c->hb);
+	return isnan(x) ? 0 : x;
+}
+double fmean(const struct actx *c, int k)
+{
+	double x = mean_in(c->fm, k, c->fa, c->fb);
+	return isnan(x) ? 0 : x;
+}
+double fmax_(const struct actx *c, int k)
+{
+	double x = win_max(c->fm, k, c->fa, c->fb);
+	return isnan(x) ? 0 : x;
+}
+double fmin_(const struct actx *c, int k)
+{
+	double x = win_min(c->fm, k, c->fa, c->fb);
+	return isnan(x) ? 0 : x;
+}
+
+void add_ev(struct finding *f, const char *metric, double h, double fv, const char *unit)
+{
+	if (f->nev >= MAX_EV)
+		return;
+	struct evidence *e = &f->ev[f->nev++];
+	snprintf(e->metric, sizeof e->metric, "%s", metric);
+	e->healthy = h;
+	e->faulty = fv;
+	snprintf(e->unit, sizeof e->unit, "%s", unit);
+}
+
+void detail_add(struct finding *f, const char *fmt, ...)
+{
+	size_t l = strlen(f->detail);
+	if (l + 2 >= sizeof f->detail)
+		return;
+	if (l)
+		f->detail[l++] = '\n';
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->detail + l, sizeof f->detail - l, fmt, ap);
+	va_end(ap);
+}
+
+/* Where a D-state task waits, from its wchan (the innermost non-scheduler
+ * function).  Names span kernels: 4.x page-lock waits, 5.16+ folios. */
+const char *wait_kind(const char *w)
+{
+	static const char *const fault[] = { "filemap_fault", "folio_wait_bit", "wait_on_page_bit", "__lock_page",
+					     "lock_page", "do_page_fault", "handle_mm_fault", "filemap_read_folio",
+					     "__folio_lock", "folio_lock", "do_read_fault", "swap_readpage", "swapin", NULL };
+	static const char *const reclaim[] = { "shrink_", "reclaim", "congestion_wait", "throttle_direct",
+					       "balance_pgdat", "try_to_free", NULL };
+	static const char *const wb[] = { "balance_dirty_pages", "writeback", "jbd2", "wbt_wait", "log_wait_commit",
+					  "sync_inodes", "__filemap_fdatawait", NULL };
+	static const char *const io[] = { "io_schedule", "blk_", "bit_wait_io", "submit_bio", "mmc_", "bio_", NULL };
+	static const char *const *const sets[] = { fault, reclaim, wb, io };
+	static const char *const names[] = { "page-fault", "reclaim", "writeback", "io" };
+	for (int s = 0; s < 4; s++)
+		for (int i = 0; sets[s][i]; i++)
+			if (strstr(w, sets[s][i]))
+				return names[s];
+	return "other";
+}
+
+const char *fmt_kb(double kb, char *buf, size_t n)
+{
+	if (isnan(kb))
+		snprintf(buf, n, "n/a");
+	else if (fabs(kb) >= 1024 * 1024)
+		snprintf(buf, n, "%.1f GB", kb / 1048576);
+	else if (fabs(kb) >= 10 * 1024)
+		snprintf(buf, n, "%.0f MB", kb / 1024);
+	else if (fabs(kb) >= 1024)
+		snprintf(buf, n, "%.1f MB", kb / 1024);
+	else
+		snprintf(buf, n, "%.0f kB", kb);
+	return buf;
+}
+
+void sappend(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t l = strnlen(buf, size);
+	if (l + 1 >= size)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + l, size - l, fmt, ap);
+	va_end(ap);
+}

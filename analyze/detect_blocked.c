@@ -1,0 +1,106 @@
+/* detect_blocked.c - blocked-tasks: tasks in D state, grouped by comm and
+ * wchan; the dominant wait kind (page-fault, reclaim, writeback, io)
+ * decides which cause can explain them (rank.c). */
+#include "analysis.h"
+#include "stackgroup.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int by_faulty(const void *a, const void *b)
+{
+	const struct wait_group *x = a, *y = b;
+	return (y->faulty_s > x->faulty_s) - (y->faulty_s < x->faulty_s);
+}
+
+int blocked_groups(const struct actx *c, struct wait_group *out, int max)
+{
+	const struct model *fm = c->fm;
+	int n = 0;
+	struct wait_group tmp[256];
+	for (size_t i = 0; i < fm->nents && n < 256; i++) {
+		const struct entity *e = &fm->ents[i];
+		if (e->kind != ENT_DWAIT)
+			continue;
+		double fs = ent_sum(fm, e, DF_D, c->fa, c->fb) * c->interval_s;
+		double hs = c->hm == fm ? ent_sum(fm, e, DF_D, c->ha, c->hb) * c->interval_s : 0;
+		if (fs <= 0 && hs <= 0)
+			continue;
+		struct wait_group *g = &tmp[n++];
+		snprintf(g->comm, sizeof g->comm, "%s", e->name);
+		snprintf(g->wchan, sizeof g->wchan, "%s", e->wchan);
+		g->kind = wait_kind(e->wchan);
+		g->faulty_s = fs;
+		g->healthy_s = hs;
+	}
+	qsort(tmp, (size_t)n, sizeof *tmp, by_faulty);
+	if (n > max)
+		n = max;
+	memcpy(out, tmp, (size_t)n * sizeof *tmp);
+	return n;
+}
+
+int detect_blocked(const struct actx *c, struct finding *f)
+{
+	double h = hmean(c, M_TASKS_D), fv = fmean(c, M_TASKS_D);
+	/* sysrq-w / hung-task dumps are evidence on their own: a capture may
+	 * miss D states between samples, the kernel's dump does not */
+	size_t dumped = 0, pf = 0;
+	const struct sg_group *top = NULL;
+	for (size_t i = 0; c->sg && i < c->sg->ngroups; i++) {
+		const struct sg_group *g = &c->sg->groups[i];
+		if (g->cpu)
+			continue;
+		dumped += g->count;
+		pf += sg_is_page_fault_wait(g) ? g->count : 0;
+		if (!top || g->count > top->count)
+			top = g;
+	}
+	if ((fv < 1 || (!c->w.trend && fv < 3 * h + 0.5)) && dumped < 2)
+		return 0;
+	struct wait_group g[16];
+	int n = blocked_groups(c, g, 16);
+	double kind_s[5] = { 0 }, tot = 0;
+	static const char *const kinds[5] = { "page-fault", "reclaim", "writeback", "io", "other" };
+	for (int i = 0; i < n; i++)
+		for (int k = 0; k < 5; k++)
+			if (!strcmp(g[i].kind, kinds[k])) {
+				kind_s[k] += g[i].faulty_s;
+				tot += g[i].faulty_s;
+			}
+	int dom = 4;
+	for (int k = 0; k < 5; k++)
+		if (kind_s[k] > kind_s[dom])
+			dom = k;
+	snprintf(f->tag, sizeof f->tag, "%s", tot > 0 ? kinds[dom] : pf * 2 > dumped ? "page-fault" : "other");
+	f->score = 0.3 + 0.4 * fmin(1, fv / (2.0 * c->ncpu));
+	char who[200] = "";
+	for (int i = 0; i < n && i < 4; i++)
+		sappend(who, sizeof who, "%s%s in %s", i ? ", " : "", g[i].comm,
+			 g[i].wchan[0] ? g[i].wchan : "?");
+	if (!n && top)
+		snprintf(who, sizeof who, "%s", top->label);
+	snprintf(f->summary, sizeof f->summary, "%.1f tasks in D state on average (healthy %.1f), mostly %s waits: %s", fv, h,
+		 f->tag, n || top ? who : "wchan not recorded");
+	add_ev(f, "tasks_d", h, fv, "tasks");
+	add_ev(f, "cpu_iowait_pct", hmean(c, M_CPU_IOWAIT), fmean(c, M_CPU_IOWAIT), "%");
+	add_ev(f, "psi_io_some", hmean(c, M_PSI_IO), fmean(c, M_PSI_IO), "% avg10");
+	if (dumped)
+		add_ev(f, "tasks_in_kernel_dumps", NAN, (double)dumped, "tasks");
+	for (size_t i = 0, k = 0; c->sg && i < c->sg->ngroups && k < 4; i++) {
+		const struct sg_group *g = &c->sg->groups[i];
+		if (g->cpu)
+			continue;
+		char names[120] = "";
+		for (size_t m = 0; m < g->count && m < 5; m++)
+			sappend(names, sizeof names, "%s%s", m ? " " : "", g->comms[m] ? g->comms[m] : "?");
+		detail_add(f, "kernel dump: %zu task(s) %s [%s%s]", g->count, g->label, names, g->count > 5 ? " ..." : "");
+		k++;
+	}
+	for (int i = 0; i < n && i < 6; i++)
+		detail_add(f, "%8.0f task-s  %-16s %-28s %s", g[i].faulty_s, g[i].comm, g[i].wchan[0] ? g[i].wchan : "?",
+			   g[i].kind);
+	return 1;
+}

@@ -1,0 +1,182 @@
+/* detect_leak.c - memory-leak: the process whose RSS grows until memory
+ * runs short.  Rule in detect.c's table.  Healthy RSS is the lowest bucket
+ * mean in the healthy window (0 when the process was not running yet);
+ * faulty RSS the highest bucket mean in the faulty window, so a leak that
+ * starts mid-window still shows its whole growth. */
+#include "analysis.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static double bucket_rss(const struct model *mo, const struct entity *e, uint32_t k)
+{
+	const float *p = ent_bucket(e, k, PF_COUNT);
+	return p && p[PF_ALIVE] > 0 ? p[PF_RSS_SUM] / p[PF_ALIVE] : NAN;
+	(void)mo;
+}
+
+static double rss_min(const struct model *mo, const struct entity *e, int a, int b)
+{
+	double m = NAN;
+	if (b <= a)
+		return m;
+	for (uint32_t k = (uint32_t)(a / mo->bw); k <= (uint32_t)((b - 1) / mo->bw); k++) {
+		double x = bucket_rss(mo, e, k);
+		if (!isnan(x) && (isnan(m) || x < m))
+			m = x;
+	}
+	return m;
+}
+
+static double rss_max(const struct model *mo, const struct entity *e, int a, int b)
+{
+	double m = NAN;
+	if (b <= a)
+		return m;
+	for (uint32_t k = (uint32_t)(a / mo->bw); k <= (uint32_t)((b - 1) / mo->bw); k++) {
+		double x = bucket_rss(mo, e, k);
+		if (!isnan(x) && (isnan(m) || x > m))
+			m = x;
+	}
+	return m;
+}
+
+/* least-squares slope of RSS over the process's life up to the fault's end, kB/s */
+static double rss_slope(const struct model *mo, const struct entity *e, int end)
+{
+	double sx = 0, sy = 0, sxx = 0, sxy = 0;
+	int n = 0;
+	for (uint32_t k = e->b0; k < e->b0 + e->n && (int)(k * (uint32_t)mo->bw) < end; k++) {
+		double y = bucket_rss(mo, e, k);
+		int s = (int)(k * (uint32_t)mo->bw) + mo->bw / 2;
+		if (isnan(y) || s >= mo->nsamples)
+			continue;
+		double x = mo->t[s];
+		sx += x; sy += y; sxx += x * x; sxy += x * y;
+		n++;
+	}
+	double d = n * sxx - sx * sx;
+	return n >= 2 && d > 0 ? (n * sxy - sx * sy) / d : NAN;
+}
+
+/* The tightest memory cgroup holding the process: its limit is the
+ * process's "RAM" when it is smaller than the machine's. */
+static const struct entity *proc_cgroup(const struct model *mo, const struct entity *p, int a, int b,
+					double *limit, double *usage)
+{
+	const struct entity *best = NULL;
+	*limit = NAN;
+	*usage = NAN;
+	for (size_t i = 0; i < mo->nents; i++) {
+		const struct entity *g = &mo->ents[i];
+		if (g->kind != ENT_CGROUP || !p->wchan[0])
+			continue;
+		size_t l = strlen(g->name);
+		if (strncmp(p->wchan, g->name, l) || (p->wchan[l] && p->wchan[l] != '/' && l > 1))
+			continue;
+		double lim = ent_max(mo, g, CF_LIMIT, a, b), ns = ent_sum(mo, g, CF_SAMPLES, a, b);
+		if (lim <= 0 || ns <= 0)
+			continue;
+		if (!best || lim < *limit) {
+			best = g;
+			*limit = lim;
+			*usage = ent_sum(mo, g, CF_USAGE_SUM, a, b) / ns;
+		}
+	}
+	return best;
+}
+
+int detect_leak(const struct actx *c, struct finding *f)
+{
+	const struct model *fm = c->fm, *hm = c->hm;
+	const struct entity *best = NULL;
+	double bh = 0, bf = 0, bgrow = 0, bbase = 0;
+	int growers = 0;
+	char others[400] = "";
+	for (size_t i = 0; i < fm->nents; i++) {
+		const struct entity *e = &fm->ents[i];
+		if (e->kind != ENT_PROC || e->kthread)
+			continue;
+		double fv = rss_max(fm, e, c->fa, c->fb);
+		if (isnan(fv))
+			continue;
+		double hv = NAN;
+		if (hm == fm) {
+			hv = rss_min(fm, e, c->ha, c->hb);
+		} else {
+			for (size_t j = 0; j < hm->nents; j++) {
+				const struct entity *g = &hm->ents[j];
+				if (g->kind == ENT_PROC && !strcmp(g->name, e->name)) {
+					double x = rss_min(hm, g, c->ha, c->hb);
+					if (!isnan(x) && (isnan(hv) || x > hv))
+						hv = x;
+				}
+			}
+		}
+		if (isnan(hv))
+			hv = 0; /* not running while healthy */
+		double grow = fv - hv;
+		double lim, use;
+		proc_cgroup(fm, e, c->fa, c->fb, &lim, &use);
+		double base = !isnan(lim) && lim < c->memtotal_kb ? lim : c->memtotal_kb;
+		double thr = fmax(16 * 1024, 0.05 * base);
+		if (grow < thr)
+			continue;
+		growers++;
+		if (!best || grow > bgrow) {
+			if (best && strlen(others) < 300) {
+				char b1[32];
+				sappend(others, sizeof others, "%s%s (pid %u) +%s",
+					 others[0] ? ", " : "", best->name, best->pid, fmt_kb(bgrow, b1, sizeof b1));
+			}
+			best = e; bh = hv; bf = fv; bgrow = grow; bbase = base;
+		} else if (strlen(others) < 300) {
+			char b1[32];
+			sappend(others, sizeof others, "%s%s (pid %u) +%s",
+				 others[0] ? ", " : "", e->name, e->pid, fmt_kb(grow, b1, sizeof b1));
+		}
+	}
+	if (!best)
+		return 0;
+	/* is memory short?  globally, in the process's cgroup, or by reclaim */
+	double avail_f = fmean(c, M_MEMAVAIL), avail_h = hmean(c, M_MEMAVAIL);
+	bool glob = c->memtotal_kb > 0 && avail_f > 0 && avail_f / c->memtotal_kb < 0.15;
+	double lim, use;
+	const struct entity *cg = proc_cgroup(fm, best, c->fa, c->fb, &lim, &use);
+	bool cgshort = cg && use / lim >= 0.85;
+	double fl = fmean(c, M_MAJFLT) + fmean(c, M_REFAULT), hl = hmean(c, M_MAJFLT) + hmean(c, M_REFAULT);
+	bool rec = fl >= 100 && fl >= 5 * hl;
+	double share = bbase > 0 ? bgrow / bbase : 0;
+	if (!glob && !cgshort && !rec && share < 0.3)
+		return 0;
+	f->pid = best->pid;
+	snprintf(f->comm, sizeof f->comm, "%s", best->name);
+	bool pressure = glob || cgshort || rec;
+	f->score = pressure ? 0.55 + 0.4 * fmin(1, share / 0.3) : 0.3 + 0.2 * fmin(1, share);
+	char h1[32], f1[32], g1[32];
+	double slope = rss_slope(fm, best, c->fb);
+	char sl[64] = "";
+	if (!isnan(slope) && slope > 0)
+		snprintf(sl, sizeof sl, ", growing %.1f MB/h", slope * 3600 / 1024);
+	snprintf(f->summary, sizeof f->summary,
+		 "%s (pid %u) grew from %s to %s RSS (+%s, %.0f%% of %s%s)%s",
+		 best->name, best->pid, bh > 0 ? fmt_kb(bh, h1, sizeof h1) : "nothing (not running)",
+		 fmt_kb(bf, f1, sizeof f1), fmt_kb(bgrow, g1, sizeof g1), 100 * share,
+		 cg && lim < c->memtotal_kb ? "its cgroup's limit" : "RAM", sl,
+		 glob ? "; memory ran short" : cgshort ? "; its cgroup hit the limit" : rec ? "; the kernel began refaulting pages" : "");
+	add_ev(f, "rss_kb", bh, bf, "kB");
+	if (!isnan(slope))
+		add_ev(f, "rss_slope_kb_per_h", NAN, slope * 3600, "kB/h");
+	add_ev(f, "memavailable_kb", avail_h, avail_f, "kB");
+	add_ev(f, "memfree_kb", hmean(c, M_MEMFREE), fmin_(c, M_MEMFREE), "kB");
+	add_ev(f, "cached_kb", hmean(c, M_CACHED), fmin_(c, M_CACHED), "kB");
+	if (cg) {
+		add_ev(f, "cgroup_usage_kb", NAN, use, "kB");
+		add_ev(f, "cgroup_limit_kb", NAN, lim, "kB");
+		detail_add(f, "runs in memory cgroup %s (limit %s)", cg->name, fmt_kb(lim, g1, sizeof g1));
+	}
+	if (growers > 1)
+		detail_add(f, "other growers: %s", others);
+	return 1;
+}

@@ -1,0 +1,1314 @@
+/* model.c - turns the record stream into per-sample system metrics and
+ * bucketed per-entity series (see model.h for the memory bound).
+ *
+ * Rates are derived here, and only here, from raw counters, because the
+ * names differ between kernels: pgscan_kswapd (4.8+) vs
+ * pgscan_kswapd_{dma,normal,movable,...} (zoned, summed); allocstall vs
+ * allocstall_*; workingset_refault (<5.9) vs workingset_refault_file.
+ */
+#include "model.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct metric_info metric_info[M_COUNT] = {
+	[M_CPU_USR] = { "cpu_usr_pct", "usr%", "% of all CPUs", 0 },
+	[M_CPU_SYS] = { "cpu_sys_pct", "sys%", "% of all CPUs", 0 },
+	[M_CPU_IOWAIT] = { "cpu_iowait_pct", "iowt%", "% of all CPUs", 0 },
+	[M_CPU_IDLE] = { "cpu_idle_pct", "idle%", "% of all CPUs", 0 },
+	[M_CPU_STEAL] = { "cpu_steal_pct", "steal%", "% of all CPUs", 0 },
+	[M_MEMTOTAL] = { "memtotal_kb", "MemTotal", "kB", 0 },
+	[M_MEMFREE] = { "memfree_kb", "MemFree", "kB", 0 },
+	[M_MEMAVAIL] = { "memavailable_kb", "MemAvail", "kB", 0 },
+	[M_CACHED] = { "cached_kb", "Cached", "kB", 0 },
+	[M_SHMEM] = { "shmem_kb", "Shmem", "kB", 0 },
+	[M_SLAB] = { "slab_kb", "Slab", "kB", 0 },
+	[M_SUNRECL] = { "sunreclaim_kb", "SUnrecl", "kB", 0 },
+	[M_ANON] = { "anonpages_kb", "Anon", "kB", 0 },
+	[M_DIRTY] = { "dirty_kb", "Dirty", "kB", 0 },
+	[M_WRITEBACK] = { "writeback_kb", "Writeback", "kB", 0 },
+	[M_SWAPUSED] = { "swapused_kb", "SwapUsed", "kB", 0 },
+	[M_MAJFLT] = { "majflt_ps", "majflt/s", "faults/s", 0 },
+	[M_REFAULT] = { "refault_ps", "refault/s", "pages/s", 0 },
+	[M_PGSCAN_K] = { "pgscan_kswapd_ps", "scanK/s", "pages/s", 0 },
+	[M_PGSCAN_D] = { "pgscan_direct_ps", "scanD/s", "pages/s", 0 },
+	[M_PGSTEAL] = { "pgsteal_ps", "steal/s", "pages/s", 0 },
+	[M_ALLOCSTALL] = { "allocstall_ps", "stall/s", "stalls/s", 1 },
+	[M_PSWPIN] = { "pswpin_ps", "swpin/s", "pages/s", 0 },
+	[M_PSWPOUT] = { "pswpout_ps", "swpout/s", "pages/s", 0 },
+	[M_OOMKILL] = { "oom_kills", "oom", "kills in the interval", 0 },
+	[M_DISK_RPS] = { "disk_reads_ps", "rd/s", "reads/s (busy disks)", 0 },
+	[M_DISK_RMBPS] = { "disk_read_mbps", "rdMB/s", "MB/s (busy disks)", 1 },
+	[M_DISK_WPS] = { "disk_writes_ps", "wr/s", "writes/s (busy disks)", 0 },
+	[M_DISK_WMBPS] = { "disk_write_mbps", "wrMB/s", "MB/s (busy disks)", 1 },
+	[M_DISK_UTIL] = { "disk_util_pct", "util%", "% busy (busiest disk)", 0 },
+	[M_TASKS_D] = { "tasks_d", "D", "tasks in D state", 0 },
+	[M_TASKS_R] = { "tasks_r", "R", "tasks runnable", 0 },
+	[M_PROCS_RUN] = { "procs_running", "run", "tasks (/proc/stat)", 0 },
+	[M_LOAD1] = { "load1", "load1", "load average", 2 },
+	[M_PSI_CPU] = { "psi_cpu_some", "psiC", "% avg10", 1 },
+	[M_PSI_MEM] = { "psi_mem_some", "psiM", "% avg10", 1 },
+	[M_PSI_MEM_FULL] = { "psi_mem_full", "psiMf", "% avg10", 1 },
+	[M_PSI_IO] = { "psi_io_some", "psiIO", "% avg10", 1 },
+	[M_PSI_IO_FULL] = { "psi_io_full", "psiIOf", "% avg10", 1 },
+	[M_KSWAPD_CPU] = { "kswapd_cpu_pct", "kswapd%", "% of one CPU", 0 },
+	[M_STRESS] = { "stress", "stress", "0..1 health signal", 2 },
+};
+
+/* ------------------------------------------------------------ raw slots */
+
+enum raw {
+	R_PROCS_RUNNING,
+	R_CPU_USER, R_CPU_NICE, R_CPU_SYS, R_CPU_IDLE, R_CPU_IOWAIT, R_CPU_IRQ, R_CPU_SOFTIRQ, R_CPU_STEAL,
+	R_LOAD1,
+	R_MEMTOTAL, R_MEMFREE, R_MEMAVAIL, R_BUFFERS, R_CACHED, R_SHMEM, R_SLAB, R_SRECL, R_SUNRECL,
+	R_ANON, R_DIRTY, R_WB, R_SWAPTOTAL, R_SWAPFREE, R_ACTFILE, R_INACTFILE,
+	R_PGMAJFAULT, R_REFAULT, R_PGSCAN_K, R_PGSCAN_D, R_PGSTEAL_K, R_PGSTEAL_D, R_ALLOCSTALL,
+	R_PSWPIN, R_PSWPOUT, R_OOMKILL,
+	R_PSI_CPU, R_PSI_MEM, R_PSI_MEM_FULL, R_PSI_IO, R_PSI_IO_FULL,
+	R_COUNT
+};
+
+struct kv { const char *name; int slot; };
+
+static const struct kv meminfo_keys[] = {
+	{ "MemTotal", R_MEMTOTAL }, { "MemFree", R_MEMFREE }, { "MemAvailable", R_MEMAVAIL },
+	{ "Buffers", R_BUFFERS }, { "Cached", R_CACHED }, { "Shmem", R_SHMEM }, { "Slab", R_SLAB },
+	{ "SReclaimable", R_SRECL }, { "SUnreclaim", R_SUNRECL }, { "AnonPages", R_ANON },
+	{ "Dirty", R_DIRTY }, { "Writeback", R_WB }, { "SwapTotal", R_SWAPTOTAL },
+	{ "SwapFree", R_SWAPFREE }, { "Active(file)", R_ACTFILE }, { "Inactive(file)", R_INACTFILE },
+};
+
+static const struct kv vmstat_keys[] = {
+	{ "pgmajfault", R_PGMAJFAULT },
+	/* <5.9 and 5.9+ spell the file refault counter differently; a kernel
+	 * prints only one of them, so summing is safe. */
+	{ "workingset_refault", R_REFAULT }, { "workingset_refault_file", R_REFAULT },
+	{ "pgscan_kswapd", R_PGSCAN_K }, { "pgscan_direct", R_PGSCAN_D },
+	{ "pgsteal_kswapd", R_PGSTEAL_K }, { "pgsteal_direct", R_PGSTEAL_D },
+	{ "allocstall", R_ALLOCSTALL }, { "pswpin", R_PSWPIN }, { "pswpout", R_PSWPOUT },
+	{ "oom_kill", R_OOMKILL },
+};
+
+/* Zoned spellings (pre-4.8 pgscan_kswapd_normal, allocstall_movable, ...)
+ * are summed into the node-level slot; pgscan_direct_throttle counts
+ * throttling events, not pages, and must not be added. */
+static int vm_prefix_slot(const char *n)
+{
+	static const struct kv pre[] = {
+		{ "pgscan_kswapd_", R_PGSCAN_K }, { "pgscan_direct_", R_PGSCAN_D },
+		{ "pgsteal_kswapd_", R_PGSTEAL_K }, { "pgsteal_direct_", R_PGSTEAL_D },
+		{ "allocstall_", R_ALLOCSTALL },
+	};
+	if (n[0] != 'p' && n[0] != 'a')
+		return -1;
+	if (!strcmp(n, "pgscan_direct_throttle"))
+		return -1;
+	for (size_t i = 0; i < sizeof pre / sizeof *pre; i++)
+		if (!strncmp(n, pre[i].name, strlen(pre[i].name)))
+			return pre[i].slot;
+	return -1;
+}
+
+#define KT_SIZE 256
+struct ktab { const char *k[KT_SIZE]; int slot[KT_SIZE]; };
+
+static uint32_t fnv(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return h;
+}
+
+static void ktab_init(struct ktab *t, const struct kv *kv, size_t n)
+{
+	memset(t, 0, sizeof *t);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t j = fnv(kv[i].name) & (KT_SIZE - 1);
+		while (t->k[j])
+			j = (j + 1) & (KT_SIZE - 1);
+		t->k[j] = kv[i].name;
+		t->slot[j] = kv[i].slot;
+	}
+}
+
+static int ktab_get(const struct ktab *t, const char *name)
+{
+	uint32_t j = fnv(name) & (KT_SIZE - 1);
+	while (t->k[j]) {
+		if (!strcmp(t->k[j], name))
+			return t->slot[j];
+		j = (j + 1) & (KT_SIZE - 1);
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------ reading state */
+
+struct tslot {
+	uint32_t tid, tgid;
+	bool used, seen;
+	uint8_t state;
+	uint32_t comm, wchan;     /* interned */
+	int ent, dw;              /* process entity, dwait entity (-1) */
+	uint64_t start, cpu, majflt, rd, wr, rss, flags;
+	bool have_rd, have_wr;
+};
+
+struct strtab { char **s; size_t n, cap; uint32_t *h; size_t hcap; };
+
+struct cgstate { int ent; uint64_t prev[5]; bool have; };
+
+struct rd {
+	struct ktab mem, vm;
+	uint64_t raw[R_COUNT], prev[R_COUNT];
+	bool has[R_COUNT], phas[R_COUNT];
+	uint64_t prev_mono;
+	bool have_prev, in_sample, key;
+	uint64_t capture_id;
+	bool have_id;
+	struct tslot *tasks;
+	size_t tcap, tn;
+	struct strtab st;
+	/* small maps: linear-probe arrays of (key, ent) */
+	uint64_t *mk; int *mv; size_t mcap, mn;
+	struct cgstate *cgs; size_t ncgs, cgs_cap;
+	uint64_t kswapd_ticks;
+	int disk_seen[32];
+	uint64_t disk_cur[32][5];
+	int nstart_events;
+};
+
+static uint32_t intern(struct strtab *t, const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	if (t->n * 2 >= t->hcap) {
+		size_t nc = t->hcap ? t->hcap * 2 : 256;
+		uint32_t *nh = calloc(nc, sizeof *nh);
+		if (!nh)
+			return 0;
+		for (size_t i = 1; i < t->n; i++) {
+			size_t j = fnv(t->s[i]) & (nc - 1);
+			while (nh[j])
+				j = (j + 1) & (nc - 1);
+			nh[j] = (uint32_t)i;
+		}
+		free(t->h);
+		t->h = nh;
+		t->hcap = nc;
+	}
+	size_t j = fnv(s) & (t->hcap - 1);
+	while (t->h[j]) {
+		if (!strcmp(t->s[t->h[j]], s))
+			return t->h[j];
+		j = (j + 1) & (t->hcap - 1);
+	}
+	if (t->n + 1 > t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 64;
+		char **ns = realloc(t->s, nc * sizeof *ns);
+		if (!ns)
+			return 0;
+		t->s = ns;
+		t->cap = nc;
+		if (!t->n)
+			t->s[t->n++] = NULL; /* id 0 = empty */
+	}
+	char *d = strdup(s);
+	if (!d)
+		return 0;
+	t->s[t->n] = d;
+	t->h[j] = (uint32_t)t->n;
+	return (uint32_t)t->n++;
+}
+
+static const char *str_of(const struct rd *r, uint32_t id)
+{
+	return id && id < r->st.n ? r->st.s[id] : "";
+}
+
+static int *map_slot(struct rd *r, uint64_t key, bool create)
+{
+	if (create && (r->mn + 1) * 2 > r->mcap) {
+		size_t oc = r->mcap, nc = oc ? oc * 2 : 1024;
+		uint64_t *ok = r->mk;
+		int *ov = r->mv;
+		r->mk = malloc(nc * sizeof *r->mk);
+		r->mv = malloc(nc * sizeof *r->mv);
+		if (!r->mk || !r->mv) {
+			free(r->mk); free(r->mv);
+			r->mk = ok; r->mv = ov;
+			return NULL;
+		}
+		for (size_t i = 0; i < nc; i++)
+			r->mv[i] = -1;
+		r->mcap = nc;
+		for (size_t i = 0; i < oc; i++)
+			if (ov[i] >= 0) {
+				size_t j = (ok[i] * 0x9E3779B97F4A7C15ull) >> 40 & (nc - 1);
+				while (r->mv[j] >= 0)
+					j = (j + 1) & (nc - 1);
+				r->mk[j] = ok[i];
+				r->mv[j] = ov[i];
+			}
+		free(ok);
+		free(ov);
+	}
+	if (!r->mcap)
+		return NULL;
+	size_t j = (key * 0x9E3779B97F4A7C15ull) >> 40 & (r->mcap - 1);
+	while (r->mv[j] >= 0) {
+		if (r->mk[j] == key)
+			return &r->mv[j];
+		j = (j + 1) & (r->mcap - 1);
+	}
+	if (!create)
+		return NULL;
+	r->mk[j] = key;
+	r->mn++;
+	return &r->mv[j]; /* caller stores the entity index */
+}
+
+/* map key spaces */
+#define KEY_PROC(tgid) ((uint64_t)1 << 62 | (tgid))
+#define KEY_DW(c, w) ((uint64_t)2 << 62 | (uint64_t)(c) << 31 | (w))
+#define KEY_CG(id) ((uint64_t)3 << 62 | (id))
+
+static struct tslot *task_find(struct rd *r, uint32_t tid, bool create)
+{
+	if (create && (r->tn + 1) * 2 > r->tcap) {
+		size_t oc = r->tcap, nc = oc ? oc * 2 : 1024;
+		struct tslot *old = r->tasks, *nt = calloc(nc, sizeof *nt);
+		if (!nt)
+			return NULL;
+		r->tasks = nt;
+		r->tcap = nc;
+		for (size_t i = 0; i < oc; i++)
+			if (old[i].used) {
+				size_t j = (old[i].tid * 2654435761u) & (nc - 1);
+				while (nt[j].used)
+					j = (j + 1) & (nc - 1);
+				nt[j] = old[i];
+			}
+		free(old);
+	}
+	if (!r->tcap)
+		return NULL;
+	size_t j = (tid * 2654435761u) & (r->tcap - 1);
+	while (r->tasks[j].used) {
+		if (r->tasks[j].tid == tid)
+			return &r->tasks[j];
+		j = (j + 1) & (r->tcap - 1);
+	}
+	if (!create)
+		return NULL;
+	memset(&r->tasks[j], 0, sizeof r->tasks[j]);
+	r->tasks[j].tid = tid;
+	r->tasks[j].used = true;
+	r->tasks[j].ent = r->tasks[j].dw = -1;
+	r->tn++;
+	return &r->tasks[j];
+}
+
+/* Backward-shift deletion keeps linear probing valid without tombstones. */
+static void task_remove(struct rd *r, struct tslot *t)
+{
+	size_t i = (size_t)(t - r->tasks), m = r->tcap - 1;
+	r->tasks[i].used = false;
+	r->tn--;
+	for (size_t j = (i + 1) & m; r->tasks[j].used; j = (j + 1) & m) {
+		size_t h = (r->tasks[j].tid * 2654435761u) & m;
+		/* move j back to i if its home is not in (i, j] cyclically */
+		if ((j > i && (h <= i || h > j)) || (j < i && (h <= i && h > j))) {
+			r->tasks[i] = r->tasks[j];
+			r->tasks[j].used = false;
+			i = j;
+		}
+	}
+}
+
+/* ------------------------------------------------------------ entities */
+
+int ent_nfields(enum ent_kind k)
+{
+	return k == ENT_PROC ? PF_COUNT : k == ENT_CGROUP ? CF_COUNT : DF_COUNT;
+}
+
+static bool field_is_max(enum ent_kind k, int f)
+{
+	return (k == ENT_PROC && f == PF_RSS_MAX) || (k == ENT_CGROUP && f == CF_LIMIT);
+}
+
+static int ent_new(struct model *mo, enum ent_kind kind, const char *name, int sample)
+{
+	if (mo->nents == mo->ents_cap) {
+		size_t nc = mo->ents_cap ? mo->ents_cap * 2 : 256;
+		struct entity *ne = realloc(mo->ents, nc * sizeof *ne);
+		if (!ne)
+			return -1;
+		mo->ents = ne;
+		mo->ents_cap = nc;
+	}
+	struct entity *e = &mo->ents[mo->nents];
+	memset(e, 0, sizeof *e);
+	e->kind = kind;
+	snprintf(e->name, sizeof e->name, "%s", name ? name : "");
+	e->first_sample = e->last_sample = sample;
+	return (int)mo->nents++;
+}
+
+/* Bucket b of entity e, created (zeroed) on demand; NULL when out of memory. */
+static float *ent_at(struct model *mo, struct entity *e, uint32_t b)
+{
+	int nf = ent_nfields(e->kind);
+	if (!e->n) {
+		e->b0 = b;
+	} else if (b < e->b0) {
+		return NULL; /* time never runs backwards in the model */
+	}
+	uint32_t need = b - e->b0 + 1;
+	if (need > e->cap) {
+		uint32_t nc = e->cap ? e->cap * 2 : 8;
+		while (nc < need)
+			nc *= 2;
+		if (nc > MODEL_NB + 1)
+			nc = need > MODEL_NB + 1 ? need : MODEL_NB + 1;
+		float *nv = realloc(e->v, (size_t)nc * nf * sizeof *nv);
+		if (!nv)
+			return NULL;
+		e->v = nv;
+		e->cap = nc;
+	}
+	if (need > e->n) {
+		memset(e->v + (size_t)e->n * nf, 0, (size_t)(need - e->n) * nf * sizeof *e->v);
+		e->n = need;
+	}
+	(void)mo;
+	return e->v + (size_t)(b - e->b0) * nf;
+}
+
+static void ent_halve(struct entity *e)
+{
+	if (!e->n)
+		return;
+	int nf = ent_nfields(e->kind);
+	uint32_t nb0 = e->b0 / 2, last = (e->b0 + e->n - 1) / 2, nn = last - nb0 + 1;
+	for (uint32_t j = 0; j < nn; j++) {
+		float acc[CF_COUNT] = { 0 };
+		bool any = false;
+		for (uint32_t c = 2 * (nb0 + j); c <= 2 * (nb0 + j) + 1; c++) {
+			const float *src = ent_bucket(e, c, nf);
+			if (!src)
+				continue;
+			for (int f = 0; f < nf; f++)
+				acc[f] = field_is_max(e->kind, f) ? (any && acc[f] > src[f] ? acc[f] : src[f]) : acc[f] + src[f];
+			any = true;
+		}
+		/* j <= index of its children: writing in place is safe going up */
+		memcpy(e->v + (size_t)j * nf, acc, (size_t)nf * sizeof *acc);
+	}
+	e->b0 = nb0;
+	e->n = nn;
+}
+
+/* ------------------------------------------------------------ lifecycle */
+
+void model_warn(struct model *mo, const char *fmt, ...)
+{
+	if (mo->nwarn >= 200)
+		return;
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	char **nw = realloc(mo->warnings, (mo->nwarn + 1) * sizeof *nw);
+	if (!nw)
+		return;
+	mo->warnings = nw;
+	if ((mo->warnings[mo->nwarn] = strdup(buf)))
+		mo->nwarn++;
+}
+
+struct model *model_new(void)
+{
+	struct model *mo = calloc(1, sizeof *mo);
+	struct rd *r = calloc(1, sizeof *r);
+	if (!mo || !r) {
+		free(mo);
+		free(r);
+		return NULL;
+	}
+	ktab_init(&r->mem, meminfo_keys, sizeof meminfo_keys / sizeof *meminfo_keys);
+	ktab_init(&r->vm, vmstat_keys, sizeof vmstat_keys / sizeof *vmstat_keys);
+	mo->priv = r;
+	mo->bw = 1;
+	return mo;
+}
+
+static void add_event(struct model *mo, int sample, int kind, uint32_t pid, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void add_event(struct model *mo, int sample, int kind, uint32_t pid, const char *fmt, ...)
+{
+	if (mo->nevs >= 100000)
+		return;
+	if (mo->nevs == mo->evs_cap) {
+		size_t nc = mo->evs_cap ? mo->evs_cap * 2 : 64;
+		struct event *ne = realloc(mo->evs, nc * sizeof *ne);
+		if (!ne)
+			return;
+		mo->evs = ne;
+		mo->evs_cap = nc;
+	}
+	struct event *e = &mo->evs[mo->nevs++];
+	e->sample = sample < 0 ? 0 : sample;
+	e->kind = kind;
+	e->pid = pid;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	va_end(ap);
+	for (char *p = e->text; *p; p++)
+		if ((unsigned char)*p < 32)
+			*p = ' ';
+}
+
+static int grow_samples(struct model *mo)
+{
+	if (mo->nsamples < mo->cap_samples)
+		return 0;
+	int nc = mo->cap_samples ? mo->cap_samples * 2 : 1024;
+	double *m = realloc(mo->m, (size_t)nc * M_COUNT * sizeof *m);
+	if (!m)
+		return -1;
+	mo->m = m;
+	double *t = realloc(mo->t, (size_t)nc * sizeof *t);
+	if (!t)
+		return -1;
+	mo->t = t;
+	uint64_t *w = realloc(mo->wall_us, (size_t)nc * sizeof *w);
+	if (!w)
+		return -1;
+	mo->wall_us = w;
+	uint64_t *mn = realloc(mo->mono_us, (size_t)nc * sizeof *mn);
+	if (!mn)
+		return -1;
+	mo->mono_us = mn;
+	for (int d = 0; d < mo->ndisks; d++) {
+		struct disk *k = &mo->disks[d];
+		float **arr[3] = { &k->rps, &k->rmbps, &k->util };
+		for (int a = 0; a < 3; a++) {
+			float *na = realloc(*arr[a], (size_t)nc * sizeof *na);
+			if (!na)
+				return -1;
+			*arr[a] = na;
+		}
+	}
+	mo->cap_samples = nc;
+	return 0;
+}
+
+/* Partitions, loop, ram and zram devices are not "disks" for I/O load:
+ * their traffic is already counted on the whole device (or is memory). */
+static bool not_a_disk(const char *n)
+{
+	if (!strncmp(n, "loop", 4) || !strncmp(n, "ram", 3) || !strncmp(n, "zram", 4))
+		return true;
+	size_t l = strlen(n);
+	if (!l || !isdigit((unsigned char)n[l - 1]))
+		return false;
+	size_t i = l;
+	while (i && isdigit((unsigned char)n[i - 1]))
+		i--;
+	/* mmcblk0p1, nvme0n1p2: a 'p' after a digit before the number */
+	if (i >= 2 && n[i - 1] == 'p' && isdigit((unsigned char)n[i - 2]))
+		return true;
+	/* sda1, vdb2, hda1, xvda1: letters then a number */
+	if ((!strncmp(n, "sd", 2) || !strncmp(n, "vd", 2) || !strncmp(n, "hd", 2) || !strncmp(n, "xvd", 3)) &&
+	    i > 2 && isalpha((unsigned char)n[i - 1]))
+		return true;
+	return false;
+}
+
+static void feed_disk(struct model *mo, struct rd *r, const struct cap_rec *rec)
+{
+	int d;
+	for (d = 0; d < mo->ndisks; d++)
+		if (!strcmp(mo->disks[d].name, rec->u.group.instance))
+			break;
+	if (d == mo->ndisks) {
+		if (mo->ndisks == 32)
+			return;
+		struct disk *k = &mo->disks[d];
+		memset(k, 0, sizeof *k);
+		snprintf(k->name, sizeof k->name, "%s", rec->u.group.instance);
+		k->partition = not_a_disk(k->name);
+		k->rps = malloc((size_t)(mo->cap_samples ? mo->cap_samples : 1) * sizeof(float));
+		k->rmbps = malloc((size_t)(mo->cap_samples ? mo->cap_samples : 1) * sizeof(float));
+		k->util = malloc((size_t)(mo->cap_samples ? mo->cap_samples : 1) * sizeof(float));
+		if (!k->rps || !k->rmbps || !k->util) {
+			free(k->rps); free(k->rmbps); free(k->util);
+			return;
+		}
+		for (int i = 0; i < mo->nsamples; i++)
+			k->rps[i] = k->rmbps[i] = k->util[i] = NAN;
+		mo->ndisks++;
+	}
+	static const char *const keys[5] = { "rd_ios", "rd_sectors", "wr_ios", "wr_sectors", "io_ticks" };
+	uint64_t v[5];
+	int got = 0;
+	for (size_t i = 0; i < rec->u.group.n; i++)
+		for (int k = 0; k < 5; k++)
+			if (!strcmp(rec->u.group.names[i], keys[k])) {
+				v[k] = rec->u.group.values[i];
+				got |= 1 << k;
+			}
+	if (got != 31)
+		return;
+	/* kept until the sample ends: rates need the interval, known then */
+	memcpy(r->disk_cur[d], v, sizeof v);
+	r->disk_seen[d] = 1;
+}
+
+static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec)
+{
+	const char *src = rec->u.group.source, *inst = rec->u.group.instance;
+	size_t n = rec->u.group.n;
+	const char *const *nm = rec->u.group.names;
+	const uint64_t *v = rec->u.group.values;
+#define SET(slot, val) do { r->raw[slot] += (val); r->has[slot] = true; } while (0)
+	if (!strcmp(src, "meminfo")) {
+		for (size_t i = 0; i < n; i++) {
+			int s = ktab_get(&r->mem, nm[i]);
+			if (s >= 0 && v[i] != CAP_NA)
+				SET(s, v[i]);
+		}
+	} else if (!strcmp(src, "vmstat")) {
+		for (size_t i = 0; i < n; i++) {
+			int s = ktab_get(&r->vm, nm[i]);
+			if (s < 0)
+				s = vm_prefix_slot(nm[i]);
+			if (s >= 0 && v[i] != CAP_NA)
+				SET(s, v[i]);
+		}
+	} else if (!strcmp(src, "cpu")) {
+		if (strcmp(inst, "cpu"))
+			return; /* per-CPU lines: the total is enough here */
+		static const struct kv ck[] = {
+			{ "user", R_CPU_USER }, { "nice", R_CPU_NICE }, { "system", R_CPU_SYS },
+			{ "idle", R_CPU_IDLE }, { "iowait", R_CPU_IOWAIT }, { "irq", R_CPU_IRQ },
+			{ "softirq", R_CPU_SOFTIRQ }, { "steal", R_CPU_STEAL },
+		};
+		for (size_t i = 0; i < n; i++)
+			for (size_t k = 0; k < sizeof ck / sizeof *ck; k++)
+				if (!strcmp(nm[i], ck[k].name) && v[i] != CAP_NA)
+					SET(ck[k].slot, v[i]);
+	} else if (!strcmp(src, "stat")) {
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(nm[i], "procs_running") && v[i] != CAP_NA)
+				SET(R_PROCS_RUNNING, v[i]);
+	} else if (!strcmp(src, "loadavg")) {
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(nm[i], "load1") && v[i] != CAP_NA)
+				SET(R_LOAD1, v[i]);
+	} else if (!strcmp(src, "psi")) {
+		int some = !strcmp(inst, "cpu") ? R_PSI_CPU : !strcmp(inst, "memory") ? R_PSI_MEM
+			 : !strcmp(inst, "io") ? R_PSI_IO : -1;
+		if (some < 0)
+			return;
+		for (size_t i = 0; i < n; i++) {
+			if (v[i] == CAP_NA)
+				continue;
+			if (!strcmp(nm[i], "some_avg10"))
+				SET(some, v[i]);
+			else if (!strcmp(nm[i], "full_avg10") && some != R_PSI_CPU)
+				SET(some + 1, v[i]);
+		}
+	} else if (!strcmp(src, "disk")) {
+		feed_disk(mo, r, rec);
+	} else if (!strcmp(src, "cgroup")) {
+		uint32_t id = intern(&r->st, inst);
+		int *slot = map_slot(r, KEY_CG(id), true);
+		if (!slot)
+			return;
+		if (*slot < 0) {
+			if (r->ncgs == r->cgs_cap) {
+				size_t nc = r->cgs_cap ? r->cgs_cap * 2 : 16;
+				struct cgstate *ns = realloc(r->cgs, nc * sizeof *ns);
+				if (!ns)
+					return;
+				r->cgs = ns;
+				r->cgs_cap = nc;
+			}
+			int e = ent_new(mo, ENT_CGROUP, inst, mo->nsamples - 1);
+			if (e < 0)
+				return;
+			snprintf(mo->ents[e].name, sizeof mo->ents[e].name, "%s", inst);
+			r->cgs[r->ncgs] = (struct cgstate){ .ent = e };
+			*slot = (int)r->ncgs++;
+		}
+		struct cgstate *cs = &r->cgs[*slot];
+		struct entity *e = &mo->ents[cs->ent];
+		float *b = ent_at(mo, e, (uint32_t)((mo->nsamples - 1) / mo->bw));
+		if (!b)
+			return;
+		e->last_sample = mo->nsamples - 1;
+		/* v1 names mapped to v2 meaning; hierarchical total_* wins over
+		 * the cgroup's own figure when both are printed. */
+		uint64_t usage = CAP_NA, limit = CAP_NA, file = CAP_NA, anon = CAP_NA, psi = CAP_NA;
+		uint64_t cnt[5] = { CAP_NA, CAP_NA, CAP_NA, CAP_NA, CAP_NA }; /* majflt refault pgscan pgsteal oom */
+		bool tot_file = false, tot_anon = false, tot_maj = false;
+		for (size_t i = 0; i < n; i++) {
+			const char *k = nm[i];
+			uint64_t x = v[i];
+			if (x == CAP_NA)
+				continue;
+			if (!strcmp(k, "usage")) usage = x;
+			else if (!strcmp(k, "limit")) limit = x;
+			else if (!strcmp(k, "total_cache")) { file = x; tot_file = true; }
+			else if ((!strcmp(k, "file") || !strcmp(k, "cache")) && !tot_file) file = x;
+			else if (!strcmp(k, "total_rss")) { anon = x; tot_anon = true; }
+			else if ((!strcmp(k, "anon") || !strcmp(k, "rss")) && !tot_anon) anon = x;
+			else if (!strcmp(k, "total_pgmajfault")) { cnt[0] = x; tot_maj = true; }
+			else if (!strcmp(k, "pgmajfault") && !tot_maj) cnt[0] = x;
+			else if (!strcmp(k, "workingset_refault_file") || !strcmp(k, "workingset_refault") ||
+				 !strcmp(k, "total_workingset_refault_file")) cnt[1] = x;
+			else if (!strcmp(k, "pgscan")) cnt[2] = x;
+			else if (!strcmp(k, "pgsteal")) cnt[3] = x;
+			else if (strstr(k, "oom_kill")) cnt[4] = x;
+			else if (strstr(k, "some_avg10") && (psi == CAP_NA || strstr(k, "mem")))
+				psi = x;
+		}
+		if (usage != CAP_NA) b[CF_USAGE_SUM] += (float)(usage / 1024);
+		/* v1 prints "no limit" as a page-rounded LONG_MAX */
+		if (limit != CAP_NA && limit < (1ull << 60))
+			b[CF_LIMIT] = b[CF_LIMIT] > limit / 1024 ? b[CF_LIMIT] : (float)(limit / 1024);
+		if (file != CAP_NA) b[CF_FILE_SUM] += (float)(file / 1024);
+		if (anon != CAP_NA) b[CF_ANON_SUM] += (float)(anon / 1024);
+		if (psi != CAP_NA) b[CF_PSI_SUM] += (float)psi / 100.0f;
+		b[CF_SAMPLES] += 1;
+		static const int cf[5] = { CF_MAJFLT, CF_REFAULT, CF_PGSCAN, CF_PGSTEAL, CF_OOM };
+		for (int k = 0; k < 5; k++) {
+			if (cnt[k] != CAP_NA && cs->have && cs->prev[k] != CAP_NA && cnt[k] >= cs->prev[k])
+				b[cf[k]] += (float)(cnt[k] - cs->prev[k]);
+			cs->prev[k] = cnt[k];
+		}
+		cs->have = true;
+	}
+#undef SET
+}
+
+static void proc_event_name(struct model *mo, struct rd *r, struct tslot *t, int ev)
+{
+	if (r->nstart_events > 20000 || !mo->nsamples)
+		return;
+	r->nstart_events++;
+	add_event(mo, mo->nsamples - 1, ev, t->tgid, "%s %s (pid %u)", ev == EV_TASK_START ? "started" : "exited",
+		  str_of(r, t->comm), t->tgid);
+}
+
+static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const uint64_t *v, const char *comm,
+		       const char *cgroup)
+{
+	int *slot = map_slot(r, KEY_PROC(t->tgid), true);
+	if (!slot)
+		return -1;
+	bool leader = t->tid == t->tgid;
+	if (*slot >= 0) {
+		struct entity *e = &mo->ents[*slot];
+		if (leader && e->start && v[CAP_TF_START] != e->start)
+			*slot = -1; /* pid reused by a new process */
+		else {
+			if (leader && !e->start) {
+				e->start = v[CAP_TF_START];
+				snprintf(e->name, sizeof e->name, "%s", comm);
+			}
+			return *slot;
+		}
+	}
+	int e = ent_new(mo, ENT_PROC, comm, mo->nsamples - 1);
+	if (e < 0)
+		return -1;
+	mo->ents[e].pid = t->tgid;
+	mo->ents[e].start = leader ? v[CAP_TF_START] : 0;
+	mo->ents[e].kthread = v[CAP_TF_FLAGS] != CAP_NA && (v[CAP_TF_FLAGS] & 0x00200000);
+	snprintf(mo->ents[e].wchan, sizeof mo->ents[e].wchan, "%s", cgroup ? cgroup : "");
+	*slot = e;
+	return e;
+}
+
+static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
+{
+	const uint64_t *v = rec->u.task.v;
+	struct tslot *t = task_find(r, rec->u.task.tid, true);
+	if (!t)
+		return;
+	bool fresh = t->tgid == 0 && t->ent < 0;
+	if (!fresh && (rec->u.task.is_new || (v[CAP_TF_START] != t->start))) {
+		/* same tid, a new task: forget the old one's counters */
+		fresh = true;
+		t->dw = -1;
+	}
+	t->seen = true;
+	uint32_t tgid = v[CAP_TF_TGID] && v[CAP_TF_TGID] <= UINT32_MAX ? (uint32_t)v[CAP_TF_TGID] : t->tid;
+	if (fresh || tgid != t->tgid) {
+		t->tgid = tgid;
+		t->ent = task_entity(mo, r, t, v, rec->u.task.comm, rec->u.task.cgroup);
+		if (mo->nsamples > 1 && t->tid == t->tgid && rec->u.task.is_new) {
+			t->comm = intern(&r->st, rec->u.task.comm);
+			proc_event_name(mo, r, t, EV_TASK_START);
+		}
+	}
+	uint32_t comm = intern(&r->st, rec->u.task.comm), wchan = intern(&r->st, rec->u.task.wchan);
+	if (comm != t->comm || wchan != t->wchan)
+		t->dw = -1;
+	t->comm = comm;
+	t->wchan = wchan;
+	t->state = (uint8_t)v[CAP_TF_STATE];
+	t->start = v[CAP_TF_START];
+	t->flags = v[CAP_TF_FLAGS];
+	t->rss = v[CAP_TF_RSS] == CAP_NA ? 0 : v[CAP_TF_RSS];
+	uint64_t cpu = v[CAP_TF_UTIME] + v[CAP_TF_STIME], maj = v[CAP_TF_MAJFLT];
+	uint64_t rdb = v[CAP_TF_READ_BYTES], wrb = v[CAP_TF_WRITE_BYTES];
+	struct entity *e = t->ent >= 0 ? &mo->ents[t->ent] : NULL;
+	float *b = e && mo->nsamples ? ent_at(mo, e, (uint32_t)((mo->nsamples - 1) / mo->bw)) : NULL;
+	if (!fresh && b) {
+		if (cpu >= t->cpu) {
+			b[PF_CPU] += (float)(cpu - t->cpu);
+			if (!strncmp(rec->u.task.comm, "kswapd", 6))
+				r->kswapd_ticks += cpu - t->cpu;
+		}
+		if (maj >= t->majflt)
+			b[PF_MAJFLT] += (float)(maj - t->majflt);
+		if (rdb != CAP_NA && t->have_rd && rdb >= t->rd)
+			b[PF_RD_KB] += (float)(rdb - t->rd) / 1024.0f;
+		if (wrb != CAP_NA && t->have_wr && wrb >= t->wr)
+			b[PF_WR_KB] += (float)(wrb - t->wr) / 1024.0f;
+	}
+	t->cpu = cpu;
+	t->majflt = maj;
+	t->have_rd = rdb != CAP_NA;
+	t->have_wr = wrb != CAP_NA;
+	t->rd = rdb;
+	t->wr = wrb;
+	mo->tasks_seen += fresh;
+}
+
+static void drop_task(struct model *mo, struct rd *r, struct tslot *t)
+{
+	if (t->tid == t->tgid)
+		proc_event_name(mo, r, t, EV_TASK_EXIT);
+	task_remove(r, t);
+}
+
+static double rate(const struct rd *r, int s, double dt)
+{
+	if (!r->has[s] || !r->phas[s] || dt <= 0 || r->raw[s] < r->prev[s])
+		return NAN;
+	return (double)(r->raw[s] - r->prev[s]) / dt;
+}
+
+static double val(const struct rd *r, int s, double scale)
+{
+	return r->has[s] ? (double)r->raw[s] * scale : NAN;
+}
+
+static void compact_all(struct model *mo)
+{
+	for (size_t i = 0; i < mo->nents; i++)
+		ent_halve(&mo->ents[i]);
+	mo->bw *= 2;
+}
+
+/* Everything that needs the whole sample: rates, CPU shares, the task walk. */
+static void end_sample(struct model *mo, struct rd *r)
+{
+	if (!r->in_sample)
+		return;
+	r->in_sample = false;
+	int i = mo->nsamples - 1;
+	double *row = mo->m + (size_t)i * M_COUNT;
+	double dt = r->have_prev ? (double)(mo->mono_us[i] - r->prev_mono) / 1e6 : 0;
+	if (r->have_prev && mo->mono_us[i] <= r->prev_mono)
+		dt = 0;
+	for (int k = 0; k < M_COUNT; k++)
+		row[k] = NAN;
+
+	/* CPU shares over the interval */
+	static const int cs[] = { R_CPU_USER, R_CPU_NICE, R_CPU_SYS, R_CPU_IDLE, R_CPU_IOWAIT, R_CPU_IRQ, R_CPU_SOFTIRQ, R_CPU_STEAL };
+	double d[8], tot = 0;
+	bool ok = dt > 0;
+	for (int k = 0; k < 8 && ok; k++) {
+		if (!r->has[cs[k]]) {
+			d[k] = 0; /* old kernels print fewer columns */
+			continue;
+		}
+		ok = r->phas[cs[k]] && r->raw[cs[k]] >= r->prev[cs[k]];
+		d[k] = ok ? (double)(r->raw[cs[k]] - r->prev[cs[k]]) : 0;
+		tot += d[k];
+	}
+	if (ok && tot > 0) {
+		row[M_CPU_USR] = 100 * (d[0] + d[1]) / tot;
+		row[M_CPU_SYS] = 100 * (d[2] + d[5] + d[6]) / tot;
+		row[M_CPU_IDLE] = 100 * d[3] / tot;
+		row[M_CPU_IOWAIT] = 100 * d[4] / tot;
+		row[M_CPU_STEAL] = 100 * d[7] / tot;
+	}
+	row[M_MEMTOTAL] = val(r, R_MEMTOTAL, 1);
+	row[M_MEMFREE] = val(r, R_MEMFREE, 1);
+	if (r->has[R_MEMAVAIL]) {
+		row[M_MEMAVAIL] = val(r, R_MEMAVAIL, 1);
+	} else if (r->has[R_MEMFREE] && r->has[R_MEMTOTAL]) {
+		/* Before 3.14: the kernel's own si_mem_available() formula, with
+		 * the low watermark approximated as MemTotal/256 (zoneinfo is not
+		 * recorded). */
+		double low = (double)r->raw[R_MEMTOTAL] / 256;
+		double pc = r->has[R_ACTFILE] ? (double)(r->raw[R_ACTFILE] + r->raw[R_INACTFILE])
+					      : (double)(r->raw[R_CACHED] + r->raw[R_BUFFERS]) - (double)r->raw[R_SHMEM];
+		double sr = (double)r->raw[R_SRECL];
+		double a = (double)r->raw[R_MEMFREE] - low + pc - fmin(pc / 2, low) + sr - fmin(sr / 2, low);
+		row[M_MEMAVAIL] = a < 0 ? 0 : a;
+	}
+	row[M_CACHED] = val(r, R_CACHED, 1);
+	row[M_SHMEM] = val(r, R_SHMEM, 1);
+	row[M_SLAB] = val(r, R_SLAB, 1);
+	row[M_SUNRECL] = val(r, R_SUNRECL, 1);
+	row[M_ANON] = val(r, R_ANON, 1);
+	row[M_DIRTY] = val(r, R_DIRTY, 1);
+	row[M_WRITEBACK] = val(r, R_WB, 1);
+	if (r->has[R_SWAPTOTAL] && r->has[R_SWAPFREE])
+		row[M_SWAPUSED] = (double)r->raw[R_SWAPTOTAL] - (double)r->raw[R_SWAPFREE];
+	row[M_MAJFLT] = rate(r, R_PGMAJFAULT, dt);
+	row[M_REFAULT] = rate(r, R_REFAULT, dt);
+	row[M_PGSCAN_K] = rate(r, R_PGSCAN_K, dt);
+	row[M_PGSCAN_D] = rate(r, R_PGSCAN_D, dt);
+	double sk = rate(r, R_PGSTEAL_K, dt), sd = rate(r, R_PGSTEAL_D, dt);
+	row[M_PGSTEAL] = isnan(sk) ? sd : isnan(sd) ? sk : sk + sd;
+	row[M_ALLOCSTALL] = rate(r, R_ALLOCSTALL, dt);
+	row[M_PSWPIN] = rate(r, R_PSWPIN, dt);
+	row[M_PSWPOUT] = rate(r, R_PSWPOUT, dt);
+	row[M_OOMKILL] = rate(r, R_OOMKILL, 1.0);
+	row[M_PROCS_RUN] = val(r, R_PROCS_RUNNING, 1);
+	row[M_LOAD1] = val(r, R_LOAD1, 0.01);
+	row[M_PSI_CPU] = val(r, R_PSI_CPU, 0.01);
+	row[M_PSI_MEM] = val(r, R_PSI_MEM, 0.01);
+	row[M_PSI_MEM_FULL] = val(r, R_PSI_MEM_FULL, 0.01);
+	row[M_PSI_IO] = val(r, R_PSI_IO, 0.01);
+	row[M_PSI_IO_FULL] = val(r, R_PSI_IO_FULL, 0.01);
+	uint32_t hz = mo->hdr.user_hz ? mo->hdr.user_hz : 100;
+	row[M_KSWAPD_CPU] = dt > 0 ? 100.0 * (double)r->kswapd_ticks / hz / dt : NAN;
+	r->kswapd_ticks = 0;
+
+	/* disks: sum the real disks, utilisation of the busiest */
+	double rps = 0, rmb = 0, wps = 0, wmb = 0, util = 0;
+	bool any = false;
+	for (int k = 0; k < mo->ndisks; k++) {
+		struct disk *dk = &mo->disks[k];
+		dk->rps[i] = dk->rmbps[i] = dk->util[i] = NAN;
+		if (!r->disk_seen[k])
+			continue;
+		r->disk_seen[k] = 0;
+		uint64_t *c = r->disk_cur[k];
+		if (dk->have_prev && dt > 0) {
+			bool mono = true;
+			for (int f = 0; f < 5; f++)
+				mono = mono && c[f] >= dk->prev[f];
+			if (mono) {
+				double rr = (double)(c[0] - dk->prev[0]) / dt, rm = (double)(c[1] - dk->prev[1]) * 512 / 1e6 / dt;
+				double wr = (double)(c[2] - dk->prev[2]) / dt, wm = (double)(c[3] - dk->prev[3]) * 512 / 1e6 / dt;
+				double ut = (double)(c[4] - dk->prev[4]) / 10.0 / dt; /* io_ticks ms -> % */
+				if (ut > 100)
+					ut = 100;
+				dk->rps[i] = (float)rr;
+				dk->rmbps[i] = (float)rm;
+				dk->util[i] = (float)ut;
+				dk->total_ios += (rr + wr) * dt;
+				if (!dk->partition) {
+					rps += rr; rmb += rm; wps += wr; wmb += wm;
+					util = ut > util ? ut : util;
+					any = true;
+				}
+			}
+		}
+		memcpy(dk->prev, c, sizeof dk->prev);
+		dk->have_prev = true;
+	}
+	if (any) {
+		row[M_DISK_RPS] = rps; row[M_DISK_RMBPS] = rmb;
+		row[M_DISK_WPS] = wps; row[M_DISK_WMBPS] = wmb;
+		row[M_DISK_UTIL] = util;
+	}
+
+	/* the task walk: D/R counts, per-process RSS, where D tasks wait */
+	int nd = 0, nr = 0;
+	size_t ndrop = 0;
+	uint32_t b = (uint32_t)(i / mo->bw);
+	uint64_t page_kb = (mo->hdr.page_size ? mo->hdr.page_size : 4096) / 1024;
+	for (size_t j = 0; j < r->tcap; j++) {
+		struct tslot *t = &r->tasks[j];
+		if (!t->used)
+			continue;
+		if (r->key && !t->seen) {
+			/* gone: a key sample lists every live task.  Removed after
+			 * the walk, since removal shifts slots under it. */
+			t->state = 0;
+			ndrop++;
+			continue;
+		}
+		struct entity *e = t->ent >= 0 ? &mo->ents[t->ent] : NULL;
+		float *eb = e ? ent_at(mo, e, b) : NULL;
+		if (t->tid == t->tgid && eb) {
+			float rss = (float)(t->rss * page_kb);
+			eb[PF_RSS_SUM] += rss;
+			eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
+			eb[PF_ALIVE] += 1;
+			e->last_sample = i;
+		}
+		if (t->state == 'R')
+			nr++;
+		if (t->state == 'D') {
+			nd++;
+			if (eb)
+				eb[PF_D] += 1;
+			if (t->dw < 0) {
+				uint32_t w = t->wchan ? t->wchan : intern(&r->st, "?");
+				int *slot = map_slot(r, KEY_DW(t->comm, w), true);
+				if (slot && *slot < 0) {
+					*slot = ent_new(mo, ENT_DWAIT, str_of(r, t->comm), i);
+					if (*slot >= 0)
+						snprintf(mo->ents[*slot].wchan, sizeof mo->ents[*slot].wchan, "%s", str_of(r, w));
+				}
+				t->dw = slot ? *slot : -1;
+			}
+			if (t->dw >= 0) {
+				float *db = ent_at(mo, &mo->ents[t->dw], b);
+				if (db)
+					db[DF_D] += 1;
+				mo->ents[t->dw].last_sample = i;
+			}
+		}
+	}
+	for (size_t j = 0; ndrop && j < r->tcap; j++) {
+		struct tslot *t = &r->tasks[j];
+		if (t->used && r->key && !t->seen) {
+			drop_task(mo, r, t);
+			ndrop--;
+			j = (size_t)-1; /* restart: the shift may move a slot behind j */
+		}
+	}
+	row[M_TASKS_D] = r->tn ? nd : NAN;
+	row[M_TASKS_R] = r->tn ? nr : NAN;
+	r->key = false;
+
+	memcpy(r->prev, r->raw, sizeof r->raw);
+	memcpy(r->phas, r->has, sizeof r->has);
+	r->prev_mono = mo->mono_us[i];
+	r->have_prev = true;
+}
+
+static void begin_sample(struct model *mo, struct rd *r, const struct cap_rec *rec)
+{
+	end_sample(mo, r);
+	if (grow_samples(mo))
+		return;
+	int i = mo->nsamples;
+	if (i && (uint32_t)(i / mo->bw) >= MODEL_NB)
+		compact_all(mo);
+	mo->wall_us[i] = rec->u.sample.wall_us;
+	mo->mono_us[i] = rec->u.sample.mono_us;
+	mo->t[i] = i ? mo->t[i - 1] + ((rec->u.sample.mono_us > mo->mono_us[i - 1])
+					      ? (double)(rec->u.sample.mono_us - mo->mono_us[i - 1]) / 1e6 : 0)
+		     : 0;
+	if (i) {
+		double iv = mo->hdr.interval_us ? (double)mo->hdr.interval_us / 1e6 : 1;
+		double dt = mo->t[i] - mo->t[i - 1];
+		if (rec->u.sample.mono_us < mo->mono_us[i - 1]) {
+			add_event(mo, i, EV_GAP, 0, "monotonic clock went backwards (reboot or new capture)");
+			mo->gaps++;
+			r->have_prev = false;
+		} else if (dt > 2.5 * iv) {
+			add_event(mo, i, EV_GAP, 0, "no samples for %.1f s", dt);
+			mo->gaps++;
+		}
+	}
+	mo->nsamples++;
+	memset(r->raw, 0, sizeof r->raw);
+	memset(r->has, 0, sizeof r->has);
+	r->in_sample = true;
+	r->key = rec->u.sample.key;
+	if (r->key)
+		for (size_t j = 0; j < r->tcap; j++)
+			r->tasks[j].seen = false;
+}
+
+static bool starts(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	return memmem(s, len, needle, n) != NULL;
+}
+
+static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
+{
+	(void)r;
+	const char *s = rec->u.text.text;
+	size_t len = rec->u.text.len;
+	int i = mo->nsamples ? mo->nsamples - 1 : 0;
+	if (mo->nkmsg < 2000000 && mo->kmsg_bytes < (64u << 20)) {
+		if (mo->nkmsg == mo->kmsg_cap) {
+			size_t nc = mo->kmsg_cap ? mo->kmsg_cap * 2 : 256;
+			struct kmsg_line *nk = realloc(mo->kmsg, nc * sizeof *nk);
+			if (nk) {
+				mo->kmsg = nk;
+				mo->kmsg_cap = nc;
+			}
+		}
+		char *copy = malloc(len + 1);
+		if (copy && mo->nkmsg < mo->kmsg_cap) {
+			memcpy(copy, s, len);
+			copy[len] = 0;
+			for (size_t k = 0; k < len; k++)
+				if (!copy[k])
+					copy[k] = '?';
+			mo->kmsg[mo->nkmsg++] = (struct kmsg_line){ i, rec->u.text.ts_us, rec->u.text.trigger,
+								    rec->u.text.kind, copy };
+			mo->kmsg_bytes += len + 1;
+		} else {
+			free(copy);
+		}
+	}
+	char line[200];
+	size_t n = len < sizeof line - 1 ? len : sizeof line - 1;
+	memcpy(line, s, n);
+	line[n] = 0;
+	switch (rec->u.text.kind) {
+	case CAP_TXT_TRIGGER:
+		add_event(mo, i, EV_SYSRQ, 0, "sysrq-%c requested (%s)", line[0] ? line[0] : '?', n > 2 ? line + 2 : "");
+		break;
+	case CAP_TXT_NOTE:
+		add_event(mo, i, EV_NOTE, 0, "recorder: %s", line);
+		model_warn(mo, "recorder note at sample %d: %s", i, line);
+		break;
+	default:
+		if (starts(s, len, "Killed process") || starts(s, len, "Out of memory") ||
+		    starts(s, len, "invoked oom-killer"))
+			add_event(mo, i, EV_OOM, 0, "%s", line);
+		else if (starts(s, len, "blocked for more than"))
+			add_event(mo, i, EV_HUNG, 0, "%s", line);
+		else if (starts(s, len, "Show Blocked State") || starts(s, len, "Show backtrace of all active CPUs"))
+			add_event(mo, i, EV_SYSRQ, 0, "%s", line);
+		break;
+	}
+}
+
+int model_feed(struct model *mo, const struct cap_rec *rec)
+{
+	struct rd *r = mo->priv;
+	if (!r)
+		return 0;
+	switch (rec->type) {
+	case CAP_EV_FRAME:
+		mo->frames++;
+		break;
+	case CAP_HEADER:
+		if (!mo->have_hdr) {
+			mo->hdr = *rec->u.header;
+			mo->have_hdr = true;
+		} else if (r->have_id && rec->u.header->capture_id != r->capture_id) {
+			mo->restarts++;
+			add_event(mo, mo->nsamples, EV_RESTART, 0, "another capture (id %016llx) continues here",
+				  (unsigned long long)rec->u.header->capture_id);
+			model_warn(mo, "the file holds more than one capture (concatenated); they are read as one");
+		}
+		r->capture_id = rec->u.header->capture_id;
+		r->have_id = true;
+		break;
+	case CAP_SAMPLE:
+		begin_sample(mo, r, rec);
+		break;
+	case CAP_GROUP:
+		if (r->in_sample)
+			feed_group(mo, r, rec);
+		break;
+	case CAP_TASK:
+		if (r->in_sample)
+			feed_task(mo, r, rec);
+		break;
+	case CAP_TASK_EXIT: {
+		struct tslot *t = task_find(r, rec->u.exit.tid, false);
+		if (t)
+			drop_task(mo, r, t);
+		break;
+	}
+	case CAP_SAMPLE_END:
+		end_sample(mo, r);
+		break;
+	case CAP_TEXT:
+		feed_text(mo, r, rec);
+		break;
+	case CAP_END:
+		end_sample(mo, r);
+		mo->clean_end = true;
+		break;
+	case CAP_EV_DAMAGE:
+		end_sample(mo, r);
+		mo->damaged++;
+		mo->damaged_bytes += rec->u.damage.length;
+		add_event(mo, mo->nsamples, EV_DAMAGE, 0, "damaged region: %s", rec->u.damage.what);
+		model_warn(mo, "damaged region at byte %llu (%llu bytes): %s; the samples in it are lost",
+			   (unsigned long long)rec->u.damage.offset, (unsigned long long)rec->u.damage.length,
+			   rec->u.damage.what);
+		break;
+	case CAP_EV_UNKNOWN:
+		mo->unknown_recs++;
+		break;
+	default:
+		break;
+	}
+	if (rec->type != CAP_END)
+		mo->clean_end = false;
+	return 0;
+}
+
+void model_finish(struct model *mo)
+{
+	struct rd *r = mo->priv;
+	if (!r)
+		return;
+	end_sample(mo, r);
+	if (mo->nsamples && !mo->clean_end && !mo->damaged)
+		model_warn(mo, "the capture has no end record: the recorder was stopped abruptly (power cut, SIGKILL) or is still running");
+	if (mo->unknown_recs)
+		model_warn(mo, "%d records of a newer format version were skipped", mo->unknown_recs);
+	for (size_t i = 1; i < r->st.n; i++)
+		free(r->st.s[i]);
+	free(r->st.s);
+	free(r->st.h);
+	free(r->tasks);
+	free(r->mk);
+	free(r->mv);
+	free(r->cgs);
+	free(r);
+	mo->priv = NULL;
+}
+
+void model_free(struct model *mo)
+{
+	if (!mo)
+		return;
+	if (mo->priv)
+		model_finish(mo);
+	free(mo->m);
+	free(mo->t);
+	free(mo->wall_us);
+	free(mo->mono_us);
+	for (size_t i = 0; i < mo->nents; i++)
+		free(mo->ents[i].v);
+	free(mo->ents);
+	for (int d = 0; d < mo->ndisks; d++) {
+		free(mo->disks[d].rps);
+		free(mo->disks[d].rmbps);
+		free(mo->disks[d].util);
+	}
+	free(mo->evs);
+	for (size_t i = 0; i < mo->nkmsg; i++)
+		free(mo->kmsg[i].text);
+	free(mo->kmsg);
+	for (size_t i = 0; i < mo->nwarn; i++)
+		free(mo->warnings[i]);
+	free(mo->warnings);
+	free(mo);
+}
+
+/* ------------------------------------------------------------ queries */
+
+static void bucket_range(const struct model *mo, int a, int b, uint32_t *ba, uint32_t *bb)
+{
+	*ba = (uint32_t)(a / mo->bw);
+	*bb = (uint32_t)((b - 1) / mo->bw);
+}
+
+double ent_sum(const struct model *mo, const struct entity *e, int f, int a, int b)
+{
+	if (b <= a)
+		return 0;
+	uint32_t ba, bb;
+	bucket_range(mo, a, b, &ba, &bb);
+	int nf = ent_nfields(e->kind);
+	double s = 0;
+	for (uint32_t k = ba; k <= bb; k++) {
+		const float *p = ent_bucket(e, k, nf);
+		if (p)
+			s += p[f];
+	}
+	return s;
+}
+
+double ent_max(const struct model *mo, const struct entity *e, int f, int a, int b)
+{
+	if (b <= a)
+		return 0;
+	uint32_t ba, bb;
+	bucket_range(mo, a, b, &ba, &bb);
+	int nf = ent_nfields(e->kind);
+	double m = 0;
+	for (uint32_t k = ba; k <= bb; k++) {
+		const float *p = ent_bucket(e, k, nf);
+		if (p && p[f] > m)
+			m = p[f];
+	}
+	return m;
+}
+
+double win_mean(const struct model *mo, int k, int a, int b)
+{
+	double s = 0;
+	int n = 0;
+	for (int i = a < 0 ? 0 : a; i < b && i < mo->nsamples; i++) {
+		double x = M(mo, i, k);
+		if (!isnan(x)) {
+			s += x;
+			n++;
+		}
+	}
+	return n ? s / n : NAN;
+}
+
+double win_max(const struct model *mo, int k, int a, int b)
+{
+	double m = NAN;
+	for (int i = a < 0 ? 0 : a; i < b && i < mo->nsamples; i++) {
+		double x = M(mo, i, k);
+		if (!isnan(x) && (isnan(m) || x > m))
+			m = x;
+	}
+	return m;
+}
+
+double win_min(const struct model *mo, int k, int a, int b)
+{
+	double m = NAN;
+	for (int i = a < 0 ? 0 : a; i < b && i < mo->nsamples; i++) {
+		double x = M(mo, i, k);
+		if (!isnan(x) && (isnan(m) || x < m))
+			m = x;
+	}
+	return m;
+}
+
+int model_index_at(const struct model *mo, double t)
+{
+	int lo = 0, hi = mo->nsamples;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (mo->t[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

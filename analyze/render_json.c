@@ -1,0 +1,169 @@
+/* render_json.c - the report, info and timeline as JSON (REPORT.md). */
+#include "render.h"
+#include "render_stacks.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <string.h>
+
+static json_t *jd(double v)
+{
+	return isnan(v) || isinf(v) ? json_null() : json_real(round(v * 1000) / 1000);
+}
+
+/* Strings from the file may hold any bytes; JSON wants UTF-8. */
+static json_t *js(const char *s)
+{
+	json_t *j = json_string(s);
+	if (j)
+		return j;
+	char buf[1024];
+	size_t n = 0;
+	for (; *s && n + 4 < sizeof buf; s++)
+		buf[n++] = (unsigned char)*s < 128 ? *s : '?';
+	buf[n] = 0;
+	return json_string(buf);
+}
+
+static json_t *win(const struct model *mo, const struct window *w)
+{
+	if (!w->set || !mo->nsamples)
+		return json_null();
+	double end = w->b < mo->nsamples ? mo->t[w->b] : mo->t[mo->nsamples - 1];
+	return json_pack("{s:o,s:o,s:i}", "start_s", jd(mo->t[w->a]), "end_s", jd(end), "samples", w->b - w->a);
+}
+
+static json_t *capture_obj(const struct model *mo)
+{
+	char start[40] = "";
+	if (mo->nsamples)
+		fmt_wall(mo->wall_us[0], start, sizeof start, true);
+	json_t *warn = json_array();
+	for (size_t i = 0; i < mo->nwarn; i++)
+		json_array_append_new(warn, js(mo->warnings[i]));
+	json_t *c = json_object();
+	json_object_set_new(c, "host", js(mo->hdr.host));
+	json_object_set_new(c, "kernel", js(mo->hdr.kernel));
+	json_object_set_new(c, "arch", js(mo->hdr.machine));
+	json_object_set_new(c, "start", json_string(start));
+	json_object_set_new(c, "duration_s", jd(mo->nsamples ? mo->t[mo->nsamples - 1] : 0));
+	json_object_set_new(c, "samples", json_integer(mo->nsamples));
+	json_object_set_new(c, "warnings", warn);
+	json_object_set_new(c, "ncpu", json_integer(mo->hdr.ncpu));
+	json_object_set_new(c, "memtotal_kb", jd(mo->nsamples ? win_max(mo, M_MEMTOTAL, 0, mo->nsamples) : NAN));
+	json_object_set_new(c, "interval_s", jd((double)mo->hdr.interval_us / 1e6));
+	json_object_set_new(c, "frames", json_integer(mo->frames));
+	json_object_set_new(c, "gaps", json_integer(mo->gaps));
+	json_object_set_new(c, "damaged_regions", json_integer(mo->damaged));
+	json_object_set_new(c, "damaged_bytes", json_integer((json_int_t)mo->damaged_bytes));
+	json_object_set_new(c, "clean_end", json_boolean(mo->clean_end));
+	json_object_set_new(c, "writer", js(mo->hdr.writer));
+	return c;
+}
+
+static int dump(FILE *out, json_t *o)
+{
+	int rc = json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	fputc('\n', out);
+	return rc;
+}
+
+int render_json(FILE *out, const struct report *r)
+{
+	const struct model *mo = r->mo;
+	const struct actx *c = &r->ctx;
+	json_t *root = json_object();
+	json_object_set_new(root, "capture", capture_obj(mo));
+	json_t *w = json_object();
+	json_object_set_new(w, "how", json_string(c->w.how));
+	json_object_set_new(w, "healthy", !strcmp(c->w.how, "baseline")
+				? json_pack("{s:s,s:i}", "source", "baseline", "samples", c->w.healthy.b - c->w.healthy.a)
+				: win(mo, &c->w.healthy));
+	json_object_set_new(w, "faulty", win(mo, &c->w.faulty));
+	json_object_set_new(w, "trend", json_boolean(c->w.trend));
+	json_object_set_new(w, "why", js(c->w.why));
+	json_object_set_new(root, "windows", w);
+	json_t *causes = json_array();
+	for (int i = 0; i < r->nf; i++) {
+		const struct finding *f = &r->f[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "rank", json_integer(f->rank));
+		json_object_set_new(o, "id", json_string(f->id));
+		json_object_set_new(o, "score", jd(f->score));
+		json_object_set_new(o, "culprit", f->pid >= 0 ? json_pack("{s:I,s:o}", "pid", (json_int_t)f->pid, "comm", js(f->comm))
+							     : json_null());
+		json_object_set_new(o, "summary", js(f->summary));
+		json_t *ev = json_array();
+		for (int k = 0; k < f->nev; k++)
+			json_array_append_new(ev, json_pack("{s:s,s:o,s:o,s:s}", "metric", f->ev[k].metric, "healthy",
+							    jd(f->ev[k].healthy), "faulty", jd(f->ev[k].faulty), "unit",
+							    f->ev[k].unit));
+		json_object_set_new(o, "evidence", ev);
+		json_t *ex = json_array();
+		for (int k = 0; k < f->nexp; k++)
+			json_array_append_new(ex, json_string(f->explains[k]));
+		json_object_set_new(o, "explains", ex);
+		json_object_set_new(o, "explained_by", f->explained_by ? json_string(f->explained_by) : json_null());
+		json_object_set_new(o, "kind", json_string(f->cause ? "cause" : "symptom"));
+		json_object_set_new(o, "detail", js(f->detail));
+		json_array_append_new(causes, o);
+	}
+	json_object_set_new(root, "causes", causes);
+	json_object_set_new(root, "conclusion", js(r->conclusion));
+	json_t *bl = json_array();
+	for (int i = 0; i < r->nwg; i++)
+		json_array_append_new(bl, json_pack("{s:o,s:o,s:s,s:o,s:o}", "comm", js(r->wg[i].comm), "wchan",
+						    js(r->wg[i].wchan), "kind", r->wg[i].kind, "faulty_task_s",
+						    jd(r->wg[i].faulty_s), "healthy_task_s", jd(r->wg[i].healthy_s)));
+	json_object_set_new(root, "blocked", bl);
+	json_object_set_new(root, "stacks", c->kd ? stacks_to_json(c->kd, c->sg) : json_null());
+	json_t *evs = json_array();
+	for (size_t i = 0; i < mo->nevs && i < 500; i++) {
+		const struct event *e = &mo->evs[i];
+		int s = e->sample < mo->nsamples ? e->sample : mo->nsamples - 1;
+		json_array_append_new(evs, json_pack("{s:o,s:o}", "t_s", jd(s >= 0 ? mo->t[s] : 0), "text", js(e->text)));
+	}
+	json_object_set_new(root, "events", evs);
+	json_t *rules = json_object();
+	for (size_t i = 0; i < ndetectors; i++)
+		json_object_set_new(rules, detectors[i].id, json_string(detectors[i].rule));
+	json_object_set_new(root, "rules", rules);
+	return dump(out, root);
+}
+
+int render_info_json(FILE *out, const struct model *mo, const char *path)
+{
+	json_t *root = json_object();
+	json_object_set_new(root, "file", js(path));
+	json_object_set_new(root, "capture", capture_obj(mo));
+	json_t *d = json_array();
+	for (size_t i = 0; i < mo->nevs; i++)
+		if (mo->evs[i].kind == EV_DAMAGE || mo->evs[i].kind == EV_GAP || mo->evs[i].kind == EV_RESTART)
+			json_array_append_new(d, js(mo->evs[i].text));
+	json_object_set_new(root, "integrity", d);
+	json_object_set_new(root, "tasks_seen", json_integer(mo->tasks_seen));
+	json_object_set_new(root, "kernel_log_lines", json_integer((json_int_t)mo->nkmsg));
+	return dump(out, root);
+}
+
+int render_timeline_json(FILE *out, const struct model *mo, const struct tl_row *rows, int n)
+{
+	(void)mo;
+	json_t *units = json_object(), *arr = json_array();
+	for (int c = 0; c < ntimeline_cols; c++)
+		json_object_set_new(units, metric_info[timeline_cols[c]].key, json_string(metric_info[timeline_cols[c]].unit));
+	for (int i = 0; i < n; i++) {
+		char w[40];
+		fmt_wall(rows[i].wall_us, w, sizeof w, true);
+		json_t *o = json_object();
+		json_object_set_new(o, "t_s", jd(rows[i].t));
+		json_object_set_new(o, "wall", json_string(w));
+		json_object_set_new(o, "samples", json_integer(rows[i].b - rows[i].a));
+		for (int c = 0; c < ntimeline_cols; c++)
+			json_object_set_new(o, metric_info[timeline_cols[c]].key, jd(rows[i].m[timeline_cols[c]]));
+		json_object_set_new(o, "events", js(rows[i].events));
+		json_array_append_new(arr, o);
+	}
+	return dump(out, json_pack("{s:o,s:o}", "units", units, "rows", arr));
+}

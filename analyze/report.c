@@ -1,0 +1,89 @@
+/* report.c - runs the pipeline: windows -> detectors -> ranking. */
+#include "analysis.h"
+#include "kdump.h"
+#include "stackgroup.h"
+#include "stacks.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int report_build(struct report *r, struct model *mo, const struct model *baseline, const struct win_opts *o)
+{
+	memset(r, 0, sizeof *r);
+	r->mo = mo;
+	struct actx *c = &r->ctx;
+	windows_choose(mo, baseline, o, &c->w);
+	c->fm = mo;
+	c->hm = baseline ? baseline : mo;
+	c->fa = c->w.faulty.a;
+	c->fb = c->w.faulty.b;
+	if (c->w.healthy.set) {
+		c->ha = c->w.healthy.a;
+		c->hb = c->w.healthy.b;
+	} else {
+		/* trend: the fault's own first tenth stands in for "before" */
+		c->hm = mo;
+		c->ha = c->fa;
+		c->hb = c->fa + ((c->fb - c->fa) / 10 > 3 ? (c->fb - c->fa) / 10 : 3);
+		if (c->hb > c->fb)
+			c->hb = c->fb;
+	}
+	c->memtotal_kb = win_max(mo, M_MEMTOTAL, 0, mo->nsamples);
+	if (isnan(c->memtotal_kb))
+		c->memtotal_kb = 0;
+	c->ncpu = mo->hdr.ncpu ? (int)mo->hdr.ncpu : 1;
+	c->interval_s = mo->nsamples > 1 ? mo->t[mo->nsamples - 1] / (mo->nsamples - 1) : 1;
+	if (c->interval_s <= 0)
+		c->interval_s = mo->hdr.interval_us ? (double)mo->hdr.interval_us / 1e6 : 1;
+	struct kd_result *kd = stacks_from_model(mo);
+	c->kd = kd;
+	c->sg = kd ? sg_build(kd) : NULL;
+	for (size_t i = 0; i < ndetectors && r->nf < 16; i++) {
+		struct finding *f = &r->f[r->nf];
+		memset(f, 0, sizeof *f);
+		f->id = detectors[i].id;
+		f->cause = detectors[i].cause;
+		f->pid = -1;
+		if (detectors[i].fn(c, f) == 1)
+			r->nf++;
+	}
+	rank_findings(r->f, r->nf);
+	r->nwg = blocked_groups(c, r->wg, 16);
+	if (r->nf) {
+		const struct finding *top = &r->f[0];
+		snprintf(r->conclusion, sizeof r->conclusion, "%s: %s", top->id, top->summary);
+		for (int k = 0; k < top->nexp; k++)
+			for (int j = 0; j < r->nf; j++)
+				if (!strcmp(r->f[j].id, top->explains[k]))
+					sappend(r->conclusion, sizeof r->conclusion, "%s%s", k ? "; " : ". That explains: ",
+						r->f[j].summary);
+		double iow = fmean(c, M_CPU_IOWAIT);
+		if (iow >= 20)
+			sappend(r->conclusion, sizeof r->conclusion, "; hence iowait %.0f%% (healthy %.0f%%).", iow,
+				hmean(c, M_CPU_IOWAIT));
+		else
+			sappend(r->conclusion, sizeof r->conclusion, ".");
+	}
+	return 0;
+}
+
+void report_free(struct report *r)
+{
+	sg_free((struct sg_groups *)r->ctx.sg);
+	kd_result_free((struct kd_result *)r->ctx.kd);
+	r->ctx.sg = NULL;
+	r->ctx.kd = NULL;
+}
+
+void fmt_wall(uint64_t wall_us, char *buf, size_t n, bool date)
+{
+	time_t s = (time_t)(wall_us / 1000000);
+	struct tm tm;
+	if (!gmtime_r(&s, &tm)) {
+		snprintf(buf, n, "?");
+		return;
+	}
+	strftime(buf, n, date ? "%Y-%m-%dT%H:%M:%SZ" : "%H:%M:%S", &tm);
+}

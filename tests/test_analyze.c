@@ -1,0 +1,296 @@
+/* test_analyze.c - detectors and ranking on constructed series (bench/gencap.c
+ * scenarios written with the real writer), and the dump round trip. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#define GENCAP_NO_MAIN
+#include "../bench/gencap.c"
+
+#include "analysis.h"
+#include "jsonl.h"
+
+struct membuf { uint8_t *p; size_t len, cap; };
+
+static int mem_write(void *ctx, const void *buf, size_t len)
+{
+	struct membuf *m = ctx;
+	if (m->len + len > m->cap) {
+		m->cap = (m->len + len) * 2;
+		m->p = realloc(m->p, m->cap);
+	}
+	memcpy(m->p + m->len, buf, len);
+	m->len += len;
+	return 0;
+}
+
+static struct model *model_of(const void *buf, size_t len)
+{
+	struct cap_reader *r = cap_reader_mem(buf, len);
+	struct model *mo = model_new();
+	struct cap_rec rec;
+	while (cap_next(r, &rec))
+		model_feed(mo, &rec);
+	cap_reader_free(r);
+	model_finish(mo);
+	windows_signal(mo);
+	return mo;
+}
+
+static struct membuf gen(const char *scenario, double seconds)
+{
+	struct membuf m = { 0 };
+	struct gen_opts o = { scenario, seconds, 1, 30 };
+	assert_int_equal(gencap_write(&o, mem_write, &m), 0);
+	return m;
+}
+
+static const struct finding *find(const struct report *r, const char *id)
+{
+	for (int i = 0; i < r->nf; i++)
+		if (!strcmp(r->f[i].id, id))
+			return &r->f[i];
+	return NULL;
+}
+
+static bool explains(const struct finding *f, const char *id)
+{
+	for (int i = 0; i < f->nexp; i++)
+		if (!strcmp(f->explains[i], id))
+			return true;
+	return false;
+}
+
+static struct win_opts no_windows(void)
+{
+	return (struct win_opts){ NAN, NAN, NAN, NAN };
+}
+
+/* The field report: logd first, thrash and D states explained by it. */
+static void test_seed_story(void **state)
+{
+	(void)state;
+	struct membuf m = gen("seed", 600);
+	struct model *mo = model_of(m.p, m.len);
+	assert_int_equal(mo->nsamples, 600);
+	struct report r;
+	struct win_opts w = no_windows();
+	report_build(&r, mo, NULL, &w);
+	assert_true(r.ctx.w.healthy.set && r.ctx.w.faulty.set);
+	assert_true(r.ctx.w.healthy.b <= r.ctx.w.faulty.a);
+	assert_true(r.nf >= 3);
+	assert_string_equal(r.f[0].id, "memory-leak");
+	assert_string_equal(r.f[0].comm, "logd");
+	assert_int_equal(r.f[0].pid, 493);
+	assert_true(r.f[0].ev[0].healthy < 3000 && r.f[0].ev[0].faulty > 250000);
+	const struct finding *rt = find(&r, "reclaim-thrash"), *bt = find(&r, "blocked-tasks");
+	assert_non_null(rt);
+	assert_non_null(bt);
+	assert_string_equal(rt->comm, "kswapd0");
+	assert_true(explains(&r.f[0], "reclaim-thrash"));
+	assert_true(explains(&r.f[0], "blocked-tasks"));
+	assert_string_equal(bt->tag, "page-fault");
+	assert_true(rt->rank > 1 && bt->rank > rt->rank);
+	assert_null(find(&r, "oom-kill"));
+	assert_null(find(&r, "swap-thrash"));
+	assert_true(r.nwg >= 1 && !strcmp(r.wg[0].wchan, "filemap_fault"));
+	assert_non_null(r.ctx.kd); /* the sysrq-w dump in the kernel log was parsed */
+	report_free(&r);
+	model_free(mo);
+	free(m.p);
+}
+
+/* The cgroup thrash of scenarios/README: global pgscan 0, few majflt,
+ * many refaults; still a leak with reclaim thrash inside the cgroup. */
+static void test_cgroup_thrash(void **state)
+{
+	(void)state;
+	struct membuf m = gen("cgroup", 600);
+	struct model *mo = model_of(m.p, m.len);
+	struct report r;
+	struct win_opts w = no_windows();
+	report_build(&r, mo, NULL, &w);
+	assert_true(r.nf >= 2);
+	assert_string_equal(r.f[0].id, "memory-leak");
+	assert_string_equal(r.f[0].comm, "logd");
+	const struct finding *rt = find(&r, "reclaim-thrash");
+	assert_non_null(rt);
+	assert_non_null(strstr(rt->summary, "cgroup"));
+	assert_true(explains(&r.f[0], "reclaim-thrash"));
+	report_free(&r);
+	model_free(mo);
+	free(m.p);
+}
+
+/* A heavy writer with plenty of memory: memory is not blamed. */
+static void test_writer_not_memory(void **state)
+{
+	(void)state;
+	struct membuf m = gen("writer", 600);
+	struct model *mo = model_of(m.p, m.len);
+	struct report r;
+	struct win_opts w = no_windows();
+	report_build(&r, mo, NULL, &w);
+	assert_true(r.nf >= 1);
+	assert_null(find(&r, "memory-leak"));
+	assert_null(find(&r, "reclaim-thrash"));
+	assert_null(find(&r, "shmem-growth"));
+	const struct finding *io = find(&r, "io-saturation");
+	assert_non_null(io);
+	assert_string_equal(io->comm, "dd");
+	assert_string_equal(r.f[0].comm, "dd");
+	report_free(&r);
+	model_free(mo);
+	free(m.p);
+}
+
+static void test_healthy_silent(void **state)
+{
+	(void)state;
+	struct membuf m = gen("healthy", 600);
+	struct model *mo = model_of(m.p, m.len);
+	struct report r;
+	struct win_opts w = no_windows();
+	report_build(&r, mo, NULL, &w);
+	assert_int_equal(r.nf, 0);
+	report_free(&r);
+	model_free(mo);
+	free(m.p);
+}
+
+/* Capture started after the fault: no healthy window, ranking from trends. */
+static void test_late_start_trend(void **state)
+{
+	(void)state;
+	struct membuf m = gen("late", 600);
+	struct model *mo = model_of(m.p, m.len);
+	struct report r;
+	struct win_opts w = no_windows();
+	report_build(&r, mo, NULL, &w);
+	assert_false(r.ctx.w.healthy.set);
+	assert_true(r.ctx.w.trend);
+	assert_non_null(find(&r, "reclaim-thrash"));
+	assert_non_null(find(&r, "blocked-tasks"));
+	report_free(&r);
+	model_free(mo);
+	free(m.p);
+}
+
+/* Given windows override the automatic choice. */
+static void test_given_windows(void **state)
+{
+	(void)state;
+	struct membuf m = gen("seed", 600);
+	struct model *mo = model_of(m.p, m.len);
+	struct report r;
+	struct win_opts w = { 10, 100, 400, 500 };
+	report_build(&r, mo, NULL, &w);
+	assert_string_equal(r.ctx.w.how, "given");
+	assert_int_equal(r.ctx.w.healthy.a, 10);
+	assert_int_equal(r.ctx.w.faulty.a, 400);
+	assert_string_equal(r.f[0].id, "memory-leak");
+	report_free(&r);
+	model_free(mo);
+	free(m.p);
+}
+
+/* dump -> JSONL -> reader gives the same model, metric for metric. */
+static void test_jsonl_same_model(void **state)
+{
+	(void)state;
+	struct membuf m = gen("seed", 200);
+	char *jl = NULL;
+	size_t jlen = 0;
+	FILE *f = open_memstream(&jl, &jlen);
+	struct cap_reader *cr = cap_reader_mem(m.p, m.len);
+	struct cap_rec rec;
+	while (cap_next(cr, &rec))
+		assert_int_equal(jsonl_write(f, &rec), 0);
+	cap_reader_free(cr);
+	fclose(f);
+	f = fmemopen(jl, jlen, "r");
+	struct jl_reader *jr = jl_open(f);
+	struct model *a = model_of(m.p, m.len), *b = model_new();
+	int rc;
+	while ((rc = jl_next(jr, &rec)) == 1) {
+		assert_true(rec.type != CAP_EV_DAMAGE);
+		model_feed(b, &rec);
+	}
+	assert_int_equal(rc, 0);
+	jl_close(jr);
+	fclose(f);
+	model_finish(b);
+	windows_signal(b);
+	assert_int_equal(a->nsamples, b->nsamples);
+	assert_int_equal(a->nents, b->nents);
+	for (int i = 0; i < a->nsamples; i++)
+		for (int k = 0; k < M_COUNT; k++) {
+			double x = M(a, i, k), y = M(b, i, k);
+			assert_true((x != x && y != y) || x == y);
+		}
+	model_free(a);
+	model_free(b);
+	free(jl);
+	free(m.p);
+}
+
+/* Counter names across kernels: zoned pgscan summed, throttle excluded. */
+static void test_kernel_names(void **state)
+{
+	(void)state;
+	struct membuf m = { 0 };
+	struct cap_header h = { .page_size = 4096, .user_hz = 100, .ncpu = 1, .interval_us = 1000000 };
+	struct cap_writer *w = cap_writer_new(&h, NULL, mem_write, &m);
+	for (int s = 0; s < 3; s++) {
+		cap_sample_begin(w, 1000000ull * (uint64_t)s, 1000000ull * (uint64_t)s);
+		cap_group_begin(w, "vmstat", NULL);
+		cap_group_value(w, "pgscan_kswapd_normal", 100ull * (uint64_t)s);
+		cap_group_value(w, "pgscan_kswapd_movable", 50ull * (uint64_t)s);
+		cap_group_value(w, "pgscan_direct_throttle", 999ull * (uint64_t)s);
+		cap_group_value(w, "pgscan_direct_dma", 7ull * (uint64_t)s);
+		cap_group_value(w, "allocstall_normal", 2ull * (uint64_t)s);
+		cap_group_value(w, "allocstall_movable", 1ull * (uint64_t)s);
+		cap_group_value(w, "workingset_refault", 30ull * (uint64_t)s);
+		cap_group_end(w);
+		cap_group_begin(w, "meminfo", NULL);
+		cap_group_value(w, "MemTotal", 100000);
+		cap_group_value(w, "MemFree", 10000);
+		cap_group_value(w, "Active(file)", 20000);
+		cap_group_value(w, "Inactive(file)", 20000);
+		cap_group_value(w, "SReclaimable", 4000);
+		cap_group_end(w);
+		cap_sample_end(w, 0);
+	}
+	cap_writer_close(w);
+	cap_writer_free(w);
+	struct model *mo = model_of(m.p, m.len);
+	assert_int_equal(mo->nsamples, 3);
+	assert_true(M(mo, 2, M_PGSCAN_K) == 150);
+	assert_true(M(mo, 2, M_PGSCAN_D) == 7);
+	assert_true(M(mo, 2, M_ALLOCSTALL) == 3);
+	assert_true(M(mo, 2, M_REFAULT) == 30);
+	/* no MemAvailable (pre-3.14): estimated, between MemFree and free + file */
+	assert_true(M(mo, 2, M_MEMAVAIL) > 10000 && M(mo, 2, M_MEMAVAIL) < 54000);
+	model_free(mo);
+	free(m.p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed_story),
+		cmocka_unit_test(test_cgroup_thrash),
+		cmocka_unit_test(test_writer_not_memory),
+		cmocka_unit_test(test_healthy_silent),
+		cmocka_unit_test(test_late_start_trend),
+		cmocka_unit_test(test_given_windows),
+		cmocka_unit_test(test_jsonl_same_model),
+		cmocka_unit_test(test_kernel_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
