@@ -1,9 +1,438 @@
-/* main.c - capture: placeholder until the recorder lands (issue 3). */
-#include <stdio.h>
-#include "cap.h"
+/* main.c - capture: record /proc, the kernel log and sysrq dumps of a sick
+ * Linux box into a capture file (see capture/README.md and SPEC.md). */
+#include "capture.h"
+#include "kmsg.h"
+#include "output.h"
+#include "sysrq.h"
 
-int main(void)
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
+#define READ_BUF (64u << 10)
+#define MAX_FLUSH_US 10000000ull
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
 {
-	fprintf(stderr, "capture: not built yet (format version %d)\n", CAP_FORMAT_VERSION);
+	stop_signal = sig;
+}
+
+static const char usage_text[] =
+	"usage: capture -o FILE [options]\n"
+	"Records /proc, the kernel log and sysrq dumps of this machine into FILE.\n"
+	"\n"
+	"  -o FILE              capture file ('-' = standard output); created mode 0600,\n"
+	"                       a symbolic link is refused\n"
+	"  -i SECONDS           sampling interval, fractions allowed (default 1; 0 = back to back)\n"
+	"  -n COUNT             stop after COUNT samples\n"
+	"  -d SECONDS           stop after SECONDS\n"
+	"  --flush SECONDS      write a complete frame at least this often (default 10, at most 10);\n"
+	"                       a crash loses at most this much\n"
+	"  --max-size SIZE      disk cap (k/M/G): at SIZE/2 FILE is renamed FILE.1 (replacing it)\n"
+	"                       and a new FILE starts, so both stay under SIZE; with -o - the\n"
+	"                       capture stops cleanly at SIZE\n"
+	"  --sysrq MODE         auto | off | every=SECONDS (default auto): write sysrq 'l' then 'w'\n"
+	"                       and record the kernel's answer\n"
+	"  --sysrq-when LIST    auto thresholds, any of iowait=PCT,dtasks=N,psi=PCT,gap=SECONDS,max=N\n"
+	"                       (default iowait=50,dtasks=3,psi=40,gap=60,max=10; 0 turns one off);\n"
+	"                       fires when any is reached: iowait share since the last sample,\n"
+	"                       tasks in D, PSI io or memory some avg10\n"
+	"  --proc-root DIR      read procfs (incl. sysrq-trigger, sys/kernel/sysrq) under DIR\n"
+	"  --kmsg PATH          kernel log source (default /dev/kmsg, then klogctl)\n"
+	"  --cgroup-root DIR    memory cgroup hierarchy root (default: found in mountinfo,\n"
+	"                       or DIR/../sys/fs/cgroup with --proc-root)\n"
+	"  --cgroup-depth N     levels of cgroups below the root (default 3)\n"
+	"  --max-tasks N        task table size (default: tasks at start + 25% + 128)\n"
+	"  --priority           run at nice -10 so a loaded box still gets sampled on time\n"
+	"  --no-mlock           do not lock the recorder in memory\n"
+	"  -h, --help           this text\n"
+	"  --version            version\n"
+	"\n"
+	"Exit status: 0 clean stop (count, duration, SIGINT, SIGTERM, size cap on stdout),\n"
+	"1 runtime failure (disk full, I/O error, output removed, ...), 2 usage error.\n";
+
+struct opts {
+	const char *out, *proc_root, *kmsg, *cgroup_root;
+	uint64_t interval_us, count, duration_us, flush_us, max_size;
+	int cgroup_depth;
+	size_t max_tasks;
+	bool priority, no_mlock;
+	struct sysrq_cfg sysrq;
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "capture: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\ncapture: try 'capture --help'\n");
+	return 2;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	enum { O_FLUSH = 256, O_MAXSIZE, O_SYSRQ, O_SYSRQ_WHEN, O_PROC, O_KMSG, O_CGROOT,
+	       O_CGDEPTH, O_MAXTASKS, O_PRIO, O_NOMLOCK, O_VERSION };
+	static const struct option lo[] = {
+		{ "flush", required_argument, NULL, O_FLUSH },
+		{ "max-size", required_argument, NULL, O_MAXSIZE },
+		{ "sysrq", required_argument, NULL, O_SYSRQ },
+		{ "sysrq-when", required_argument, NULL, O_SYSRQ_WHEN },
+		{ "proc-root", required_argument, NULL, O_PROC },
+		{ "kmsg", required_argument, NULL, O_KMSG },
+		{ "cgroup-root", required_argument, NULL, O_CGROOT },
+		{ "cgroup-depth", required_argument, NULL, O_CGDEPTH },
+		{ "max-tasks", required_argument, NULL, O_MAXTASKS },
+		{ "priority", no_argument, NULL, O_PRIO },
+		{ "no-mlock", no_argument, NULL, O_NOMLOCK },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sysrq_cfg dflt = SYSRQ_DEFAULTS;
+	memset(o, 0, sizeof *o);
+	o->proc_root = "/proc";
+	o->interval_us = 1000000;
+	o->flush_us = MAX_FLUSH_US;
+	o->cgroup_depth = 3;
+	o->sysrq = dflt;
+	opterr = 0;
+	int ch;
+	uint64_t v;
+	while ((ch = getopt_long(argc, argv, ":o:i:n:d:h", lo, NULL)) != -1) {
+		const char *a = optarg;
+		switch (ch) {
+		case 'o': o->out = a; break;
+		case 'i':
+			if (parse_seconds_us(a, &o->interval_us))
+				return usage_error("-i %s: expected seconds, e.g. 1 or 0.5", a);
+			break;
+		case 'n':
+			if (!parse_u64(a, a + strlen(a), &v) || *a == '-' || !v ||
+			    strspn(a, "0123456789") != strlen(a))
+				return usage_error("-n %s: expected a positive count", a);
+			o->count = v;
+			break;
+		case 'd':
+			if (parse_seconds_us(a, &o->duration_us) || !o->duration_us)
+				return usage_error("-d %s: expected seconds, e.g. 60", a);
+			break;
+		case O_FLUSH:
+			if (parse_seconds_us(a, &o->flush_us) || !o->flush_us || o->flush_us > MAX_FLUSH_US)
+				return usage_error("--flush %s: expected seconds, more than 0 and at most 10", a);
+			break;
+		case O_MAXSIZE:
+			if (parse_size(a, &o->max_size) || o->max_size < 65536)
+				return usage_error("--max-size %s: expected a size of at least 64k, e.g. 20M", a);
+			break;
+		case O_SYSRQ:
+			if (sysrq_parse_mode(a, &o->sysrq))
+				return usage_error("--sysrq %s: expected auto, off or every=SECONDS", a);
+			break;
+		case O_SYSRQ_WHEN:
+			if (sysrq_parse_when(a, &o->sysrq))
+				return usage_error("--sysrq-when %s: expected e.g. iowait=50,dtasks=3,psi=40,gap=60,max=10", a);
+			break;
+		case O_PROC: o->proc_root = a; break;
+		case O_KMSG: o->kmsg = a; break;
+		case O_CGROOT: o->cgroup_root = a; break;
+		case O_CGDEPTH:
+			if (!parse_u64(a, a + strlen(a), &v) || *a == '-' || v > 16)
+				return usage_error("--cgroup-depth %s: expected 0 to 16", a);
+			o->cgroup_depth = (int)v;
+			break;
+		case O_MAXTASKS:
+			if (!parse_u64(a, a + strlen(a), &v) || *a == '-' || v < 16 || v > 1000000)
+				return usage_error("--max-tasks %s: expected 16 to 1000000", a);
+			o->max_tasks = (size_t)v;
+			break;
+		case O_PRIO: o->priority = true; break;
+		case O_NOMLOCK: o->no_mlock = true; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case O_VERSION: printf("capture %s (format %d)\n", CAPTURE_VERSION, CAP_FORMAT_VERSION); return 0;
+		case ':': return usage_error("%s needs an argument", argv[optind - 1]);
+		default: return usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument '%s'", argv[optind]);
+	if (!o->out)
+		return usage_error("%s", "-o FILE is required ('-o -' for standard output)");
+	return -1;
+}
+
+/* -------------------------------------------------------------- notes */
+
+#define EARLY_NOTES 8
+static char early[EARLY_NOTES][320];
+static size_t nearly;
+
+static void note(struct ctx *c, const char *msg)
+{
+	fprintf(stderr, "capture: %s\n", msg);
+	if (c->w)
+		cap_text(c->w, CAP_TXT_NOTE, CAP_NA, CAP_NA, CAP_NA, 0, msg, strlen(msg));
+	else if (nearly < EARLY_NOTES)
+		snprintf(early[nearly++], sizeof early[0], "%s", msg);
+}
+
+/* --------------------------------------------------------- sizing sink */
+
+struct counting { size_t values; };
+static int cnt_begin(void *x, const char *s, const char *i) { (void)x; (void)s; (void)i; return 0; }
+static int cnt_value(void *x, const char *n, uint64_t v) { (void)n; (void)v; ((struct counting *)x)->values++; return 0; }
+static int cnt_end(void *x) { (void)x; return 0; }
+
+/* ------------------------------------------------------------- clocks */
+
+static uint64_t clock_us(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static uint64_t random_id(void)
+{
+	uint64_t id = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, &id, sizeof id) != (ssize_t)sizeof id)
+			id = 0;
+		close(fd);
+	}
+	if (!id)
+		id = clock_us(CLOCK_REALTIME) ^ ((uint64_t)getpid() << 32);
+	return id;
+}
+
+static void fill_header(struct cap_header *h, const struct opts *o, const struct ctx *c,
+			int argc, char **argv)
+{
+	struct utsname u;
+	memset(h, 0, sizeof *h);
+	snprintf(h->writer, sizeof h->writer, "capture %s", CAPTURE_VERSION);
+	if (uname(&u) == 0) {
+		snprintf(h->host, sizeof h->host, "%s", u.nodename);
+		snprintf(h->kernel, sizeof h->kernel, "%s", u.release);
+		snprintf(h->machine, sizeof h->machine, "%.63s", u.machine);
+	}
+	h->page_size = (uint32_t)c->page_size;
+	long hz = sysconf(_SC_CLK_TCK);
+	h->user_hz = hz > 0 ? (uint32_t)hz : 100;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	h->ncpu = c->h.ncpu ? c->h.ncpu : (ncpu > 0 ? (uint32_t)ncpu : 1);
+	h->boot_time_us = c->h.btime != CAP_NA ? c->h.btime * 1000000 : 0;
+	h->start_us = clock_us(CLOCK_REALTIME);
+	h->interval_us = o->interval_us;
+	h->capture_id = random_id();
+	size_t n = 0;
+	for (int i = 0; i < argc && n + 1 < sizeof h->options; i++)
+		n += (size_t)snprintf(h->options + n, sizeof h->options - n, "%s%s", i ? " " : "", argv[i]);
+}
+
+/* ------------------------------------------------------------ running */
+
+struct run {
+	struct opts o;
+	struct ctx c;
+	struct sink wsink;
+	struct output out;
+	struct kmsg km;
+	struct sysrq sq;
+	uint64_t answer_id;     /* trigger whose answer may still be arriving */
+};
+
+static int write_failed(struct run *r)
+{
+	int e = r->out.err;
+	const char *what = r->c.w ? cap_writer_error(r->c.w) : NULL;
+	if (e)
+		fprintf(stderr, "capture: writing %s failed: %s; the file is valid up to its last complete "
+			"frame%s\n", r->out.path ? r->out.path : "standard output", strerror(e),
+			e == ENOSPC ? " (free space or use --max-size)" : "");
+	else
+		fprintf(stderr, "capture: recording failed: %s\n", what ? what : "unknown error");
 	return 1;
+}
+
+static int one_sample(struct run *r)
+{
+	struct ctx *c = &r->c;
+	uint64_t t0 = clock_us(CLOCK_MONOTONIC);
+	if (cap_sample_begin(c->w, clock_us(CLOCK_REALTIME), t0))
+		return -1;
+	/* kernel lines up to now still answer the previous sample's trigger */
+	if (kmsg_drain(&r->km, c, r->answer_id))
+		return -1;
+	r->answer_id = 0;
+	for (size_t i = 0; i < capture_nsources; i++)
+		if (capture_sources[i].sample(c))
+			return -1;
+	char why[200];
+	if (sysrq_should(&r->sq, &c->h, t0, why, sizeof why)) {
+		int64_t id = sysrq_fire(&r->sq, c, &r->km, why);
+		if (id < 0)
+			return -1;
+		r->answer_id = (uint64_t)id;
+	}
+	return cap_sample_end(c->w, clock_us(CLOCK_MONOTONIC) - t0);
+}
+
+int main(int argc, char **argv)
+{
+	static struct run r; /* large (kmsg buffer): not on the stack */
+	int rc = parse_opts(argc, argv, &r.o);
+	if (rc >= 0)
+		return rc;
+	struct ctx *c = &r.c;
+	c->note = note;
+	c->proc_root = r.o.proc_root;
+	c->cgroup_root = r.o.cgroup_root;
+	c->cgroup_depth = r.o.cgroup_depth;
+	c->max_tasks = r.o.max_tasks;
+	c->page_size = sysconf(_SC_PAGESIZE);
+	c->buf_cap = READ_BUF;
+	c->buf = malloc(c->buf_cap);
+	c->proc_fd = open(r.o.proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (!c->buf) {
+		fprintf(stderr, "capture: out of memory\n");
+		return 1;
+	}
+	if (c->proc_fd < 0) {
+		fprintf(stderr, "capture: cannot open %s: %s (is procfs mounted? see --proc-root)\n",
+			r.o.proc_root, strerror(errno));
+		return 1;
+	}
+	if (r.o.priority && setpriority(PRIO_PROCESS, 0, -10) < 0) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "--priority: cannot set nice -10 (%s); running at normal priority",
+			 strerror(errno));
+		note(c, msg);
+	}
+	for (size_t i = 0; i < capture_nsources; i++)
+		if (capture_sources[i].init && capture_sources[i].init(c)) {
+			fprintf(stderr, "capture: cannot set up the %s source: %s\n", capture_sources[i].name,
+				strerror(errno ? errno : ENOMEM));
+			return 1;
+		}
+
+	/* A dry run sizes the writer's counter table from what this box has. */
+	struct counting cn = { 0 };
+	struct sink counter = { cnt_begin, cnt_value, cnt_end, NULL, &cn };
+	c->sink = &counter;
+	for (size_t i = 0; i < capture_nsources; i++)
+		if (capture_sources[i].sample != src_tasks_sample) /* tasks are not counters */
+			capture_sources[i].sample(c);
+
+	struct cap_header hdr;
+	fill_header(&hdr, &r.o, c, argc, argv);
+	if (out_open(&r.out, r.o.out, r.o.max_size))
+		return 1;
+	struct cap_writer_limits lim = {
+		.max_tasks = c->max_tasks,
+		.max_counters = cn.values * 2 + 1024,
+		.names_bytes = 64u << 10,
+	};
+	c->w = cap_writer_new(&hdr, &lim, out_write, &r.out);
+	if (!c->w) {
+		fprintf(stderr, "capture: cannot allocate the writer: %s\n", strerror(errno));
+		return 1;
+	}
+	r.wsink = sink_for_writer(c->w);
+	c->sink = &r.wsink;
+	for (size_t i = 0; i < nearly; i++)
+		cap_text(c->w, CAP_TXT_NOTE, CAP_NA, CAP_NA, CAP_NA, 0, early[i], strlen(early[i]));
+
+	kmsg_open(&r.km, c, r.o.kmsg);
+	sysrq_open(&r.sq, c, &r.o.sysrq);
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+#ifndef UNDER_ASAN
+	/* Everything is allocated by now; MCL_FUTURE also pins zstd's
+	 * workspace, which it allocates on first use.  A thrashing box must
+	 * not page the recorder out: that is when it is needed. */
+	if (!r.o.no_mlock && mlockall(MCL_CURRENT | MCL_FUTURE) < 0) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "mlockall failed (%s): the recorder may be paged out under memory "
+			 "pressure; run as root or raise the memlock limit", strerror(errno));
+		note(c, msg);
+	}
+#endif
+
+	uint64_t start = clock_us(CLOCK_MONOTONIC), next = start, last_flush = start, n = 0;
+	int status = 0;
+	for (;;) {
+		if (one_sample(&r)) {
+			status = write_failed(&r);
+			break;
+		}
+		n++;
+		uint64_t now = clock_us(CLOCK_MONOTONIC);
+		if (now - last_flush >= r.o.flush_us) {
+			last_flush = now;
+			if (cap_flush(c->w)) {
+				status = write_failed(&r);
+				break;
+			}
+			int f = out_frame_done(&r.out);
+			if (f < 0) {
+				status = r.out.err == ENOENT ? 1 : write_failed(&r);
+				break;
+			}
+			if (f > 0)
+				break;
+		}
+		if (stop_signal || (r.o.count && n >= r.o.count) ||
+		    (r.o.duration_us && now - start >= r.o.duration_us))
+			break;
+		next += r.o.interval_us;
+		if (next < now)
+			next = now; /* overran: sample again now rather than burst */
+		struct timespec ts = { (time_t)(next / 1000000), (long)(next % 1000000) * 1000 };
+		while (!stop_signal && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			;
+		if (stop_signal)
+			break;
+	}
+	if (status == 0 && cap_writer_close(c->w))
+		status = write_failed(&r);
+	if (out_close(&r.out) && status == 0) {
+		fprintf(stderr, "capture: closing %s failed: %s\n", r.o.out, strerror(errno));
+		status = 1;
+	}
+	sysrq_close(&r.sq);
+	kmsg_close(&r.km);
+	for (size_t i = capture_nsources; i-- > 0;)
+		if (capture_sources[i].fini)
+			capture_sources[i].fini(c);
+	cap_writer_free(c->w);
+	free(c->buf);
+	close(c->proc_fd);
+	return status;
 }

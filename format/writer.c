@@ -283,6 +283,17 @@ struct cap_writer *cap_writer_new(const struct cap_header *h,
 	ZSTD_CCtx_setParameter(w->zc, ZSTD_c_hashLog, 15);
 	ZSTD_CCtx_setParameter(w->zc, ZSTD_c_chainLog, 14);
 	ZSTD_CCtx_setParameter(w->zc, ZSTD_c_checksumFlag, 1);
+	/* zstd allocates its workspace on the first compress call, sized for
+	 * an unknown source only if that call is not a one-shot e_end.  Start
+	 * a frame of unknown size now and drop it, so the full workspace exists
+	 * before the caller locks its memory and no sample allocates later. */
+	{
+		uint8_t tmp[64];
+		ZSTD_inBuffer in = { "", 0, 0 };
+		ZSTD_outBuffer out = { tmp, sizeof tmp, 0 };
+		ZSTD_compressStream2(w->zc, &out, &in, ZSTD_e_continue);
+		ZSTD_CCtx_reset(w->zc, ZSTD_reset_session_only);
+	}
 	tidx_rebuild(w);
 	return w;
 }

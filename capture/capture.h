@@ -1,0 +1,172 @@
+/* capture.h - what the recorder's parts share: the sink the parsers feed,
+ * the small parse helpers, the run context and the table of sources.
+ *
+ * Data flows one way: procfs/kmsg -> sources -> sink (the format writer).
+ * Parsers are pure functions over a buffer so the tests can run them on
+ * corpus files; the sources around them only open and read.
+ */
+#ifndef CAPTURE_H
+#define CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cap.h"
+
+#define CAPTURE_VERSION "0.1.0"
+
+/* Where parsed groups go.  The recorder's sink is the writer; the tests'
+ * sink is a table they can look values up in. */
+struct sink {
+	int (*begin)(void *ctx, const char *source, const char *instance);
+	int (*value)(void *ctx, const char *name, uint64_t v);
+	int (*end)(void *ctx);
+	/* one live task; the writer keeps only what changed */
+	int (*task)(void *ctx, const struct cap_task_in *t);
+	void *ctx;
+};
+
+struct sink sink_for_writer(struct cap_writer *w);
+
+/* ------------------------------------------------------------ util.c */
+
+const char *skip_blank(const char *p, const char *end);
+const char *next_line(const char *p, const char *end);
+/* Decimal integer; a leading '-' is kept as two's complement (the kernel
+ * prints some stat fields signed).  NULL when no digit is there. */
+const char *parse_u64(const char *p, const char *end, uint64_t *v);
+/* "12.34" -> 1234: PSI and loadavg fractions as integers, so no float
+ * formatting is ever linked (musl soft-float MIPS builds). */
+const char *parse_centi(const char *p, const char *end, uint64_t *v);
+/* Copies the blank-delimited token at p into out (NUL-terminated, cut to
+ * cap-1); returns the end of the token, NULL when there is none. */
+const char *parse_token(const char *p, const char *end, char *out, size_t cap);
+/* Seconds with an optional fraction ("0.5", "2", "1.25") -> microseconds;
+ * -1 on junk. */
+int parse_seconds_us(const char *s, uint64_t *us);
+/* "10", "64k", "5M", "1G" -> bytes; -1 on junk. */
+int parse_size(const char *s, uint64_t *bytes);
+/* open + read + close relative to dirfd; the buffer is NUL-terminated and
+ * the length returned; -1 with errno on failure.  Files larger than the
+ * buffer are cut (the caller's buffers are sized for /proc). */
+ssize_t read_at(int dirfd, const char *path, char *buf, size_t cap);
+/* Rereads a kept /proc file descriptor from offset 0 (pread), same
+ * contract as read_at. */
+ssize_t reread_fd(int fd, char *buf, size_t cap);
+/* Integer to decimal text, never through printf's float path. */
+size_t fmt_u64(char *out, uint64_t v);
+/* "61.23" from 6123 (hundredths). */
+size_t fmt_centi(char *out, uint64_t v);
+bool gone_errno(int e); /* the task or file vanished under us: skip silently */
+
+/* ---------------------------------------------------------- parsers */
+
+/* What the recorder itself needs from the sources: sysrq auto decides on
+ * it, the task scanner skips rescans with it.  Not recorded as such. */
+struct health {
+	bool have_cpu;
+	uint64_t cpu_total, cpu_iowait;   /* ticks, total cpu line */
+	uint32_t ncpu;                    /* cpuN lines */
+	uint64_t processes, procs_blocked, btime;
+	bool have_psi_io, have_psi_mem;
+	uint64_t psi_io_some10, psi_mem_some10; /* hundredths of a percent */
+	uint32_t dtasks;                  /* tasks in D this sample */
+};
+
+int parse_stat(const char *buf, size_t len, const struct sink *s, struct health *h);
+int parse_loadavg(const char *buf, size_t len, const struct sink *s);
+/* "Key: value [kB]" and "key value" lines, one number per line; lines with
+ * several numbers (2.4's meminfo byte table) or none are skipped.  Only the
+ * values are emitted (the caller owns begin/end); prefix is put before each
+ * key (cgroup "events."). */
+int parse_keyvals(const char *buf, size_t len, const struct sink *s, const char *prefix);
+int parse_diskstats(const char *buf, size_t len, const struct sink *s);
+/* PSI lines ("some avg10=... total=..."), values only; prefix as above.
+ * some_avg10 goes to *some10 when that is not NULL. */
+int parse_psi(const char *buf, size_t len, const struct sink *s, const char *prefix,
+	      uint64_t *some10);
+
+struct task_stat {
+	uint64_t pid;
+	char comm[64];
+	char state;
+	uint64_t ppid, flags, minflt, majflt, utime, stime, nice, threads, start,
+		vsize, rss, cpu, blkio;
+};
+/* /proc/PID/stat or /proc/PID/task/TID/stat: comm runs from the first '('
+ * to the LAST ')', so names like "a) R (b" parse.  Fields a kernel does not
+ * print are CAP_NA.  0 on success, -1 when the line is not a stat line. */
+int parse_task_stat(const char *buf, size_t len, struct task_stat *t);
+struct task_io { uint64_t rchar, wchar, read_bytes, write_bytes; };
+int parse_task_io(const char *buf, size_t len, struct task_io *io);
+/* The memory cgroup path from /proc/PID/cgroup: the v1 line whose
+ * controller list holds "memory", or the v2 "0::" line.  0 when found. */
+int parse_pid_cgroup(const char *buf, size_t len, int version, char *out, size_t cap);
+/* Finds the memory hierarchy in /proc/self/mountinfo: a v1 "cgroup" mount
+ * with the memory option wins over cgroup2 (on hybrid systems the memory
+ * controller is bound there).  Returns the version (1, 2) or 0. */
+int parse_mountinfo_memcg(const char *buf, size_t len, char *mnt, size_t cap);
+
+struct kmsg_rec {
+	uint64_t prio, seq, ts_us;
+	const char *text;   /* points into the buffer, not NUL-terminated */
+	size_t len;
+};
+/* One /dev/kmsg record: "prio,seq,ts_us,flags[,more];text\n KEY=v\n..."
+ * The continuation lines are dropped.  0 on success. */
+int parse_kmsg(const char *buf, size_t len, struct kmsg_rec *r);
+
+/* ----------------------------------------------------------- context */
+
+struct tasks_state;
+struct cgroup_state;
+
+struct ctx {
+	int proc_fd;                 /* the proc root (/proc or --proc-root) */
+	const char *proc_root;
+	const char *cgroup_root;     /* --cgroup-root, or NULL: found at start */
+	int cgroup_depth;
+	int memcg_version;           /* 1, 2, or 0 when no memory cgroup */
+	size_t max_tasks;            /* 0: sized from the task count at start */
+	const struct sink *sink;
+	struct cap_writer *w;        /* NULL while sizing (dry run) */
+	char *buf;                   /* read buffer for the global files */
+	size_t buf_cap;
+	struct health h;
+	uint64_t read_errors;        /* reads that failed other than by exit */
+	long page_size;
+	struct tasks_state *tasks;
+	struct cgroup_state *cg;
+	/* recorder remarks: stderr once and a CAP_TXT_NOTE */
+	void (*note)(struct ctx *c, const char *msg);
+};
+
+/* A source reads its files and feeds the sink.  Adding a /proc source is
+ * one new file and one line in sources.c. */
+struct source {
+	const char *name;
+	int (*init)(struct ctx *c);      /* may be NULL; -1 = fatal */
+	int (*sample)(struct ctx *c);    /* -1 only for a writer failure */
+	void (*fini)(struct ctx *c);     /* may be NULL */
+};
+extern const struct source capture_sources[];
+extern const size_t capture_nsources;
+
+int src_stat_sample(struct ctx *c);
+int src_loadavg_sample(struct ctx *c);
+int src_meminfo_sample(struct ctx *c);
+int src_vmstat_sample(struct ctx *c);
+int src_diskstats_sample(struct ctx *c);
+int src_psi_sample(struct ctx *c);
+int src_tasks_init(struct ctx *c);
+int src_tasks_sample(struct ctx *c);
+void src_tasks_fini(struct ctx *c);
+size_t src_tasks_count(int proc_fd); /* tasks alive now, to size tables */
+int src_cgroup_init(struct ctx *c);
+int src_cgroup_sample(struct ctx *c);
+void src_cgroup_fini(struct ctx *c);
+int src_self_sample(struct ctx *c);
+
+#endif

@@ -1,0 +1,30 @@
+/* output.h - the capture file or stdout (output.c). */
+#ifndef OUTPUT_H
+#define OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct output {
+	int fd;
+	const char *path;       /* NULL for stdout */
+	uint64_t max_size;      /* 0: no cap */
+	uint64_t file_bytes;    /* bytes in the current file */
+	uint64_t total_bytes;
+	int err;                /* errno of the first failure */
+	bool full;              /* --max-size reached on stdout: stop */
+	unsigned rotations;
+};
+
+/* 0, or -1 with a message already printed. */
+int out_open(struct output *o, const char *path, uint64_t max_size);
+/* cap_write_fn */
+int out_write(void *ctx, const void *buf, size_t len);
+/* Call after each complete frame: rotates at the size cap and checks the
+ * file still exists.  0 = go on, 1 = stop cleanly (cap on stdout), -1 =
+ * failure (message printed). */
+int out_frame_done(struct output *o);
+int out_close(struct output *o);
+
+#endif
