@@ -139,16 +139,19 @@ $(S)/musl-mips/.stamp: $(S)/src/musl/.stamp
 	$(Q)cd $(S)/mips/musl && ./configure --target=mips-linux-gnu --prefix="$(CURDIR)/$(S)/musl-mips" \
 		--disable-shared --enable-wrapper=gcc CC=mips-linux-gnu-gcc CFLAGS="-Os -msoft-float" >../musl-configure.log 2>&1 \
 		|| { cat ../musl-configure.log >&2; exit 1; }
-	$(Q)$(MAKE) -s -C $(S)/mips/musl -j$(STATIC_JOBS) install >$(S)/mips/musl-build.log 2>&1 \
+	$(Q)MAKEFLAGS= $(MAKE) -s -C $(S)/mips/musl -j$(STATIC_JOBS) install >$(S)/mips/musl-build.log 2>&1 \
 		|| { tail -30 $(S)/mips/musl-build.log >&2; exit 1; }
 	$(Q)touch $@
 
+# zstd's and musl's own makes run with MAKEFLAGS emptied: it carries our
+# command-line variables, and `make cross ARCH=` would override musl's ARCH
+# (from its config.mak) with nothing, so that it silently built nothing.
 define static_arch
 # Everything here also depends on this file, so a changed flag rebuilds.
 $(S)/$(1)/zstd/libzstd.a: $(S)/src/zstd/.stamp $(xpre_$(1)) mk/static.mk
 	$(Q)rm -rf $(S)/$(1)/zstd && mkdir -p $(S)/$(1) && cp -r $(S)/src/zstd/lib $(S)/$(1)/zstd
 	@echo "  ZSTD   $(1)"
-	$(Q)$$(MAKE) -s -C $(S)/$(1)/zstd -j$(STATIC_JOBS) libzstd.a $(ZSTD_OPTS) \
+	$(Q)MAKEFLAGS= $$(MAKE) -s -C $(S)/$(1)/zstd -j$(STATIC_JOBS) libzstd.a $(ZSTD_OPTS) \
 		CC="$(xcc_$(1))" AR="$(xbin_$(1))ar" CFLAGS="$(ZSTD_CFLAGS)" >$(S)/$(1)/zstd.log 2>&1 \
 		|| { tail -30 $(S)/$(1)/zstd.log >&2; exit 1; }
 
