@@ -100,7 +100,7 @@ cross-check:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory static
 	$(Q)$(MAKE) --no-print-directory cross ARCH=
-	$(Q)$(MAKE) --no-print-directory $(O)/capture $(S)/capdump
+	$(Q)$(MAKE) --no-print-directory $(O)/capture $(O)/analyze $(S)/capdump
 	$(Q)sh tests/cross-check.sh $(O) $(S) $(STATIC_HOST) $(CROSS_ALL)
 
 # Debian source packages, unpacked under a fixed name so rules need not know

@@ -16,8 +16,8 @@
 # qemu runs the oldest core each build targets (Cortex-A7, Cortex-A53, and
 # the FPU-less MIPS 24Kc, where any float instruction is SIGILL), so newer
 # instructions or hidden FPU use fail here rather than on a device.
-# Records are decoded by STATIC/capdump (format/reader.c); when
-# `BUILD/analyze dump` works, its JSON Lines must also match.
+# Records are decoded twice: by STATIC/capdump (format/reader.c alone) and
+# by `BUILD/analyze dump` (JSON Lines); both must match the native capture.
 # Ends with "N passed, N failed"; exit 1 on any failure.
 set -eu
 build=$1 st=$2 host=$3
@@ -104,10 +104,12 @@ else
 	bad "native: capture of the fixture failed: $(cat "$tmp/err")"
 	: >"$tmp/native.txt"
 fi
-use_analyze=0
-if [ -x "$build/analyze" ] && "$build/analyze" dump "$tmp/native.zst" >/dev/null 2>&1; then
-	use_analyze=1
+if "$build/analyze" dump "$tmp/native.zst" >/dev/null 2>"$tmp/err"; then
 	jnorm "$tmp/native.zst" >"$tmp/native.jsonl"
+	ok "native: analyze dump reads the fixture capture ($(wc -l <"$tmp/native.jsonl" | tr -d ' ') lines)"
+else
+	bad "native: analyze dump failed: $(cat "$tmp/err")"
+	: >"$tmp/native.jsonl"
 fi
 
 for a in "$host" "$@"; do
@@ -169,13 +171,12 @@ for a in "$host" "$@"; do
 			bad "$a: fixture capture differs from native"
 			diff "$tmp/native.txt" "$tmp/fix-$a.txt" | head -20 || :
 		fi
-		if [ "$use_analyze" = 1 ]; then
-			if jnorm "$out" >"$tmp/fix-$a.jsonl" && cmp -s "$tmp/native.jsonl" "$tmp/fix-$a.jsonl"; then
-				ok "$a: analyze dump identical to native"
-			else
-				bad "$a: analyze dump differs from native"
-				diff "$tmp/native.jsonl" "$tmp/fix-$a.jsonl" | head -20 || :
-			fi
+		if jnorm "$out" >"$tmp/fix-$a.jsonl" && [ -s "$tmp/native.jsonl" ] &&
+			cmp -s "$tmp/native.jsonl" "$tmp/fix-$a.jsonl"; then
+			ok "$a: analyze dump identical to native"
+		else
+			bad "$a: analyze dump differs from native"
+			diff "$tmp/native.jsonl" "$tmp/fix-$a.jsonl" | head -20 || :
 		fi
 	else
 		bad "$a: fixture capture failed: $(cat "$tmp/err")"
