@@ -21,9 +21,9 @@ found=0 over=0
 printf '%-8s %10s %8s %9s  %s\n' arch bytes KB "limit KB" status
 for f in "$dir"/capture-*; do
 	[ -f "$f" ] || continue
-	case "$f" in *.*) continue ;; esac   # capture-ARCH only, no logs or copies
-	found=1
 	a=${f##*/capture-}
+	case "$a" in *.*) continue ;; esac   # capture-ARCH only, no logs or copies
+	found=1
 	bytes=$(wc -c <"$f" | tr -d ' ')
 	lim=$(limit_kb "$a")
 	kb=$(( (bytes + 999) / 1000 ))
