@@ -139,6 +139,7 @@ for a in "$host" "$@"; do
 		# The check (mtc1|mfc1|cvt.|trunc.|ldc1|sdc1) plus anything
 		# else naming an FPU register or the FPU control register.
 		n=$(mips-linux-gnu-objdump -d "$bin" | grep -cE '[[:space:]](mtc1|mfc1|cvt\.|trunc\.|ldc1|sdc1)' || :)
+		# shellcheck disable=SC2016 # $f0.. are register names, not variables
 		nall=$(mips-linux-gnu-objdump -d "$bin" | grep -cE '\$f[0-9]|[[:space:]](cfc1|ctc1|lwc1|swc1)' || :)
 		if [ "$n" = 0 ] && [ "$nall" = 0 ]; then
 			ok "mips: no FPU instruction (objdump count $n, any FPU register: $nall)"
