@@ -84,6 +84,9 @@ double hmean(const struct actx *c, int k);
 double fmean(const struct actx *c, int k);
 double fmax_(const struct actx *c, int k);
 double fmin_(const struct actx *c, int k);
+/* A cgroup's per-sample field: mean, and highest bucket mean, over [a, b). */
+double cg_mean(const struct model *mo, const struct entity *g, int f, int a, int b);
+double cg_peak(const struct model *mo, const struct entity *g, int f, int a, int b);
 void add_ev(struct finding *f, const char *metric, double h, double fv, const char *unit);
 void detail_add(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *wait_kind(const char *wchan);

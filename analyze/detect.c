@@ -135,3 +135,24 @@ void sappend(char *buf, size_t size, const char *fmt, ...)
 	vsnprintf(buf + l, size - l, fmt, ap);
 	va_end(ap);
 }
+
+/* Mean of a per-sample cgroup field over samples [a, b). */
+double cg_mean(const struct model *mo, const struct entity *g, int f, int a, int b)
+{
+	double ns = ent_sum(mo, g, CF_SAMPLES, a, b);
+	return ns > 0 ? ent_sum(mo, g, f, a, b) / ns : NAN;
+}
+
+/* Highest per-bucket mean of a cgroup field over samples [a, b): the fault
+ * may end inside the window (the tmpfs emptied), so its mean undersells it. */
+double cg_peak(const struct model *mo, const struct entity *g, int f, int a, int b)
+{
+	double best = NAN;
+	int nf = ent_nfields(ENT_CGROUP);
+	for (int bi = a / mo->bw; b > a && bi <= (b - 1) / mo->bw; bi++) {
+		const float *v = ent_bucket(g, (uint32_t)bi, nf);
+		if (v && v[CF_SAMPLES] > 0 && !(v[f] / v[CF_SAMPLES] <= best))
+			best = v[f] / v[CF_SAMPLES];
+	}
+	return best;
+}

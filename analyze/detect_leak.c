@@ -87,6 +87,28 @@ static const struct entity *proc_cgroup(const struct model *mo, const struct ent
 	return best;
 }
 
+/* RSS counts mapped file pages too: an app touching more of its mmapped
+ * data grows without leaking.  Anonymous memory (its cgroup's, else the
+ * machine's AnonPages) must have grown by at least half as much. */
+static bool anon_grew(const struct actx *c, const struct entity *e, double grow)
+{
+	const struct model *fm = c->fm;
+	double lim, use;
+	const struct entity *cg = proc_cgroup(fm, e, c->fa, c->fb, &lim, &use);
+	double before = NAN, after = NAN;
+	if (cg) {
+		after = cg_peak(fm, cg, CF_ANON_SUM, c->fa, c->fb);
+		before = c->hm == fm ? cg_mean(fm, cg, CF_ANON_SUM, c->ha, c->hb) : NAN;
+	}
+	if (isnan(after) || isnan(before)) {
+		after = fmax_(c, M_ANON);
+		before = hmean(c, M_ANON);
+	}
+	if (isnan(after) || isnan(before))
+		return true; /* nothing to check against: trust RSS */
+	return after - before >= 0.5 * grow;
+}
+
 int detect_leak(const struct actx *c, struct finding *f)
 {
 	const struct model *fm = c->fm, *hm = c->hm;
@@ -121,7 +143,7 @@ int detect_leak(const struct actx *c, struct finding *f)
 		proc_cgroup(fm, e, c->fa, c->fb, &lim, &use);
 		double base = !isnan(lim) && lim < c->memtotal_kb ? lim : c->memtotal_kb;
 		double thr = fmax(16 * 1024, 0.05 * base);
-		if (grow < thr)
+		if (grow < thr || !anon_grew(c, e, grow))
 			continue;
 		growers++;
 		if (!best || grow > bgrow) {

@@ -660,9 +660,9 @@ static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec
 		e->last_sample = mo->nsamples - 1;
 		/* v1 names mapped to v2 meaning; hierarchical total_* wins over
 		 * the cgroup's own figure when both are printed. */
-		uint64_t usage = CAP_NA, limit = CAP_NA, file = CAP_NA, anon = CAP_NA, psi = CAP_NA;
+		uint64_t usage = CAP_NA, limit = CAP_NA, file = CAP_NA, anon = CAP_NA, psi = CAP_NA, shmem = CAP_NA;
 		uint64_t cnt[5] = { CAP_NA, CAP_NA, CAP_NA, CAP_NA, CAP_NA }; /* majflt refault pgscan pgsteal oom */
-		bool tot_file = false, tot_anon = false, tot_maj = false;
+		bool tot_file = false, tot_anon = false, tot_maj = false, tot_shmem = false;
 		for (size_t i = 0; i < n; i++) {
 			const char *k = nm[i];
 			uint64_t x = v[i];
@@ -674,6 +674,8 @@ static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec
 			else if ((!strcmp(k, "file") || !strcmp(k, "cache")) && !tot_file) file = x;
 			else if (!strcmp(k, "total_rss")) { anon = x; tot_anon = true; }
 			else if ((!strcmp(k, "anon") || !strcmp(k, "rss")) && !tot_anon) anon = x;
+			else if (!strcmp(k, "total_shmem")) { shmem = x; tot_shmem = true; }
+			else if (!strcmp(k, "shmem") && !tot_shmem) shmem = x;
 			else if (!strcmp(k, "total_pgmajfault")) { cnt[0] = x; tot_maj = true; }
 			else if (!strcmp(k, "pgmajfault") && !tot_maj) cnt[0] = x;
 			else if (!strcmp(k, "workingset_refault_file") || !strcmp(k, "workingset_refault") ||
@@ -690,6 +692,7 @@ static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec
 			b[CF_LIMIT] = b[CF_LIMIT] > limit / 1024 ? b[CF_LIMIT] : (float)(limit / 1024);
 		if (file != CAP_NA) b[CF_FILE_SUM] += (float)(file / 1024);
 		if (anon != CAP_NA) b[CF_ANON_SUM] += (float)(anon / 1024);
+		if (shmem != CAP_NA) b[CF_SHMEM_SUM] += (float)(shmem / 1024);
 		if (psi != CAP_NA) b[CF_PSI_SUM] += (float)psi / 100.0f;
 		b[CF_SAMPLES] += 1;
 		static const int cf[5] = { CF_MAJFLT, CF_REFAULT, CF_PGSCAN, CF_PGSTEAL, CF_OOM };

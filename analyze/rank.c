@@ -29,7 +29,10 @@ static bool edge(const struct finding *a, const struct finding *b, const struct 
 	bool kswapd_cpu = is(b, "cpu-saturation") && !strncmp(b->comm, "kswapd", 6);
 	if (memory_cause(a))
 		return is(b, "reclaim-thrash") || is(b, "swap-thrash") || is(b, "oom-kill") || mem_wait ||
-		       (is(b, "io-saturation") && thrash) || (is(b, "cpu-saturation") && (kswapd_cpu || thrash));
+		       (is(b, "io-saturation") && thrash) ||
+		       /* reclaim burns CPU in kswapd or in the grower itself; an
+		        * unrelated CPU hog is a rival, not a consequence */
+		       (is(b, "cpu-saturation") && (kswapd_cpu || (b->pid >= 0 && b->pid == a->pid)));
 	if (is(a, "reclaim-thrash") || is(a, "swap-thrash"))
 		return mem_wait || is(b, "io-saturation") || kswapd_cpu;
 	if (is(a, "writeback-stall"))

@@ -10,6 +10,8 @@ int render_json(FILE *out, const struct report *r);
 void render_info_text(FILE *out, const struct model *mo, const char *path);
 int render_info_json(FILE *out, const struct model *mo, const char *path);
 void render_timeline_text(FILE *out, const struct model *mo, const struct tl_row *rows, int n, bool header);
+void render_timeline_cols(FILE *out, const struct model *mo, const struct tl_row *rows, int n, bool header,
+			  const int *cols, int ncols);
 void render_timeline_csv(FILE *out, const struct model *mo, const struct tl_row *rows, int n);
 int render_timeline_json(FILE *out, const struct model *mo, const struct tl_row *rows, int n);
 int render_html(FILE *out, const struct report *r);

@@ -39,9 +39,24 @@ static void print_window(FILE *out, const struct model *mo, const char *name, co
 		w->b - w->a, note);
 }
 
+/* The report's timeline shows the columns that tell the seed's story in a
+ * terminal's width; `analyze timeline` shows them all. */
+static const int compact_cols[] = {
+	M_CPU_USR, M_CPU_SYS, M_CPU_IOWAIT, M_CPU_IDLE, M_MEMAVAIL, M_CACHED, M_MAJFLT, M_REFAULT,
+	M_DISK_RMBPS, M_TASKS_D, M_PSI_IO, M_KSWAPD_CPU,
+};
+
 void render_timeline_text(FILE *out, const struct model *mo, const struct tl_row *rows, int n, bool header)
 {
+	render_timeline_cols(out, mo, rows, n, header, timeline_cols, ntimeline_cols);
+}
+
+void render_timeline_cols(FILE *out, const struct model *mo, const struct tl_row *rows, int n, bool header,
+			  const int *cols, int ncols)
+{
 	(void)mo;
+#define timeline_cols cols
+#define ntimeline_cols ncols
 	if (header) {
 		fprintf(out, "%8s %8s", "t(s)", "UTC");
 		for (int c = 0; c < ntimeline_cols; c++)
@@ -74,6 +89,8 @@ void render_timeline_text(FILE *out, const struct model *mo, const struct tl_row
 		}
 		fprintf(out, "  %s\n", rows[i].events);
 	}
+#undef timeline_cols
+#undef ntimeline_cols
 }
 
 void render_text(FILE *out, const struct report *r, bool color)
@@ -176,7 +193,7 @@ void render_text(FILE *out, const struct report *r, bool color)
 	fprintf(out, "\n%sTimeline around the fault%s (%s; rates per second; memory in MB)\n", s.b, s.r,
 		step > 0 ? "means over steps" : "every sample");
 	if (rows)
-		render_timeline_text(out, mo, rows, n, true);
+		render_timeline_cols(out, mo, rows, n, true, compact_cols, (int)(sizeof compact_cols / sizeof *compact_cols));
 	free(rows);
 }
 

@@ -21,7 +21,15 @@
 #define FRAME_MAX (256u << 20) /* refuse to inflate a frame beyond this */
 static const uint8_t ZMAGIC[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 
-struct ctr { uint32_t src, inst, name, used; uint64_t last; };
+/* One group instance's counters in this frame, in the order the writer
+ * first listed them; a GROUP record lists only what changed. */
+struct rgroup {
+	uint32_t src, inst;
+	size_t n, cap, cursor;
+	uint32_t *name;
+	uint64_t *val;
+	const char **str;
+};
 struct tslot { uint32_t tid, used; uint64_t v[CAP_TF_COUNT]; };
 
 struct cap_reader {
@@ -38,16 +46,10 @@ struct cap_reader {
 	struct cap_header hdr;
 	char **names; size_t names_n, names_cap; /* names[0] = "" */
 	char *narena; size_t narena_len, narena_cap;
-	struct ctr *ctrs; size_t ctrs_cap, ctrs_n;
+	struct rgroup *groups; size_t groups_n, groups_cap, gcursor;
 	struct tslot *tasks; size_t tasks_cap, tasks_n;
 	uint64_t prev_wall, prev_mono;
 
-	const char **gnames; uint64_t *gvals; size_t g_cap;
-	/* Samples repeat their counters in the same order, so the n-th value
-	 * of a sample usually has the same key as the n-th of the one before:
-	 * remembering its slot skips the hash lookup. */
-	uint32_t *seq; /* counter slot of the n-th value of the last sample */
-	size_t seq_cap, seq_pos;
 	char what[200];
 };
 
@@ -171,11 +173,13 @@ void cap_reader_free(struct cap_reader *r)
 	free(r->fb);
 	free(r->names);
 	free(r->narena);
-	free(r->ctrs);
+	for (size_t i = 0; i < r->groups_cap; i++) {
+		free(r->groups[i].name);
+		free(r->groups[i].val);
+		free(r->groups[i].str);
+	}
+	free(r->groups);
 	free(r->tasks);
-	free(r->gnames);
-	free(r->gvals);
-	free(r->seq);
 	free(r);
 }
 
@@ -226,9 +230,9 @@ static void reset_frame_state(struct cap_reader *r)
 {
 	r->names_n = 1;
 	r->narena_len = 0;
-	if (r->ctrs)
-		memset(r->ctrs, 0, r->ctrs_cap * sizeof *r->ctrs);
-	r->ctrs_n = 0;
+	for (size_t i = 0; i < r->groups_n; i++)
+		r->groups[i].n = 0; /* keep the arrays for the next frame */
+	r->groups_n = 0;
 	if (r->tasks)
 		memset(r->tasks, 0, r->tasks_cap * sizeof *r->tasks);
 	r->tasks_n = 0;
@@ -371,59 +375,68 @@ static bool add_name(struct cap_reader *r, const uint8_t *s, size_t n)
 	return true;
 }
 
-static uint64_t *ctr_slot(struct cap_reader *r, uint32_t src, uint32_t inst, uint32_t name);
-
-static uint64_t *ctr_cached(struct cap_reader *r, uint32_t src, uint32_t inst, uint32_t name)
+/* Groups come in the same order every sample: look where the last one
+ * was found first. */
+static struct rgroup *group_get(struct cap_reader *r, uint32_t src, uint32_t inst)
 {
-	size_t p = r->seq_pos++;
-	if (p < r->seq_cap && r->seq[p] < r->ctrs_cap) {
-		struct ctr *c = &r->ctrs[r->seq[p]];
-		if (c->used && c->src == src && c->inst == inst && c->name == name)
-			return &c->last;
-	}
-	if (p >= r->seq_cap) {
-		size_t nc = r->seq_cap ? r->seq_cap * 2 : 1024;
-		uint32_t *ns = realloc(r->seq, nc * sizeof *ns);
-		if (ns) {
-			r->seq = ns;
-			memset(r->seq + r->seq_cap, 0xff, (nc - r->seq_cap) * sizeof *ns);
-			r->seq_cap = nc;
+	for (size_t k = 0; k < r->groups_n; k++) {
+		size_t i = (r->gcursor + k) % r->groups_n;
+		if (r->groups[i].src == src && r->groups[i].inst == inst) {
+			r->gcursor = i + 1;
+			return &r->groups[i];
 		}
 	}
-	uint64_t *v = ctr_slot(r, src, inst, name);
-	if (v && p < r->seq_cap)
-		r->seq[p] = (uint32_t)((struct ctr *)((char *)v - offsetof(struct ctr, last)) - r->ctrs);
-	return v;
+	if (r->groups_n == r->groups_cap) {
+		size_t nc = r->groups_cap ? r->groups_cap * 2 : 64;
+		struct rgroup *ng = realloc(r->groups, nc * sizeof *ng);
+		if (!ng)
+			return NULL;
+		memset(ng + r->groups_cap, 0, (nc - r->groups_cap) * sizeof *ng);
+		r->groups = ng;
+		r->groups_cap = nc;
+	}
+	struct rgroup *g = &r->groups[r->groups_n++];
+	g->src = src;
+	g->inst = inst;
+	g->n = g->cursor = 0;
+	r->gcursor = r->groups_n;
+	return g;
 }
 
-static uint64_t *ctr_slot(struct cap_reader *r, uint32_t src, uint32_t inst, uint32_t name)
+/* The index of name in g, appended (value 0) if new.  Values come in the
+ * order of first listing with unchanged ones left out, so a forward scan
+ * from the last hit is short. */
+static bool group_index(struct rgroup *g, uint32_t name, size_t *at)
 {
-	if ((r->ctrs_n + 1) * 4 > r->ctrs_cap * 3) {
-		size_t oc = r->ctrs_cap, nc = oc ? oc * 2 : 1024;
-		struct ctr *old = r->ctrs, *nt = calloc(nc, sizeof *nt);
-		if (!nt)
-			return NULL;
-		r->ctrs = nt;
-		r->ctrs_cap = nc;
-		r->ctrs_n = 0;
-		for (size_t i = 0; i < oc; i++)
-			if (old[i].used) {
-				uint64_t *s = ctr_slot(r, old[i].src, old[i].inst, old[i].name);
-				*s = old[i].last;
-			}
-		free(old);
+	for (size_t k = 0; k < g->n; k++) {
+		size_t i = (g->cursor + k) % g->n;
+		if (g->name[i] == name) {
+			g->cursor = i + 1;
+			*at = i;
+			return true;
+		}
 	}
-	uint32_t h = ((src * 2654435761u) ^ (inst * 40503u) ^ (name * 2246822519u));
-	size_t m = r->ctrs_cap - 1, j = h & m;
-	while (r->ctrs[j].used) {
-		struct ctr *c = &r->ctrs[j];
-		if (c->src == src && c->inst == inst && c->name == name)
-			return &c->last;
-		j = (j + 1) & m;
+	if (g->n == g->cap) {
+		size_t nc = g->cap ? g->cap * 2 : 32;
+		uint32_t *nn = realloc(g->name, nc * sizeof *nn);
+		if (nn)
+			g->name = nn;
+		uint64_t *nv = realloc(g->val, nc * sizeof *nv);
+		if (nv)
+			g->val = nv;
+		const char **ns = realloc(g->str, nc * sizeof *ns);
+		if (ns)
+			g->str = ns;
+		if (!nn || !nv || !ns)
+			return false;
+		g->cap = nc;
 	}
-	r->ctrs[j] = (struct ctr){ src, inst, name, 1, 0 };
-	r->ctrs_n++;
-	return &r->ctrs[j].last;
+	g->name[g->n] = name;
+	g->val[g->n] = 0;
+	g->str[g->n] = NULL;
+	*at = g->n++;
+	g->cursor = g->n;
+	return true;
 }
 
 static struct tslot *task_slot(struct cap_reader *r, uint32_t tid)
@@ -487,35 +500,24 @@ static bool parse_group(struct cap_reader *r, struct cur *c, struct cap_rec *rec
 	uint64_t n = get_u(c);
 	if (c->bad || n > c->n / 2)
 		return false;
-	if (n > r->g_cap) {
-		size_t nc = (size_t)n + 64;
-		const char **gn = realloc(r->gnames, nc * sizeof *gn);
-		if (!gn)
-			return false;
-		r->gnames = gn;
-		uint64_t *gv = realloc(r->gvals, nc * sizeof *gv);
-		if (!gv)
-			return false;
-		r->gvals = gv;
-		r->g_cap = nc;
-	}
+	struct rgroup *g = group_get(r, src, inst);
+	if (!g)
+		return false;
 	for (uint64_t i = 0; i < n; i++) {
 		uint32_t name = (uint32_t)get_u(c);
 		uint64_t d = cap_unzigzag(get_u(c));
-		if (c->bad)
+		size_t at;
+		if (c->bad || !group_index(g, name, &at))
 			return false;
-		uint64_t *last = ctr_cached(r, src, inst, name);
-		if (!last)
-			return false;
-		*last += d;
-		r->gnames[i] = name_of(r, name);
-		r->gvals[i] = *last;
+		g->val[at] += d;
 	}
+	for (size_t i = 0; i < g->n; i++)
+		g->str[i] = name_of(r, g->name[i]);
 	rec->u.group.source = name_of(r, src);
 	rec->u.group.instance = name_of(r, inst);
-	rec->u.group.n = (size_t)n;
-	rec->u.group.names = r->gnames;
-	rec->u.group.values = r->gvals;
+	rec->u.group.n = g->n;
+	rec->u.group.names = g->str;
+	rec->u.group.values = g->val;
 	return true;
 }
 
@@ -579,7 +581,6 @@ static int frame_record(struct cap_reader *r, struct cap_rec *rec)
 			return 2; /* names are the reader's business, not the caller's */
 		break;
 	case CAP_SAMPLE: {
-		r->seq_pos = 0;
 		uint64_t flags = get_u(&b), seq = get_u(&b);
 		r->prev_wall += cap_unzigzag(get_u(&b));
 		r->prev_mono += cap_unzigzag(get_u(&b));

@@ -354,7 +354,7 @@ static struct ctr_slot *ctr_find(struct cap_writer *w, uint32_t src, uint32_t in
 	if (w->ctrs_n >= w->lim.max_counters)
 		return NULL;
 	w->ctrs_n++;
-	w->ctrs[j] = (struct ctr_slot){ src, inst, name, 1, 0 };
+	w->ctrs[j] = (struct ctr_slot){ src, inst, name, 2, 0 }; /* 2: not yet stored in this frame */
 	return &w->ctrs[j];
 }
 
@@ -368,6 +368,11 @@ int cap_group_value(struct cap_writer *w, const char *name, uint64_t value)
 		w->ctrs_dropped++;
 		return 0;
 	}
+	/* Most counters of an idle source do not move: store a value only when
+	 * it changed, or the first time in the frame (which defines the key). */
+	if (c->used == 1 && c->last == value)
+		return 0;
+	c->used = 1;
 	w->group_vals_len += cap_put_varint(w->group_vals + w->group_vals_len, id);
 	w->group_vals_len += cap_put_varint(w->group_vals + w->group_vals_len, cap_zigzag(value - c->last));
 	c->last = value;

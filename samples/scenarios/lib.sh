@@ -113,6 +113,14 @@ spawn() {
 	say "started $comm (pid $SPAWNED): $*"
 }
 
+# prewarm FILE: read FILE once from inside the cgroup, so its pages are
+# cached and charged there before the capture starts; otherwise the apps'
+# first random reads through the throttle look like a fault of their own.
+prewarm() {
+	sh -c 'echo $$ > "$1/cgroup.procs"; [ -n "$2" ] && echo $$ > "$2/cgroup.procs"; cat "$3" > /dev/null' \
+		sh "$CG" "$BCG" "$1"
+}
+
 scenario_start() {
 	[ "$(id -u)" = 0 ] || die "needs root (cgroups)"
 	[ -x "$CAPTURE" ] || die "no capture binary at $CAPTURE (run make first)"

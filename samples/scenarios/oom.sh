@@ -7,6 +7,7 @@ NAME=oom DURATION_S=${DURATION_S:-120}
 scenario_start
 "$WORKDIR/bin/workload" mkfile "$WORKDIR/data" 128 && "$WORKDIR/bin/workload" drop "$WORKDIR/data"
 io_throttle "rbps=50331648 riops=2000"
+prewarm "$WORKDIR/data"
 capture_start
 phase healthy
 spawn app app "$WORKDIR/data" 64 10

@@ -10,6 +10,7 @@ scenario_start
 "$WORKDIR/bin/workload" mkfile "$WORKDIR/data" 256 && "$WORKDIR/bin/workload" drop "$WORKDIR/data"
 # 48 MiB/s and 2000 IOPS: what an eMMC gives, so faults wait in D
 io_throttle "rbps=50331648 riops=2000"
+prewarm "$WORKDIR/data"
 capture_start
 phase healthy
 spawn app app "$WORKDIR/data" 64 10
