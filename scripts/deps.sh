@@ -8,7 +8,18 @@ for set in "$@"; do
 	case "$set" in
 	build) pkgs="$pkgs gcc make libc6-dev libzstd-dev libjansson-dev zstd" ;;
 	check) pkgs="$pkgs gcc make libc6-dev libzstd-dev libjansson-dev libcmocka-dev zstd clang libclang-rt-14-dev" ;;
-	static) pkgs="$pkgs musl-tools dpkg-dev" ;;
+	# static/cross: musl for a small static capture; dpkg-dev for
+	# 'apt-get source' (zstd, and musl for MIPS, are built from Debian's
+	# source at build time); make and gcc for zstd's own Makefile.
+	static) pkgs="$pkgs gcc make musl-tools dpkg-dev zstd" ;;
+	# Cross compilers and qemu-user for the cross check.  The musl-dev:ARCH
+	# sets need scripts/cross-setup.sh first (a foreign dpkg architecture).
+	# MIPS (big-endian) has no Debian port: its musl is built from source.
+	cross-armhf) pkgs="$pkgs gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf qemu-user-static" ;;
+	cross-arm64) pkgs="$pkgs gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-user-static" ;;
+	cross-mips) pkgs="$pkgs gcc-mips-linux-gnu binutils-mips-linux-gnu qemu-user-static" ;;
+	musl-armhf) pkgs="$pkgs musl-dev:armhf" ;;
+	musl-arm64) pkgs="$pkgs musl-dev:arm64" ;;
 	bench) pkgs="$pkgs atop" ;;
 	# QEMU guests for make qemu-check (tests/qemu/run.sh); kernels and
 	# busybox-static come per arch with apt-get download, not installed.
