@@ -34,12 +34,16 @@ $CC -O2 -o "$S/pop" bench/pop.c -lpthread
 $CC -O2 -o "$S/floor" bench/floor.c
 $CC -O2 -o "$S/rus" bench/rus.c
 static=""
-if command -v musl-gcc >/dev/null && [ -f /usr/lib/x86_64-linux-gnu/libzstd.a ]; then
-	# musl-gcc does not search /usr/include; give it zstd's headers only
+# The binary a technician gets: make static (musl, compression-only zstd).
+if [ "$(uname -m)" = x86_64 ] && make -s static >"$S/static.log" 2>&1 && [ -x build/static/capture-x86_64 ]; then
+	static=build/static/capture-x86_64
+elif command -v musl-gcc >/dev/null && [ -f /usr/lib/x86_64-linux-gnu/libzstd.a ]; then
+	# fallback: Debian's full libzstd.a under musl-gcc, which does not
+	# search /usr/include: give it zstd's headers only
 	mkdir -p "$S/inc"
 	cp /usr/include/zstd.h /usr/include/zstd_errors.h "$S/inc/"
 	if musl-gcc -static -Os -std=c11 -D_GNU_SOURCE -I"$S/inc" -Iformat -Icapture \
-		-o "$S/capture-static" capture/*.c format/*.c /usr/lib/x86_64-linux-gnu/libzstd.a 2>"$S/musl.log"; then
+		-o "$S/capture-static" capture/*.c format/writer.c /usr/lib/x86_64-linux-gnu/libzstd.a 2>"$S/musl.log"; then
 		strip "$S/capture-static"
 		static="$S/capture-static"
 	else

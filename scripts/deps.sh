@@ -7,7 +7,8 @@ pkgs=""
 for set in "$@"; do
 	case "$set" in
 	build) pkgs="$pkgs gcc make libc6-dev libzstd-dev libjansson-dev zstd" ;;
-	check) pkgs="$pkgs gcc make libc6-dev libzstd-dev libjansson-dev libcmocka-dev zstd clang libclang-rt-14-dev" ;;
+	# python3: the end-to-end scripts check JSON with it
+	check) pkgs="$pkgs gcc make libc6-dev libzstd-dev libjansson-dev libcmocka-dev zstd clang libclang-rt-14-dev python3" ;;
 	# static/cross: musl for a small static capture; dpkg-dev for
 	# 'apt-get source' (zstd, and musl for MIPS, are built from Debian's
 	# source at build time); make and gcc for zstd's own Makefile.

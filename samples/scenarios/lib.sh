@@ -134,10 +134,17 @@ scenario_start() {
 	rm -f "$OUT/$NAME.zst" "$OUT/$NAME.phases"
 }
 
+rel() { # a path under the tree, relative to its top
+	case $1 in "$TOP"/*) echo "${1#"$TOP"/}" ;; *) echo "$1" ;; esac
+}
+
 # start the capture outside the cgroup: it must see the failure, not suffer it
 capture_start() {
 	T0=$(date +%s)
-	"$CAPTURE" -o "$OUT/$NAME.zst" -i "$INTERVAL" -d "$DURATION_S" --sysrq auto "$@" 2>>"$OUT/$NAME.capture.log" &
+	# from the top of the tree with relative paths: the header records the
+	# command line, and a sample must not carry this machine's paths
+	(cd "$TOP" && exec "$(rel "$CAPTURE")" -o "$(rel "$OUT/$NAME.zst")" -i "$INTERVAL" -d "$DURATION_S" \
+		--sysrq auto "$@") 2>>"$OUT/$NAME.capture.log" &
 	CAP_PID=$!
 	say "capture pid $CAP_PID -> $OUT/$NAME.zst"
 }
