@@ -159,6 +159,10 @@ struct tslot {
 	int ent, dw;              /* process entity, dwait entity (-1) */
 	uint64_t start, cpu, majflt, rd, wr, rss, flags;
 	bool have_rd, have_wr;
+	uint32_t ppid;
+	uint64_t sub_rd, sub_wr;  /* reaped children's I/O still to come in our counters */
+	uint64_t step_rd, step_wr; /* what this sample added to our bucket */
+	int step_sample;
 };
 
 struct strtab { char **s; size_t n, cap; uint32_t *h; size_t hcap; };
@@ -717,6 +721,14 @@ static void proc_event_name(struct model *mo, struct rd *r, struct tslot *t, int
 		  str_of(r, t->comm), t->tgid);
 }
 
+/* The part of a counter's step that is this task's own (a reaped child's I/O lands in its parent's counters: see drop_task). */
+static uint64_t own_step(uint64_t step, uint64_t *inherited)
+{
+	uint64_t s = step < *inherited ? step : *inherited;
+	*inherited -= s;
+	return step - s;
+}
+
 static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const uint64_t *v, const char *comm,
 		       const char *cgroup)
 {
@@ -774,9 +786,16 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	uint32_t comm = intern(&r->st, rec->u.task.comm), wchan = intern(&r->st, rec->u.task.wchan);
 	if (comm != t->comm || wchan != t->wchan)
 		t->dw = -1;
+	/* exec renames a process (a shell that execs the daemon): name it
+	 * by what it became */
+	if (comm != t->comm && t->tid == t->tgid && t->ent >= 0 && !fresh) {
+		snprintf(mo->ents[t->ent].name, sizeof mo->ents[t->ent].name, "%s", rec->u.task.comm);
+		text_tidy(mo->ents[t->ent].name);
+	}
 	t->comm = comm;
 	t->wchan = wchan;
 	t->state = (uint8_t)v[CAP_TF_STATE];
+	t->ppid = v[CAP_TF_PPID] <= UINT32_MAX ? (uint32_t)v[CAP_TF_PPID] : 0;
 	t->start = v[CAP_TF_START];
 	t->flags = v[CAP_TF_FLAGS];
 	t->rss = v[CAP_TF_RSS] == CAP_NA ? 0 : v[CAP_TF_RSS];
@@ -792,10 +811,16 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 		}
 		if (maj >= t->majflt)
 			b[PF_MAJFLT] += (float)(maj - t->majflt);
-		if (rdb != CAP_NA && t->have_rd && rdb >= t->rd)
-			b[PF_RD_KB] += (float)(rdb - t->rd) / 1024.0f;
-		if (wrb != CAP_NA && t->have_wr && wrb >= t->wr)
-			b[PF_WR_KB] += (float)(wrb - t->wr) / 1024.0f;
+		t->step_rd = t->step_wr = 0;
+		t->step_sample = mo->nsamples - 1;
+		if (rdb != CAP_NA && t->have_rd && rdb >= t->rd) {
+			t->step_rd = own_step(rdb - t->rd, &t->sub_rd);
+			b[PF_RD_KB] += (float)t->step_rd / 1024.0f;
+		}
+		if (wrb != CAP_NA && t->have_wr && wrb >= t->wr) {
+			t->step_wr = own_step(wrb - t->wr, &t->sub_wr);
+			b[PF_WR_KB] += (float)t->step_wr / 1024.0f;
+		}
 	}
 	t->cpu = cpu;
 	t->majflt = maj;
@@ -808,10 +833,35 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 
 static void drop_task(struct model *mo, struct rd *r, struct tslot *t)
 {
-	if (t->tid == t->tgid)
+	if (t->tid == t->tgid) {
 		proc_event_name(mo, r, t, EV_TASK_EXIT);
+		/* The kernel adds a reaped child's I/O to its parent's
+		 * /proc/PID/io: without this, the shell that started a heavy
+		 * writer inherits all its bytes at once when it reaps it. */
+		struct tslot *p = t->ppid ? task_find(r, t->ppid, false) : NULL;
+		if (p && p != t) {
+			uint64_t rd = t->have_rd ? t->rd : 0, wr = t->have_wr ? t->wr : 0;
+			/* the parent may have reaped it before its own line was read
+			 * in this very sample: take that step back first */
+			struct entity *pe = p->ent >= 0 ? &mo->ents[p->ent] : NULL;
+			float *b = pe && p->step_sample == mo->nsamples - 1
+					   ? ent_at(mo, pe, (uint32_t)((mo->nsamples - 1) / mo->bw)) : NULL;
+			if (b) {
+				uint64_t x = rd < p->step_rd ? rd : p->step_rd, y = wr < p->step_wr ? wr : p->step_wr;
+				b[PF_RD_KB] -= (float)x / 1024.0f;
+				b[PF_WR_KB] -= (float)y / 1024.0f;
+				p->step_rd -= x;
+				p->step_wr -= y;
+				rd -= x;
+				wr -= y;
+			}
+			p->sub_rd += rd;
+			p->sub_wr += wr;
+		}
+	}
 	task_remove(r, t);
 }
+
 
 static double rate(const struct rd *r, int s, double dt)
 {
