@@ -1,0 +1,185 @@
+/* test_samples.c - every recorded sample gets the verdict its
+ * samples/NAME.expect.json names, from the capture and from its JSONL dump.
+ *
+ * expect.json: {"capture": "NAME.zst", "top_cause": "memory-leak" | null,
+ *   "culprit_comm": "logd" | null, "also": [ids that must be ranked],
+ *   "absent": [ids that must not be], "faulty_start_s": [lo, hi],
+ *   "healthy_end_s": [lo, hi]}   (the last two optional)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static const char *build(void)
+{
+	const char *b = getenv("BUILD");
+	return b ? b : "build";
+}
+
+static const char *samples_dir(void)
+{
+	const char *s = getenv("SAMPLES");
+	return s ? s : "samples";
+}
+
+/* Runs a shell command; returns its stdout parsed as JSON, or NULL. */
+static json_t *run_json(const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return NULL;
+	json_error_t err;
+	json_t *j = json_loadf(p, 0, &err);
+	int st = pclose(p);
+	if (!j)
+		print_error("%s: not JSON: %s (line %d)\n", cmd, err.text, err.line);
+	if (st != 0) {
+		print_error("%s: exit status %d\n", cmd, WEXITSTATUS(st));
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+static bool in_range(json_t *range, json_t *value)
+{
+	if (!json_is_array(range))
+		return true;
+	double lo = json_number_value(json_array_get(range, 0));
+	double hi = json_number_value(json_array_get(range, 1));
+	double v = json_number_value(value);
+	return json_is_number(value) && v >= lo && v <= hi;
+}
+
+static bool has_cause(json_t *causes, const char *id)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(causes, i, c)
+		if (!strcmp(json_string_value(json_object_get(c, "id")) ?: "", id))
+			return true;
+	return false;
+}
+
+static void check_verdict(const char *name, json_t *exp, json_t *rep)
+{
+	json_t *causes = json_object_get(rep, "causes");
+	assert_true(json_is_array(causes));
+	json_t *top = json_array_get(causes, 0);
+	json_t *want = json_object_get(exp, "top_cause");
+	if (json_is_null(want) || !want) {
+		if (top)
+			print_error("%s: expected no cause, got %s\n", name,
+				    json_string_value(json_object_get(top, "id")));
+		assert_null(top);
+	} else {
+		assert_non_null(top);
+		const char *got = json_string_value(json_object_get(top, "id"));
+		if (strcmp(got ?: "", json_string_value(want)))
+			print_error("%s: top cause %s, expected %s\n", name, got, json_string_value(want));
+		assert_string_equal(got ?: "", json_string_value(want));
+		json_t *cc = json_object_get(exp, "culprit_comm");
+		if (json_is_string(cc)) {
+			json_t *cul = json_object_get(top, "culprit");
+			const char *comm = json_string_value(json_object_get(cul, "comm"));
+			if (!comm || strcmp(comm, json_string_value(cc)))
+				print_error("%s: culprit %s, expected %s\n", name, comm ? comm : "(none)", json_string_value(cc));
+			assert_string_equal(comm ?: "(null)", json_string_value(cc));
+		}
+	}
+	size_t i;
+	json_t *id;
+	json_array_foreach(json_object_get(exp, "also"), i, id) {
+		if (!has_cause(causes, json_string_value(id)))
+			print_error("%s: cause %s missing\n", name, json_string_value(id));
+		assert_true(has_cause(causes, json_string_value(id)));
+	}
+	json_array_foreach(json_object_get(exp, "absent"), i, id) {
+		if (has_cause(causes, json_string_value(id)))
+			print_error("%s: cause %s must not be blamed\n", name, json_string_value(id));
+		assert_false(has_cause(causes, json_string_value(id)));
+	}
+	json_t *win = json_object_get(rep, "windows");
+	json_t *fs = json_object_get(json_object_get(win, "faulty"), "start_s");
+	json_t *he = json_object_get(json_object_get(win, "healthy"), "end_s");
+	if (!in_range(json_object_get(exp, "faulty_start_s"), fs))
+		print_error("%s: faulty window starts at %g s\n", name, json_number_value(fs));
+	assert_true(in_range(json_object_get(exp, "faulty_start_s"), fs));
+	if (!in_range(json_object_get(exp, "healthy_end_s"), he))
+		print_error("%s: healthy window ends at %g s\n", name, json_number_value(he));
+	assert_true(in_range(json_object_get(exp, "healthy_end_s"), he));
+}
+
+/* The verdict must not depend on which form of the capture was read. */
+static json_t *report_of_dump(const char *cap, const char *name)
+{
+	char cmd[9000], jl[1024];
+	snprintf(jl, sizeof jl, "%s/samples-%s.jsonl", build(), name);
+	snprintf(cmd, sizeof cmd, "%s/analyze dump '%s' > '%s'", build(), cap, jl);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof cmd, "%s/analyze --json '%s'", build(), jl);
+	json_t *r = run_json(cmd);
+	remove(jl);
+	return r;
+}
+
+static void test_every_sample(void **state)
+{
+	(void)state;
+	DIR *d = opendir(samples_dir());
+	assert_non_null(d);
+	struct dirent *e;
+	int n = 0;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 13 || strcmp(e->d_name + l - 12, ".expect.json"))
+			continue;
+		char path[4096], cap[4096], cmd[8192], name[256];
+		snprintf(name, sizeof name, "%.*s", (int)(l - 12), e->d_name);
+		snprintf(path, sizeof path, "%s/%s", samples_dir(), e->d_name);
+		json_error_t err;
+		json_t *exp = json_load_file(path, 0, &err);
+		assert_non_null(exp);
+		snprintf(cap, sizeof cap, "%s/%s", samples_dir(), json_string_value(json_object_get(exp, "capture")));
+		snprintf(cmd, sizeof cmd, "%s/analyze --json '%s'", build(), cap);
+		json_t *rep = run_json(cmd);
+		assert_non_null(rep);
+		check_verdict(name, exp, rep);
+		json_t *rep2 = report_of_dump(cap, name);
+		assert_non_null(rep2);
+		check_verdict(name, exp, rep2);
+		/* same causes, same order, same culprits */
+		json_t *c1 = json_object_get(rep, "causes"), *c2 = json_object_get(rep2, "causes");
+		assert_int_equal(json_array_size(c1), json_array_size(c2));
+		for (size_t i = 0; i < json_array_size(c1); i++) {
+			json_t *a = json_array_get(c1, i), *b = json_array_get(c2, i);
+			assert_true(json_equal(json_object_get(a, "id"), json_object_get(b, "id")));
+			assert_true(json_equal(json_object_get(a, "culprit"), json_object_get(b, "culprit")));
+		}
+		json_decref(rep);
+		json_decref(rep2);
+		json_decref(exp);
+		n++;
+	}
+	closedir(d);
+	/* the six scenarios of samples/scenarios/ */
+	assert_true(n >= 6);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_sample),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
