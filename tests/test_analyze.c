@@ -15,19 +15,7 @@
 #include "analysis.h"
 #include "jsonl.h"
 
-struct membuf { uint8_t *p; size_t len, cap; };
-
-static int mem_write(void *ctx, const void *buf, size_t len)
-{
-	struct membuf *m = ctx;
-	if (m->len + len > m->cap) {
-		m->cap = (m->len + len) * 2;
-		m->p = realloc(m->p, m->cap);
-	}
-	memcpy(m->p + m->len, buf, len);
-	m->len += len;
-	return 0;
-}
+#include "membuf.h"
 
 static struct model *model_of(const void *buf, size_t len)
 {

@@ -13,19 +13,7 @@
 #include "cap.h"
 #include "codec.h"
 
-struct membuf { uint8_t *p; size_t len, cap; };
-
-static int mem_write(void *ctx, const void *buf, size_t len)
-{
-	struct membuf *m = ctx;
-	if (m->len + len > m->cap) {
-		m->cap = (m->len + len) * 2;
-		m->p = realloc(m->p, m->cap);
-	}
-	memcpy(m->p + m->len, buf, len);
-	m->len += len;
-	return 0;
-}
+#include "membuf.h"
 
 /* What `zstd -dc` does: inflate every frame in turn; NULL if zstd refuses. */
 static uint8_t *inflate_all(const uint8_t *src, size_t len, size_t *outlen)

@@ -27,20 +27,7 @@
 #include "model.h"
 #include "render.h"
 
-struct membuf { uint8_t *p; size_t len, cap; };
-
-static int mem_write(void *ctx, const void *buf, size_t len)
-{
-	struct membuf *m = ctx;
-	if (m->len + len > m->cap) {
-		m->cap = (m->len + len) * 2;
-		m->p = realloc(m->p, m->cap);
-		assert_non_null(m->p);
-	}
-	memcpy(m->p + m->len, buf, len);
-	m->len += len;
-	return 0;
-}
+#include "membuf.h"
 
 static void append(struct membuf *m, const void *p, size_t n) { mem_write(m, p, n); }
 
