@@ -77,9 +77,12 @@ int detect_blocked(const struct actx *c, struct finding *f)
 	snprintf(f->tag, sizeof f->tag, "%s", tot > 0 ? kinds[dom] : pf * 2 > dumped ? "page-fault" : "other");
 	f->score = 0.3 + 0.4 * fmin(1, fv / (2.0 * c->ncpu));
 	char who[200] = "";
-	for (int i = 0; i < n && i < 4; i++)
-		sappend(who, sizeof who, "%s%s in %s", i ? ", " : "", g[i].comm,
-			 g[i].wchan[0] ? g[i].wchan : "?");
+	/* name the waits that matter: a task seen once in D (a vfork, a
+	 * short sync) is noise next to tasks stuck for minutes */
+	for (int i = 0, k = 0; i < n && k < 4; i++)
+		if (i == 0 || g[i].faulty_s >= 0.05 * tot)
+			sappend(who, sizeof who, "%s%s in %s", k++ ? ", " : "", g[i].comm,
+				 g[i].wchan[0] ? g[i].wchan : "?");
 	if (!n && top)
 		snprintf(who, sizeof who, "%s", top->label);
 	snprintf(f->summary, sizeof f->summary, "%.1f tasks in D state on average (healthy %.1f), mostly %s waits: %s", fv, h,

@@ -118,7 +118,9 @@ void render_text(FILE *out, const struct report *r, bool color)
 		fprintf(out, "  healthy  from the baseline capture, %d samples\n", c->w.healthy.b - c->w.healthy.a);
 	else
 		print_window(out, mo, "healthy", &c->w.healthy, c->w.trend ? " (none before the fault: using trends)" : "");
-	print_window(out, mo, "faulty", &c->w.faulty, "");
+	/* with no cause found, the "faulty" window is only the least healthy
+	 * stretch: say so rather than let it read like a fault */
+	print_window(out, mo, "faulty", &c->w.faulty, r->nf ? "" : " (least healthy stretch; nothing in it looks like a fault)");
 	fprintf(out, "  %swhy: %s%s\n", s.dim, c->w.why, s.off);
 
 	if (r->conclusion[0])
