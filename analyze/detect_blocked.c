@@ -82,7 +82,8 @@ int detect_blocked(const struct actx *c, struct finding *f)
 	for (int i = 0, k = 0; i < n && k < 4; i++)
 		if (i == 0 || g[i].faulty_s >= 0.05 * tot)
 			sappend(who, sizeof who, "%s%s in %s", k++ ? ", " : "", g[i].comm,
-				 g[i].wchan[0] ? g[i].wchan : "?");
+				 /* "0": it was running again when wchan was read */
+				 g[i].wchan[0] && strcmp(g[i].wchan, "0") ? g[i].wchan : "?");
 	if (!n && top)
 		snprintf(who, sizeof who, "%s", top->label);
 	snprintf(f->summary, sizeof f->summary, "%.1f tasks in D state on average (healthy %.1f), mostly %s waits: %s", fv, h,

@@ -43,21 +43,49 @@ static double rss_max(const struct model *mo, const struct entity *e, int a, int
 }
 
 /* least-squares slope of RSS over the process's life up to the fault's end, kB/s */
+/* How fast it grew while it grew (kB/s): from 10% to 90% of its rise.  A
+ * leak often grows fast and then holds; a fit over its whole life would
+ * blend the two. */
 static double rss_slope(const struct model *mo, const struct entity *e, int end)
 {
-	double sx = 0, sy = 0, sxx = 0, sxy = 0;
-	int n = 0;
+	double lo = NAN, hi = NAN;
+	for (uint32_t k = e->b0; k < e->b0 + e->n && (int)(k * (uint32_t)mo->bw) < end; k++) {
+		double y = bucket_rss(mo, e, k);
+		if (isnan(y))
+			continue;
+		if (isnan(lo) || y < lo)
+			lo = y;
+		if (isnan(hi) || y > hi)
+			hi = y;
+	}
+	if (isnan(lo) || hi <= lo)
+		return NAN;
+	double t10 = NAN, t90 = NAN, floor_ = lo;
 	for (uint32_t k = e->b0; k < e->b0 + e->n && (int)(k * (uint32_t)mo->bw) < end; k++) {
 		double y = bucket_rss(mo, e, k);
 		int s = (int)(k * (uint32_t)mo->bw) + mo->bw / 2;
 		if (isnan(y) || s >= mo->nsamples)
 			continue;
-		double x = mo->t[s];
-		sx += x; sy += y; sxx += x * x; sxy += x * y;
-		n++;
+		if (isnan(t10) && y >= floor_ + 0.1 * (hi - lo))
+			t10 = mo->t[s];
+		if (isnan(t90) && y >= floor_ + 0.9 * (hi - lo))
+			t90 = mo->t[s];
 	}
-	double d = n * sxx - sx * sx;
-	return n >= 2 && d > 0 ? (n * sxy - sx * sy) / d : NAN;
+	if (isnan(t10) || isnan(t90) || t90 <= t10)
+		return NAN;
+	return 0.8 * (hi - lo) / (t90 - t10);
+}
+
+/* "10 MB/s", "3.0 MB/min", "12 MB/h": the unit a person reads best. */
+static void fmt_rate(char *buf, size_t n, double kb_per_s)
+{
+	double mb = kb_per_s / 1024;
+	if (mb >= 1)
+		snprintf(buf, n, "%.1f MB/s", mb);
+	else if (mb * 60 >= 1)
+		snprintf(buf, n, "%.1f MB/min", mb * 60);
+	else
+		snprintf(buf, n, "%.1f MB/h", mb * 3600);
 }
 
 /* The tightest memory cgroup holding the process: its limit is the
@@ -179,8 +207,11 @@ int detect_leak(const struct actx *c, struct finding *f)
 	char h1[32], f1[32], g1[32];
 	double slope = rss_slope(fm, best, c->fb);
 	char sl[64] = "";
-	if (!isnan(slope) && slope > 0)
-		snprintf(sl, sizeof sl, ", growing %.1f MB/h", slope * 3600 / 1024);
+	if (!isnan(slope) && slope > 0) {
+		char rt[32];
+		fmt_rate(rt, sizeof rt, slope);
+		snprintf(sl, sizeof sl, ", growing %s while it grew", rt);
+	}
 	snprintf(f->summary, sizeof f->summary,
 		 "%s (pid %u) grew from %s to %s RSS (+%s, %.0f%% of %s%s)%s",
 		 best->name, best->pid, bh > 0 ? fmt_kb(bh, h1, sizeof h1) : "nothing (not running)",
