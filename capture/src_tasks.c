@@ -374,6 +374,8 @@ static int read_thr(struct ctx *c, size_t i)
 	in.v[CAP_TF_FLAGS] = ts.flags;
 	in.v[CAP_TF_RCHAR] = in.v[CAP_TF_WCHAR] = CAP_NA;
 	in.v[CAP_TF_READ_BYTES] = in.v[CAP_TF_WRITE_BYTES] = CAP_NA;
+	for (int f = CAP_TF_RSS_ANON; f < CAP_TF_COUNT; f++)
+		in.v[f] = CAP_NA;
 	in.comm = ts.comm;
 	if (ts.state == 'D') {
 		c->h.dtasks++;

@@ -57,6 +57,19 @@ enum cap_task_field {
 	CAP_TF_READ_BYTES,
 	CAP_TF_WRITE_BYTES,
 	CAP_TF_CGROUP,    /* name id of the memory cgroup path, read once */
+	/* Per process, on the main thread's row only (tid == tgid); CAP_NA on
+	 * other threads and when unreadable.  kB, from /proc/PID/status. */
+	CAP_TF_RSS_ANON,
+	CAP_TF_RSS_FILE,
+	CAP_TF_RSS_SHMEM,
+	CAP_TF_VM_HWM,    /* peak RSS */
+	CAP_TF_VM_SWAP,
+	/* The process's own totals from /proc/PID/stat: they include threads
+	 * that have exited, which the threads' rows do not.  Main thread only. */
+	CAP_TF_P_UTIME,
+	CAP_TF_P_STIME,
+	CAP_TF_P_MINFLT,
+	CAP_TF_P_MAJFLT,
 	CAP_TF_COUNT
 };
 

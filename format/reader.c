@@ -677,7 +677,10 @@ static const char *const tf_names[CAP_TF_COUNT] = {
 	"tgid", "ppid", "state", "comm", "wchan", "start", "utime", "stime",
 	"minflt", "majflt", "rss", "vsize", "cpu", "blkio", "nice", "threads",
 	"flags", "rchar", "wchar", "read_bytes", "write_bytes", "cgroup",
+	"rss_anon_kb", "rss_file_kb", "rss_shmem_kb", "vm_hwm_kb", "vm_swap_kb",
+	"p_utime", "p_stime", "p_minflt", "p_majflt",
 };
+_Static_assert(sizeof tf_names / sizeof tf_names[0] == CAP_TF_COUNT, "a name per task field");
 
 const char *cap_task_field_name(enum cap_task_field f)
 {
