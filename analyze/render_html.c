@@ -231,7 +231,7 @@ int render_html(FILE *out, const struct report *r)
 		esc(out, r->wg[i].wchan);
 		fprintf(out, "</td><td>%s</td></tr>\n", r->wg[i].kind);
 	}
-	fprintf(out, "</table>\n<h2>Events</h2>\n<table><tr><th>t (s)</th><th>UTC</th><th>event</th></tr>\n");
+	fprintf(out, "</table>\n<h2>Events</h2>\n<table><tr><th>t (s)</th><th>%s</th><th>event</th></tr>\n", wall_zone());
 	for (size_t i = 0, shown = 0; i < mo->nevs && shown < 300; i++) {
 		const struct event *e = &mo->evs[i];
 		if (e->kind == EV_TASK_START || e->kind == EV_TASK_EXIT)
