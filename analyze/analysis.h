@@ -134,6 +134,14 @@ struct report {
 int report_build(struct report *r, struct model *mo, const struct model *baseline, const struct win_opts *o);
 void report_free(struct report *r);
 
+/* culprit.c: where the incident lives, for renderers */
+const struct finding *report_culprit(const struct report *r);  /* top cause with a culprit, or NULL */
+const struct entity *model_proc(const struct model *mo, long pid, const char *comm);
+/* the tightest memory cgroup of a process with a limit below RAM, or NULL */
+const struct entity *proc_memcg(const struct model *mo, const struct entity *p, double memtotal_kb, double *limit_kb);
+/* processes whose memory grew most, then the biggest holders */
+int report_mem_top(const struct report *r, const struct entity **out, int max);
+
 /* timeline.c: rows of means over a step */
 struct tl_row {
 	int a, b;                /* samples */

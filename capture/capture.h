@@ -14,8 +14,9 @@
 #include <sys/types.h>
 
 #include "cap.h"
+#include "version.h"
 
-#define CAPTURE_VERSION "0.1.0"
+#define CAPTURE_VERSION IOWD_VERSION
 
 /* Where parsed groups go.  The recorder's sink is the writer; the tests'
  * sink is a table they can look values up in. */
