@@ -14,8 +14,8 @@
 #include "jsonl.h"
 #include "render.h"
 #include "stacks.h"
+#include "version.h"
 
-#define VERSION "0.1.0"
 
 static const char *usage_text =
 	"usage: analyze [COMMAND] FILE [OPTIONS]\n"
@@ -41,7 +41,8 @@ static const char *usage_text =
 	"  --faulty C..D       faulty window, seconds from the capture's start\n"
 	"  --baseline OTHER    take the healthy window from another capture of the same device\n"
 	"  -o FILE             output file (html; others write to stdout by default)\n"
-	"  -h, --help          this text;  --version  the version\n"
+	"  -h, --help          this text\n"
+	"  -V, --version       the version\n"
 	"\n"
 	"Windows: without --healthy/--faulty, a health signal (the worst of iowait,\n"
 	"PSI, D-state tasks, kswapd CPU, fault and refault rates, swap, disk\n"
@@ -116,8 +117,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(usage_text, stdout);
 			exit(0);
-		} else if (!strcmp(a, "--version")) {
-			printf("analyze (iowait-doctor) %s, capture format %d\n", VERSION, CAP_FORMAT_VERSION);
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("analyze (iowait-doctor) %s, capture format %d\n", IOWD_VERSION, CAP_FORMAT_VERSION);
 			exit(0);
 		} else if (!strcmp(a, "--json")) {
 			o->json = true;

@@ -15,8 +15,9 @@
 #include <sys/types.h>
 
 #include "cap.h"
+#include "version.h"
 
-#define CAPTURE_VERSION "0.1.0"
+#define CAPTURE_VERSION IOWD_VERSION
 /* --max-tasks default: room for a large server; the tables start at the
  * task count and only grow to this as tasks appear. */
 #define CAPTURE_MAX_TASKS 32768

@@ -85,7 +85,7 @@ static const char usage_text[] =
 	"  --priority           run at nice -10 so a loaded box still gets sampled on time\n"
 	"  --no-mlock           do not lock the recorder in memory\n"
 	"  -h, --help           this text\n"
-	"  --version            version\n"
+	"  -V, --version        the version (also stamped in every capture header)\n"
 	"\n"
 	"Exit status: 0 clean stop (count, duration, SIGINT, SIGTERM, size cap on stdout),\n"
 	"1 runtime failure (disk full, I/O error, output removed, ...), 2 usage error.\n";
@@ -138,7 +138,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	opterr = 0;
 	int ch;
 	uint64_t v;
-	while ((ch = getopt_long(argc, argv, ":o:i:n:d:h", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":o:i:n:d:hV", lo, NULL)) != -1) {
 		const char *a = optarg;
 		switch (ch) {
 		case 'o': o->out = a; break;
@@ -189,7 +189,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case O_NOMLOCK: o->no_mlock = true; break;
 		case O_FORCE: o->force = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		case O_VERSION: printf("capture %s (format %d)\n", CAPTURE_VERSION, CAP_FORMAT_VERSION); return 0;
+		case 'V':
+		case O_VERSION: printf("capture (iowait-doctor) %s, capture format %d\n", CAPTURE_VERSION, CAP_FORMAT_VERSION); return 0;
 		case ':': return usage_error("%s needs an argument", argv[optind - 1]);
 		default: return usage_error("unknown option %s", argv[optind - 1]);
 		}

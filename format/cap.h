@@ -82,7 +82,7 @@ enum cap_text_kind {
 
 struct cap_header {
 	uint32_t format_version;
-	char writer[64];      /* "capture 0.1.0" */
+	char writer[64];      /* "capture 0.2.0": IOWD_VERSION, version.h */
 	char host[256];
 	char kernel[256];     /* uname -r */
 	char machine[64];     /* uname -m */
