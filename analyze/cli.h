@@ -33,6 +33,7 @@ struct opts {
 	double step;
 	int rows;                    /* top: rows shown, 0 = all */
 	int jobs;                    /* triage: workers, 0 = one per CPU */
+	int capture;                 /* --capture N, 0 = the last */
 	struct when from, to, at;
 	struct win_opts win;
 	const char *wtext[2];        /* --healthy, --faulty as given */

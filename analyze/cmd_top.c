@@ -204,7 +204,7 @@ int cmd_top(const struct opts *o, const struct model *mo)
 	if (o->json)
 		c.arr = json_array();
 	char err[512];
-	rc = top_replay(o->file, mo, want, fp, top_cb_fn, &c, err, sizeof err);
+	rc = top_replay(o->files, o->nfiles, mo, want, fp, top_cb_fn, &c, err, sizeof err);
 	free(want);
 	if (rc) {
 		json_decref(c.arr);
@@ -363,7 +363,7 @@ int cmd_timeline_proc(const struct opts *o, const struct model *mo, int a, int b
 	c->mo = mo;
 	c->out = out;
 	char err[512];
-	int rc = top_replay(o->file, mo, want, &flt, tlp_cb, c, err, sizeof err);
+	int rc = top_replay(o->files, o->nfiles, mo, want, &flt, tlp_cb, c, err, sizeof err);
 	tlp_flush(c);
 	free(want);
 	int rows = c->rows;

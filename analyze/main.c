@@ -19,7 +19,7 @@
 #include "version.h"
 
 static const char *usage_text =
-	"usage: analyze [COMMAND] FILE [OPTIONS]\n"
+	"usage: analyze [COMMAND] FILE... [OPTIONS]\n"
 	"\n"
 	"Replays a capture recorded by `capture` (or its `analyze dump` JSON Lines)\n"
 	"and explains what made the device sick.  FILE '-' is standard input.\n"
@@ -37,6 +37,9 @@ static const char *usage_text =
 	"  stacks              kernel task dumps (sysrq w/l, hung task, OOM) grouped by\n"
 	"                      stack; FILE may also be plain kernel log text\n"
 	"\n"
+	"Several FILEs are read as one, in order: the pieces of a capture that\n"
+	"capture rotated at its size cap (analyze snap.zst.1 snap.zst).\n"
+	"\n"
 	"options (before or after FILE):\n"
 	"  --json              JSON instead of text (report, timeline, top, info, stacks)\n"
 	"  --csv               CSV (timeline, top)\n"
@@ -51,6 +54,7 @@ static const char *usage_text =
 	"  --healthy A..B      healthy window, seconds from the capture's start\n"
 	"  --faulty C..D       faulty window, seconds from the capture's start\n"
 	"  --baseline OTHER    take the healthy window from another capture of the same device\n"
+	"  --capture N         a file holding several captures: analyze the Nth (default: the last)\n"
 	"  -o, --output FILE   output file (html; others write to stdout by default)\n"
 	"  -h, --help          this text\n"
 	"  -V, --version       the version\n"
@@ -91,7 +95,7 @@ struct optdef {
 	unsigned cmds;
 };
 enum { O_JSON, O_CSV, O_STEP, O_FROM, O_TO, O_AT, O_SORT, O_PID, O_ROWS, O_HEALTHY, O_FAULTY,
-       O_BASELINE, O_OUT, O_HELP, O_VERSION, O_COUNT };
+       O_BASELINE, O_CAPTURE, O_OUT, O_HELP, O_VERSION, O_COUNT };
 static const struct optdef optdefs[O_COUNT] = {
 	[O_JSON] = { "--json", NULL, false, B(CMD_REPORT) | B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_INFO) | B(CMD_STACKS) },
 	[O_CSV] = { "--csv", NULL, false, B(CMD_TIMELINE) | B(CMD_TOP) },
@@ -105,6 +109,7 @@ static const struct optdef optdefs[O_COUNT] = {
 	[O_HEALTHY] = { "--healthy", NULL, true, B(CMD_REPORT) | B(CMD_HTML) },
 	[O_FAULTY] = { "--faulty", NULL, true, B(CMD_REPORT) | B(CMD_HTML) },
 	[O_BASELINE] = { "--baseline", NULL, true, B(CMD_REPORT) | B(CMD_HTML) },
+	[O_CAPTURE] = { "--capture", NULL, true, B(CMD_REPORT) | B(CMD_HTML) | B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_INFO) },
 	[O_OUT] = { "--output", "-o", true, ~0u },
 	[O_HELP] = { "--help", "-h", false, ~0u },
 	[O_VERSION] = { "--version", "-V", false, ~0u },
@@ -228,6 +233,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			break;
 		}
 		case O_BASELINE: o->baseline = val; break;
+		case O_CAPTURE: {
+			long n = strtol(val, &end, 10);
+			if (end == val || *end || n < 1 || n > 1000000)
+				return fail(2, "--capture wants the number of a capture in the file (1, 2, ...; `analyze info` lists them), not '%s'", val);
+			o->capture = (int)n;
+			break;
+		}
 		case O_OUT: o->out = val; break;
 		}
 	}
@@ -245,8 +257,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	o->files = positional + first;
 	o->nfiles = np - first;
 	o->file = o->files[0];
-	if (o->nfiles > 1 && o->cmd != CMD_TRIAGE)
-		return fail(2, "too many arguments ('%s'); give one FILE; see analyze --help", o->files[1]);
+	if (o->nfiles > 16 && o->cmd != CMD_TRIAGE)
+		return fail(2, "too many arguments ('%s'); give at most 16 pieces of one capture; see analyze --help", o->files[16]);
+	if (o->nfiles > 1 && (o->cmd == CMD_DUMP || o->cmd == CMD_STACKS || o->cmd == CMD_REDACT))
+		return fail(2, "%s takes one FILE", cmd_names[o->cmd]);
 	for (int k = 0; k < O_COUNT; k++)
 		if (given[k] && !(optdefs[k].cmds & B(o->cmd))) {
 			char list[160];
@@ -285,39 +299,55 @@ static void progress_tick(struct progress *p, double frac)
 }
 
 /* 0 with *out set, or an exit code after printing why. */
-static int load(const char *path, struct model **out)
+/* Several paths are read in order as one stream: the pieces of a capture
+ * rotated by --max-size (FILE.1 then FILE). */
+static int load(const char *const *paths, int npaths, int want, struct model **out)
 {
 	char err[512];
 	*out = NULL;
-	struct input *in = input_open(path, false, err, sizeof err);
-	if (!in)
-		return fail(2, "%s", err);
+	const char *ord[16];
+	memcpy(ord, paths, (size_t)npaths * sizeof *ord);
+	input_order(ord, npaths);
+	const char *path = ord[npaths - 1];
 	struct model *mo = model_new();
-	if (!mo) {
-		input_close(in);
+	if (!mo)
 		return fail(1, "out of memory");
-	}
+	mo->want_capture = want;
 	struct progress p = { .on = isatty(2) != 0 };
 	clock_gettime(CLOCK_MONOTONIC, &p.t0);
-	struct cap_rec rec;
-	int rc;
-	unsigned long n = 0;
-	while ((rc = input_next(in, &rec)) == 1) {
-		if (model_feed(mo, &rec))
-			break;
-		if (p.on && (++n & 0xffff) == 0)
-			progress_tick(&p, input_progress(in));
-	}
-	if (p.shown)
-		fprintf(stderr, "\r%30s\r", "");
-	if (rc < 0) {
-		int code = fail(2, "%s: %s", path, input_error(in));
+	for (int k = 0; k < npaths; k++) {
+		path = ord[k];
+		struct input *in = input_open(path, false, err, sizeof err);
+		if (!in) {
+			model_free(mo);
+			return fail(2, "%s", err);
+		}
+		struct cap_rec rec;
+		int rc;
+		unsigned long n = 0;
+		while ((rc = input_next(in, &rec)) == 1) {
+			if (model_feed(mo, &rec))
+				break;
+			if (p.on && (++n & 0xffff) == 0)
+				progress_tick(&p, input_progress(in));
+		}
+		if (p.shown)
+			fprintf(stderr, "\r%30s\r", "");
+		if (rc < 0) {
+			int code = fail(2, "%s: %s", path, input_error(in));
+			input_close(in);
+			model_free(mo);
+			return code;
+		}
 		input_close(in);
+	}
+	model_finish(mo);
+	if (want > mo->ncaps) {
+		int code = fail(2, "--capture %d: %s hold%s %d capture(s); `analyze info` lists them", want,
+				npaths > 1 ? "the files" : path, npaths > 1 ? "" : "s", mo->ncaps);
 		model_free(mo);
 		return code;
 	}
-	input_close(in);
-	model_finish(mo);
 	if (!mo->have_hdr || mo->nsamples == 0) {
 		int code = fail(2, "%s: no complete sample in it (%d damaged region(s)); nothing to analyze: it is cut before its first flush or is not a capture",
 				path, mo->damaged);
@@ -441,7 +471,7 @@ int main(int argc, char **argv)
 		return stacks_command(o.file, o.json, o.out);
 
 	struct model *mo = NULL, *base = NULL;
-	if ((rc = load(o.file, &mo)))
+	if ((rc = load(o.files, o.nfiles, o.capture, &mo)))
 		return rc;
 	if (o.cmd == CMD_REPORT || o.cmd == CMD_HTML) {
 		if ((rc = check_windows(&o, mo))) {
@@ -464,7 +494,7 @@ int main(int argc, char **argv)
 		model_free(mo);
 		return rc;
 	}
-	if (o.baseline && (rc = load(o.baseline, &base))) {
+	if (o.baseline && (rc = load(&o.baseline, 1, 0, &base))) {
 		model_free(mo);
 		return rc;
 	}

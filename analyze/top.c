@@ -261,118 +261,135 @@ static void copy_name(char *dst, size_t n, const char *src)
 	text_tidy(dst);
 }
 
-int top_replay(const char *path, const struct model *mo, const bool *want, const struct top_filter *flt,
-	       top_cb cb, void *ctx, char *err, size_t errlen)
+int top_replay(const char *const *paths, int npaths, const struct model *mo, const bool *want,
+	       const struct top_filter *flt, top_cb cb, void *ctx, char *err, size_t errlen)
 {
-	struct input *in = input_open(path, false, err, errlen);
-	if (!in)
+	const char *ord[16];
+	if (npaths < 1 || npaths > 16) {
+		snprintf(err, errlen, "top reads 1 to 16 pieces of one capture");
 		return -1;
+	}
+	memcpy(ord, paths, (size_t)npaths * sizeof *ord);
+	input_order(ord, npaths);
 	struct table tb = { 0 };
 	struct cap_header h = { 0 };
 	uint64_t id = 0, seen_mask = 0, mono = 0, prev_mono = 0, wall = 0;
 	bool have_id = false, in_sample = false, key = false, have_prev_mono = false;
 	int cursor = 0, idx = -1, rc = 0;
 	struct cap_rec rec;
-	while ((rc = input_next(in, &rec)) == 1) {
-		switch (rec.type) {
-		case CAP_HEADER:
-			h = *rec.u.header;
-			if (have_id && h.capture_id != id) {
-				for (size_t i = 0; i < tb.cap; i++)
-					tb.s[i].st = 0;
-				tb.used = tb.dead = 0;
-				have_prev_mono = false;
-			}
-			id = h.capture_id;
-			have_id = true;
-			break;
-		case CAP_SAMPLE:
-			in_sample = true;
-			wall = rec.u.sample.wall_us;
-			mono = rec.u.sample.mono_us;
-			key = rec.u.sample.key;
-			if (key)
-				for (size_t i = 0; i < tb.cap; i++)
-					tb.s[i].seen = false;
-			idx = -1;
-			for (int i = cursor; i < mo->nsamples; i++)
-				if (mo->wall_us[i] == wall && mo->mono_us[i] == mono) {
-					idx = i;
-					cursor = i + 1;
-					break;
+	struct input *in = NULL;
+	const char *path = ord[0];
+	for (int piece = 0; piece < npaths; piece++) {
+		path = ord[piece];
+		if (!(in = input_open(path, false, err, errlen))) {
+			free(tb.s);
+			return -1;
+		}
+		while ((rc = input_next(in, &rec)) == 1) {
+			switch (rec.type) {
+			case CAP_HEADER:
+				h = *rec.u.header;
+				if (have_id && h.capture_id != id) {
+					for (size_t i = 0; i < tb.cap; i++)
+						tb.s[i].st = 0;
+					tb.used = tb.dead = 0;
+					have_prev_mono = false;
 				}
-			break;
-		case CAP_TASK: {
-			if (!in_sample)
+				id = h.capture_id;
+				have_id = true;
 				break;
-			struct tt *x = find(&tb, rec.u.task.tid, true);
-			if (!x) {
-				snprintf(err, errlen, "out of memory replaying %s", path);
-				rc = -2;
-				goto out;
-			}
-			const uint64_t *v = rec.u.task.v;
-			if (rec.u.task.is_new || x->v[CAP_TF_START] != v[CAP_TF_START])
-				x->have_prev = false;
-			memcpy(x->v, v, sizeof x->v);
-			copy_name(x->comm, sizeof x->comm, rec.u.task.comm);
-			copy_name(x->wchan, sizeof x->wchan, rec.u.task.wchan);
-			copy_name(x->cgroup, sizeof x->cgroup, rec.u.task.cgroup);
-			x->seen = true;
-			seen_mask |= rec.u.task.changed;
-			break;
-		}
-		case CAP_TASK_EXIT: {
-			struct tt *x = find(&tb, rec.u.exit.tid, false);
-			if (x)
-				drop(&tb, x);
-			break;
-		}
-		case CAP_SAMPLE_END:
-			if (!in_sample)
+			case CAP_SAMPLE:
+				in_sample = true;
+				wall = rec.u.sample.wall_us;
+				mono = rec.u.sample.mono_us;
+				key = rec.u.sample.key;
+				if (key)
+					for (size_t i = 0; i < tb.cap; i++)
+						tb.s[i].seen = false;
+				idx = -1;
+				for (int i = cursor; i < mo->nsamples; i++)
+					if (mo->wall_us[i] == wall && mo->mono_us[i] == mono) {
+						idx = i;
+						cursor = i + 1;
+						break;
+					}
 				break;
-			in_sample = false;
-			if (key) /* a key sample lists every live task: the rest are gone */
-				for (size_t i = 0; i < tb.cap; i++)
-					if (tb.s[i].st == 1 && !tb.s[i].seen)
-						drop(&tb, &tb.s[i]);
-			if (idx >= 0 && want[idx]) {
-				struct top_snap s = { .sample = idx, .t = mo->t[idx], .wall_us = wall };
-				s.dt = have_prev_mono && mono > prev_mono ? (double)(mono - prev_mono) / 1e6 : 0;
-				if (snapshot(&tb, &h, seen_mask, s.dt, flt, &s)) {
+			case CAP_TASK: {
+				if (!in_sample)
+					break;
+				struct tt *x = find(&tb, rec.u.task.tid, true);
+				if (!x) {
 					snprintf(err, errlen, "out of memory replaying %s", path);
 					rc = -2;
 					goto out;
 				}
-				cb(ctx, &s);
-				free(s.p);
+				const uint64_t *v = rec.u.task.v;
+				if (rec.u.task.is_new || x->v[CAP_TF_START] != v[CAP_TF_START])
+					x->have_prev = false;
+				memcpy(x->v, v, sizeof x->v);
+				copy_name(x->comm, sizeof x->comm, rec.u.task.comm);
+				copy_name(x->wchan, sizeof x->wchan, rec.u.task.wchan);
+				copy_name(x->cgroup, sizeof x->cgroup, rec.u.task.cgroup);
+				x->seen = true;
+				seen_mask |= rec.u.task.changed;
+				break;
 			}
-			for (size_t i = 0; i < tb.cap; i++) {
-				struct tt *x = &tb.s[i];
-				if (x->st != 1)
-					continue;
-				x->prev_cpu = x->v[CAP_TF_UTIME] + x->v[CAP_TF_STIME];
-				x->prev_maj = x->v[CAP_TF_MAJFLT];
-				x->prev_rd = x->v[CAP_TF_READ_BYTES];
-				x->prev_wr = x->v[CAP_TF_WRITE_BYTES];
-				x->have_prev = true;
+			case CAP_TASK_EXIT: {
+				struct tt *x = find(&tb, rec.u.exit.tid, false);
+				if (x)
+					drop(&tb, x);
+				break;
 			}
-			prev_mono = mono;
-			have_prev_mono = true;
-			break;
-		case CAP_EV_DAMAGE:
-			/* records are lost: rates across the hole would be wrong */
-			in_sample = false;
-			have_prev_mono = false;
-			for (size_t i = 0; i < tb.cap; i++)
-				tb.s[i].have_prev = false;
-			break;
-		default:
-			break;
+			case CAP_SAMPLE_END:
+				if (!in_sample)
+					break;
+				in_sample = false;
+				if (key) /* a key sample lists every live task: the rest are gone */
+					for (size_t i = 0; i < tb.cap; i++)
+						if (tb.s[i].st == 1 && !tb.s[i].seen)
+							drop(&tb, &tb.s[i]);
+				if (idx >= 0 && want[idx]) {
+					struct top_snap s = { .sample = idx, .t = mo->t[idx], .wall_us = wall };
+					s.dt = have_prev_mono && mono > prev_mono ? (double)(mono - prev_mono) / 1e6 : 0;
+					if (snapshot(&tb, &h, seen_mask, s.dt, flt, &s)) {
+						snprintf(err, errlen, "out of memory replaying %s", path);
+						rc = -2;
+						goto out;
+					}
+					cb(ctx, &s);
+					free(s.p);
+				}
+				for (size_t i = 0; i < tb.cap; i++) {
+					struct tt *x = &tb.s[i];
+					if (x->st != 1)
+						continue;
+					x->prev_cpu = x->v[CAP_TF_UTIME] + x->v[CAP_TF_STIME];
+					x->prev_maj = x->v[CAP_TF_MAJFLT];
+					x->prev_rd = x->v[CAP_TF_READ_BYTES];
+					x->prev_wr = x->v[CAP_TF_WRITE_BYTES];
+					x->have_prev = true;
+				}
+				prev_mono = mono;
+				have_prev_mono = true;
+				break;
+			case CAP_EV_DAMAGE:
+				/* records are lost: rates across the hole would be wrong */
+				in_sample = false;
+				have_prev_mono = false;
+				for (size_t i = 0; i < tb.cap; i++)
+					tb.s[i].have_prev = false;
+				break;
+			default:
+				break;
+			}
 		}
+		if (rc < 0)
+			break;
+		input_close(in);
+		in = NULL;
 	}
 out:
-	if (rc == -1)
+	if (rc == -1 && in)
 		snprintf(err, errlen, "%s: %s", path, input_error(in));
 	input_close(in);
 	free(tb.s);

@@ -36,9 +36,11 @@ struct top_filter { long pid; const char *comm; };
 bool top_filter_parse(const char *s, struct top_filter *f);
 
 typedef void (*top_cb)(void *ctx, const struct top_snap *s);
-/* Replays path; for each sample i with want[i] calls cb with its table
- * (filtered).  0, or -1 with a message in err. */
-int top_replay(const char *path, const struct model *mo, const bool *want, const struct top_filter *flt,
+/* Replays paths (the pieces of one capture, put in order as load() puts
+ * them); for each sample i of the model with want[i] calls cb with its
+ * table (filtered).  Samples of other captures in the input match none of
+ * the model's.  0, or -1 with a message in err. */
+int top_replay(const char *const *paths, int npaths, const struct model *mo, const bool *want, const struct top_filter *flt,
 	       top_cb cb, void *ctx, char *err, size_t errlen);
 
 enum top_sort { TOP_CPU, TOP_RSS, TOP_MAJFLT, TOP_STATE };
