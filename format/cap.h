@@ -103,11 +103,14 @@ struct cap_header {
 struct cap_writer;
 
 struct cap_writer_limits {
-	size_t max_tasks;    /* task slots kept for deltas (default 4096) */
+	size_t max_tasks;    /* most task slots kept for deltas (default 4096) */
 	size_t max_counters; /* counter slots (default 8192) */
 	size_t names_bytes;  /* interned-name arena per frame (default 64 KiB) */
 	size_t frame_raw;    /* end a frame early past this many raw bytes (default 4 MiB) */
 	int level;           /* zstd level (default 3) */
+	/* task slots allocated at start (0: max_tasks); the table grows in
+	 * steps to max_tasks when tasks appear, never per sample otherwise */
+	size_t init_tasks;
 	uint64_t frame_us;   /* end the frame at the first flush point where it spans this long:
 				first sample to one interval after the last, on the samples'
 				CLOCK_MONOTONIC (default CAP_FRAME_US_DEFAULT); 1 = every flush
