@@ -153,7 +153,7 @@ static const struct finding *memory_cause(const struct report *r)
 static struct report run(struct model *mo)
 {
 	struct report r;
-	struct win_opts w = { NAN, NAN, NAN, NAN };
+	struct win_opts w = { NAN, NAN, NAN, NAN, 0, 0 };
 	report_build(&r, mo, NULL, &w);
 	return r;
 }
