@@ -186,6 +186,10 @@ struct rd {
 	/* small maps: linear-probe arrays of (key, ent) */
 	uint64_t *mk; int *mv; size_t mcap, mn;
 	struct cgstate *cgs; size_t ncgs, cgs_cap;
+	/* What a name id of the current frame means, looked up once per frame
+	 * rather than by string every sample: ids[id] for id < nids. */
+	struct idmeaning { int16_t mem, vm; int8_t src, disk, cpu; uint32_t st; } *ids; /* st: intern() id */
+	size_t nids, ids_cap;
 	uint64_t kswapd_ticks;
 	int disk_seen[32];
 	uint64_t disk_cur[32][5];
@@ -407,6 +411,9 @@ static void ent_halve(struct entity *e)
 		return;
 	int nf = ent_nfields(e->kind);
 	uint32_t nb0 = e->b0 / 2, last = (e->b0 + e->n - 1) / 2, nn = last - nb0 + 1;
+	bool ismax[(int)PF_COUNT > (int)CF_COUNT ? (int)PF_COUNT : (int)CF_COUNT];
+	for (int f = 0; f < nf; f++)
+		ismax[f] = field_is_max(e->kind, f); /* once, not per bucket */
 	for (uint32_t j = 0; j < nn; j++) {
 		float acc[(int)PF_COUNT > (int)CF_COUNT ? (int)PF_COUNT : (int)CF_COUNT] = { 0 };
 		bool any = false;
@@ -415,7 +422,7 @@ static void ent_halve(struct entity *e)
 			if (!src)
 				continue;
 			for (int f = 0; f < nf; f++)
-				acc[f] = field_is_max(e->kind, f) ? (any && acc[f] > src[f] ? acc[f] : src[f]) : acc[f] + src[f];
+				acc[f] = ismax[f] ? (any && acc[f] > src[f] ? acc[f] : src[f]) : acc[f] + src[f];
 			any = true;
 		}
 		/* j <= index of its children: writing in place is safe going up */
@@ -544,6 +551,25 @@ static bool not_a_disk(const char *n)
 	return false;
 }
 
+#define ID_UNKNOWN (-2)
+static struct idmeaning *id_cell(struct rd *r, uint32_t id);
+
+/* The index of group name i in keys[nk], or -1; by name id when there is one. */
+static int key_index(struct rd *r, const struct cap_rec *rec, size_t i, const char *const *keys, int nk,
+		     bool disk)
+{
+	struct idmeaning *c = rec->u.group.ids ? id_cell(r, rec->u.group.ids[i]) : NULL;
+	int8_t *cell = c ? (disk ? &c->disk : &c->cpu) : NULL;
+	if (cell && *cell != ID_UNKNOWN)
+		return *cell;
+	int k = nk - 1;
+	while (k >= 0 && strcmp(rec->u.group.names[i], keys[k]))
+		k--;
+	if (cell)
+		*cell = (int8_t)k;
+	return k;
+}
+
 static void feed_disk(struct model *mo, struct rd *r, const struct cap_rec *rec)
 {
 	int d;
@@ -571,17 +597,76 @@ static void feed_disk(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	static const char *const keys[5] = { "rd_ios", "rd_sectors", "wr_ios", "wr_sectors", "io_ticks" };
 	uint64_t v[5];
 	int got = 0;
-	for (size_t i = 0; i < rec->u.group.n; i++)
-		for (int k = 0; k < 5; k++)
-			if (!strcmp(rec->u.group.names[i], keys[k])) {
-				v[k] = rec->u.group.values[i];
-				got |= 1 << k;
-			}
+	for (size_t i = 0; i < rec->u.group.n; i++) {
+		int k = key_index(r, rec, i, keys, 5, true);
+		if (k >= 0) {
+			v[k] = rec->u.group.values[i];
+			got |= 1 << k;
+		}
+	}
 	if (got != 31)
 		return;
 	/* kept until the sample ends: rates need the interval, known then */
 	memcpy(r->disk_cur[d], v, sizeof v);
 	r->disk_seen[d] = 1;
+}
+
+/* The meaning cell of a name id in this frame; NULL without memory.
+ * Records from JSON Lines carry no ids: the callers then go by string. */
+static struct idmeaning *id_cell(struct rd *r, uint32_t id)
+{
+	if (id >= r->nids) {
+		if (id >= r->ids_cap) {
+			size_t nc = r->ids_cap ? r->ids_cap : 256;
+			while (nc <= id)
+				nc *= 2;
+			struct idmeaning *n = realloc(r->ids, nc * sizeof *n);
+			if (!n)
+				return NULL;
+			r->ids = n;
+			r->ids_cap = nc;
+		}
+		for (size_t k = r->nids; k <= id; k++)
+			r->ids[k] = (struct idmeaning){ ID_UNKNOWN, ID_UNKNOWN, ID_UNKNOWN, ID_UNKNOWN, ID_UNKNOWN,
+							UINT32_MAX };
+		r->nids = (size_t)id + 1;
+	}
+	return &r->ids[id];
+}
+
+enum { SRC_OTHER, SRC_MEMINFO, SRC_VMSTAT, SRC_CPU, SRC_STAT, SRC_LOADAVG, SRC_PSI, SRC_DISK, SRC_CGROUP };
+
+static int src_kind(const char *src)
+{
+	static const char *const k[] = { "meminfo", "vmstat", "cpu", "stat", "loadavg", "psi", "disk", "cgroup" };
+	for (size_t i = 0; i < sizeof k / sizeof *k; i++)
+		if (!strcmp(src, k[i]))
+			return (int)i + 1;
+	return SRC_OTHER;
+}
+
+static int mem_slot(struct rd *r, const uint32_t *ids, size_t i, const char *name)
+{
+	struct idmeaning *c = ids ? id_cell(r, ids[i]) : NULL;
+	if (c && c->mem != ID_UNKNOWN)
+		return c->mem;
+	int s = ktab_get(&r->mem, name);
+	if (c)
+		c->mem = (int16_t)s;
+	return s;
+}
+
+static int vm_slot(struct rd *r, const uint32_t *ids, size_t i, const char *name)
+{
+	struct idmeaning *c = ids ? id_cell(r, ids[i]) : NULL;
+	if (c && c->vm != ID_UNKNOWN)
+		return c->vm;
+	int s = ktab_get(&r->vm, name);
+	if (s < 0)
+		s = vm_prefix_slot(name);
+	if (c)
+		c->vm = (int16_t)s;
+	return s;
 }
 
 static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec)
@@ -590,42 +675,44 @@ static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec
 	size_t n = rec->u.group.n;
 	const char *const *nm = rec->u.group.names;
 	const uint64_t *v = rec->u.group.values;
+	const uint32_t *ids = rec->u.group.ids;
+	struct idmeaning *sc = ids ? id_cell(r, rec->u.group.source_id) : NULL;
+	int kind = sc && sc->src != ID_UNKNOWN ? sc->src : src_kind(src);
+	if (sc)
+		sc->src = (int8_t)kind;
 #define SET(slot, val) do { r->raw[slot] += (val); r->has[slot] = true; } while (0)
-	if (!strcmp(src, "meminfo")) {
+	if (kind == SRC_MEMINFO) {
 		for (size_t i = 0; i < n; i++) {
-			int s = ktab_get(&r->mem, nm[i]);
+			int s = mem_slot(r, ids, i, nm[i]);
 			if (s >= 0 && v[i] != CAP_NA)
 				SET(s, v[i]);
 		}
-	} else if (!strcmp(src, "vmstat")) {
+	} else if (kind == SRC_VMSTAT) {
 		for (size_t i = 0; i < n; i++) {
-			int s = ktab_get(&r->vm, nm[i]);
-			if (s < 0)
-				s = vm_prefix_slot(nm[i]);
+			int s = vm_slot(r, ids, i, nm[i]);
 			if (s >= 0 && v[i] != CAP_NA)
 				SET(s, v[i]);
 		}
-	} else if (!strcmp(src, "cpu")) {
+	} else if (kind == SRC_CPU) {
 		if (strcmp(inst, "cpu"))
 			return; /* per-CPU lines: the total is enough here */
-		static const struct kv ck[] = {
-			{ "user", R_CPU_USER }, { "nice", R_CPU_NICE }, { "system", R_CPU_SYS },
-			{ "idle", R_CPU_IDLE }, { "iowait", R_CPU_IOWAIT }, { "irq", R_CPU_IRQ },
-			{ "softirq", R_CPU_SOFTIRQ }, { "steal", R_CPU_STEAL },
-		};
-		for (size_t i = 0; i < n; i++)
-			for (size_t k = 0; k < sizeof ck / sizeof *ck; k++)
-				if (!strcmp(nm[i], ck[k].name) && v[i] != CAP_NA)
-					SET(ck[k].slot, v[i]);
-	} else if (!strcmp(src, "stat")) {
+		static const char *const ck[] = { "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal" };
+		static const int cslot[] = { R_CPU_USER, R_CPU_NICE, R_CPU_SYS, R_CPU_IDLE, R_CPU_IOWAIT, R_CPU_IRQ,
+					     R_CPU_SOFTIRQ, R_CPU_STEAL };
+		for (size_t i = 0; i < n; i++) {
+			int k = key_index(r, rec, i, ck, 8, false);
+			if (k >= 0 && v[i] != CAP_NA)
+				SET(cslot[k], v[i]);
+		}
+	} else if (kind == SRC_STAT) {
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(nm[i], "procs_running") && v[i] != CAP_NA)
 				SET(R_PROCS_RUNNING, v[i]);
-	} else if (!strcmp(src, "loadavg")) {
+	} else if (kind == SRC_LOADAVG) {
 		for (size_t i = 0; i < n; i++)
 			if (!strcmp(nm[i], "load1") && v[i] != CAP_NA)
 				SET(R_LOAD1, v[i]);
-	} else if (!strcmp(src, "psi")) {
+	} else if (kind == SRC_PSI) {
 		int some = !strcmp(inst, "cpu") ? R_PSI_CPU : !strcmp(inst, "memory") ? R_PSI_MEM
 			 : !strcmp(inst, "io") ? R_PSI_IO : -1;
 		if (some < 0)
@@ -638,9 +725,9 @@ static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec
 			else if (!strcmp(nm[i], "full_avg10") && some != R_PSI_CPU)
 				SET(some + 1, v[i]);
 		}
-	} else if (!strcmp(src, "disk")) {
+	} else if (kind == SRC_DISK) {
 		feed_disk(mo, r, rec);
-	} else if (!strcmp(src, "cgroup")) {
+	} else if (kind == SRC_CGROUP) {
 		uint32_t id = intern(&r->st, inst);
 		int *slot = map_slot(r, KEY_CG(id), true);
 		if (!slot)
@@ -764,6 +851,19 @@ static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const ui
 	return e;
 }
 
+/* intern() of a task's name field, through the frame's name id when the
+ * reader gave one: a string lookup per name per frame, not per sample. */
+static uint32_t intern_field(struct rd *r, const struct cap_rec *rec, int f, const char *s)
+{
+	uint64_t id = rec->u.task.v[f];
+	struct idmeaning *c = rec->u.task.name_ids && id <= UINT32_MAX ? id_cell(r, (uint32_t)id) : NULL;
+	if (!c)
+		return intern(&r->st, s);
+	if (c->st == UINT32_MAX)
+		c->st = intern(&r->st, s);
+	return c->st;
+}
+
 static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 {
 	const uint64_t *v = rec->u.task.v;
@@ -786,7 +886,8 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 			proc_event_name(mo, r, t, EV_TASK_START);
 		}
 	}
-	uint32_t comm = intern(&r->st, rec->u.task.comm), wchan = intern(&r->st, rec->u.task.wchan);
+	uint32_t comm = intern_field(r, rec, CAP_TF_COMM, rec->u.task.comm);
+	uint32_t wchan = intern_field(r, rec, CAP_TF_WCHAN, rec->u.task.wchan);
 	if (comm != t->comm || wchan != t->wchan)
 		t->dw = -1;
 	/* exec renames a process (a shell that execs the daemon): name it
@@ -1259,6 +1360,8 @@ int model_feed(struct model *mo, const struct cap_rec *rec)
 	struct rd *r = mo->priv;
 	if (!r)
 		return 0;
+	if (rec->type == CAP_EV_FRAME)
+		r->nids = 0; /* name ids start afresh in every frame */
 	if (other_capture(mo, rec))
 		return 0;
 	r = mo->priv;
@@ -1366,6 +1469,7 @@ void model_finish(struct model *mo)
 	free(r->mk);
 	free(r->mv);
 	free(r->cgs);
+	free(r->ids);
 	free(r);
 	mo->priv = NULL;
 }

@@ -182,6 +182,12 @@ struct cap_rec {
 			size_t n;
 			const char *const *names;
 			const uint64_t *values;
+			/* the names' ids, and source's and instance's: the same
+			 * name has the same id until the next CAP_EV_FRAME, so a
+			 * caller can look a name up once per frame, not per
+			 * sample.  NULL / 0 when the records come from elsewhere. */
+			const uint32_t *ids;
+			uint32_t source_id, instance_id;
 		} group;
 		struct {
 			uint32_t tid;
@@ -189,6 +195,9 @@ struct cap_rec {
 			const uint64_t *v;         /* full state, CAP_TF_COUNT values */
 			const char *comm, *wchan, *cgroup;
 			bool is_new;               /* the writer saw this task for the first time */
+			/* v[COMM], v[WCHAN], v[CGROUP] are name ids of this
+			 * frame, as in group.ids (false from elsewhere) */
+			bool name_ids;
 		} task;
 		struct { uint32_t tid; } exit;
 		struct { uint64_t took_us; } sample_end;

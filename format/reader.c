@@ -479,9 +479,6 @@ static struct rgroup *group_get(struct cap_reader *r, uint32_t src, uint32_t ins
 	return g;
 }
 
-/* The index of name in g, appended (value 0) if new.  Values come in the
- * order of first listing with unchanged ones left out, so a forward scan
- * from the last hit is short. */
 /* Appends name (value 0) to g. */
 static bool group_append(struct rgroup *g, uint32_t name)
 {
@@ -648,6 +645,9 @@ static bool parse_group(struct cap_reader *r, struct cur *c, struct cap_rec *rec
 	rec->u.group.n = g->n;
 	rec->u.group.names = g->str;
 	rec->u.group.values = g->val;
+	rec->u.group.ids = g->name;
+	rec->u.group.source_id = src;
+	rec->u.group.instance_id = inst;
 	return true;
 }
 
@@ -669,17 +669,18 @@ static bool parse_task(struct cap_reader *r, struct cur *c, struct cap_rec *rec)
 	struct tslot *t = task_slot(r, (uint32_t)tid);
 	if (!t)
 		return false;
-	for (int f = 0; f < CAP_TF_COUNT; f++)
-		if (mask & (1ull << f)) {
-			uint64_t d = cap_unzigzag(get_u(c));
-			if (c->bad)
-				return false;
-			t->v[f] += d;
-		}
+	/* only the set bits: a task record carries a few of its 31 fields */
+	for (uint64_t m = mask & ((1ull << CAP_TF_COUNT) - 1); m; m &= m - 1) {
+		uint64_t d = cap_unzigzag(get_u(c));
+		if (c->bad)
+			return false;
+		t->v[__builtin_ctzll(m)] += d;
+	}
 	rec->u.task.tid = (uint32_t)tid;
 	rec->u.task.changed = mask & ((1ull << CAP_TF_COUNT) - 1);
 	rec->u.task.v = t->v;
 	rec->u.task.is_new = flags & 1;
+	rec->u.task.name_ids = true;
 	rec->u.task.comm = name_of(r, t->v[CAP_TF_COMM]);
 	rec->u.task.wchan = name_of(r, t->v[CAP_TF_WCHAN]);
 	rec->u.task.cgroup = name_of(r, t->v[CAP_TF_CGROUP]);

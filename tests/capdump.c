@@ -133,6 +133,7 @@ int main(int argc, char **argv)
 			break;
 		case CAP_NAME:
 		case CAP_END:
+		case CAP_CHECKPOINT: /* the reader's business, never handed out */
 		case CAP_EV_FRAME:
 			break;
 		}
