@@ -103,7 +103,7 @@ static void encode(struct membuf *m, int nsamples, int flush_every)
 		}
 		cap_sample_end(w, 20000 + xr() % 5000);
 		if ((s + 1) % flush_every == 0)
-			cap_flush(w);
+			cap_flush_point(w); /* as capture: the writer ends frames itself */
 	}
 	cap_writer_close(w);
 	cap_writer_free(w);
@@ -188,7 +188,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	printf("series: %d samples x (%d tasks + 200 counters), flush every 10 samples, %zu records\n",
+	printf("series: %d samples x (%d tasks + 200 counters), a flush point every 10 samples, %zu records\n",
 	       nsamples, NTASK, recs);
 	printf("compressed: %zu bytes, %.0f bytes/sample\n", m.len, (double)m.len / nsamples);
 	printf("encode (median of %d): %.3f s CPU, %.0f samples/s, %.1f us/sample\n", RUNS, enc[RUNS / 2],
