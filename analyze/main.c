@@ -37,6 +37,9 @@ static const char *usage_text =
 	"  --json              JSON instead of text (report, timeline, info, stacks)\n"
 	"  --csv               timeline as CSV\n"
 	"  --step S            timeline: mean over steps of S seconds (default: every sample)\n"
+	"  --columns LIST      timeline: these columns, comma-separated keys or labels\n"
+	"  --wide              text: every column, no wrapping (default: the report fits\n"
+	"                      COLUMNS, else the terminal, else 80; timeline fits a terminal)\n"
 	"  --healthy A..B      healthy window, seconds from the capture's start\n"
 	"  --faulty C..D       faulty window, seconds from the capture's start\n"
 	"  --baseline OTHER    take the healthy window from another capture of the same device\n"
@@ -70,7 +73,8 @@ static int fail(int code, const char *fmt, ...)
 
 struct opts {
 	const char *cmd, *file, *out, *baseline;
-	bool json, csv;
+	bool json, csv, wide;
+	const char *columns;
 	double step;
 	struct win_opts win;
 };
@@ -124,6 +128,11 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->json = true;
 		} else if (!strcmp(a, "--csv")) {
 			o->csv = true;
+		} else if (!strcmp(a, "--wide")) {
+			o->wide = true;
+		} else if (!strcmp(a, "--columns")) {
+			NEEDVAL();
+			o->columns = val;
 		} else if (!strcmp(a, "--step")) {
 			NEEDVAL();
 			char *end;
@@ -170,6 +179,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return fail(2, "--csv applies to `analyze timeline` only");
 	if (o->csv && o->json)
 		return fail(2, "--csv and --json exclude each other; pick one");
+	if (o->columns && strcmp(cmd, "timeline"))
+		return fail(2, "--columns applies to `analyze timeline` only");
 	if (o->step > 0 && strcmp(cmd, "timeline"))
 		return fail(2, "--step applies to `analyze timeline` only");
 	if (!strcmp(cmd, "html") && !o->out)
@@ -332,17 +343,26 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "timeline")) {
 		struct report r;
 		report_build(&r, mo, NULL, &o.win);
-		long pids[16];
-		int np = report_pids(&r, pids, 16), n;
-		struct tl_row *rows = timeline_build(mo, o.step, 0, mo->nsamples, pids, np, &n);
-		if (o.csv)
-			render_timeline_csv(out, mo, rows, n);
-		else if (o.json)
-			render_timeline_json(out, mo, rows, n);
-		else
-			render_timeline_text(out, mo, rows, n, true);
-		free(rows);
+		struct timeline *tl = timeline_new(&r, o.step, 0, mo->nsamples);
+		char err[2048];
+		if (tl && o.columns && timeline_select(tl, o.columns, err, sizeof err)) {
+			rc = fail(2, "%s", err);
+		} else if (tl) {
+			if (o.csv)
+				render_timeline_csv(out, mo, tl);
+			else if (o.json)
+				render_timeline_json(out, mo, tl);
+			else
+				render_timeline_text(out, mo, tl, o.wide || !(isatty(fileno(out)) || getenv("COLUMNS")) ? 0 : text_width(out));
+		}
+		timeline_free(tl);
 		report_free(&r);
+		if (rc) {
+			close_out(out, o.out);
+			model_free(mo);
+			model_free(base);
+			return rc;
+		}
 	} else {
 		struct report r;
 		report_build(&r, mo, base, &o.win);
@@ -352,7 +372,7 @@ int main(int argc, char **argv)
 		else if (o.json)
 			render_json(out, &r);
 		else
-			render_text(out, &r, use_color());
+			render_text_width(out, &r, use_color(), o.wide ? 0 : text_width(out));
 		report_free(&r);
 	}
 	rc = close_out(out, o.out);

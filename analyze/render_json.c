@@ -6,9 +6,20 @@
 #include <math.h>
 #include <string.h>
 
+/* A figure rounded to its precision: dumped with 15 significant digits,
+ * 0.48 reads 0.48, not 0.47999999999999998. */
+static json_t *jdp(double v, int dec)
+{
+	if (isnan(v) || isinf(v))
+		return json_null();
+	double p = pow(10, dec < 0 ? 0 : dec > 6 ? 6 : dec);
+	double r = round(v * p) / p;
+	return json_real(r == 0 ? 0 : r); /* no -0 */
+}
+
 static json_t *jd(double v)
 {
-	return isnan(v) || isinf(v) ? json_null() : json_real(round(v * 1000) / 1000);
+	return jdp(v, 3);
 }
 
 /* Strings from the file may hold any bytes; JSON wants UTF-8. */
@@ -63,7 +74,7 @@ static json_t *capture_obj(const struct model *mo)
 
 static int dump(FILE *out, json_t *o)
 {
-	int rc = json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(o);
 	fputc('\n', out);
 	return rc;
@@ -147,22 +158,25 @@ int render_info_json(FILE *out, const struct model *mo, const char *path)
 	return dump(out, root);
 }
 
-int render_timeline_json(FILE *out, const struct model *mo, const struct tl_row *rows, int n)
+int render_timeline_json(FILE *out, const struct model *mo, const struct timeline *tl)
 {
 	(void)mo;
 	json_t *units = json_object(), *arr = json_array();
-	for (int c = 0; c < ntimeline_cols; c++)
-		json_object_set_new(units, metric_info[timeline_cols[c]].key, json_string(metric_info[timeline_cols[c]].unit));
-	for (int i = 0; i < n; i++) {
+	for (int c = 0; c < tl->nsel; c++)
+		json_object_set_new(units, tl->cols[tl->sel[c]].key, js(tl->cols[tl->sel[c]].unit));
+	for (int i = 0; i < tl->n; i++) {
+		const struct tl_row *row = &tl->rows[i];
 		char w[40];
-		fmt_wall(rows[i].wall_us, w, sizeof w, true);
+		fmt_wall(row->wall_us, w, sizeof w, true);
 		json_t *o = json_object();
-		json_object_set_new(o, "t_s", jd(rows[i].t));
+		json_object_set_new(o, "t_s", jd(row->t));
 		json_object_set_new(o, "wall", json_string(w));
-		json_object_set_new(o, "samples", json_integer(rows[i].b - rows[i].a));
-		for (int c = 0; c < ntimeline_cols; c++)
-			json_object_set_new(o, metric_info[timeline_cols[c]].key, jd(rows[i].m[timeline_cols[c]]));
-		json_object_set_new(o, "events", js(rows[i].events));
+		json_object_set_new(o, "samples", json_integer(row->b - row->a));
+		for (int c = 0; c < tl->nsel; c++) {
+			const struct tl_col *col = &tl->cols[tl->sel[c]];
+			json_object_set_new(o, col->key, jdp(tl_value(row, col), col->decimals + 1));
+		}
+		json_object_set_new(o, "events", js(row->events));
 		json_array_append_new(arr, o);
 	}
 	return dump(out, json_pack("{s:o,s:o}", "units", units, "rows", arr));
