@@ -158,7 +158,8 @@ struct tslot {
 	uint32_t comm, wchan;     /* interned */
 	int ent, dw;              /* process entity, dwait entity (-1) */
 	uint64_t start, cpu, majflt, rd, wr, rss, flags;
-	bool have_rd, have_wr;
+	uint64_t held_kb, hwm_kb;  /* from /proc/PID/status, main thread */
+	bool have_rd, have_wr, have_held;
 	uint32_t ppid;
 	uint64_t sub_rd, sub_wr;  /* reaped children's I/O still to come in our counters */
 	uint64_t step_rd, step_wr; /* what this sample added to our bucket */
@@ -346,7 +347,7 @@ int ent_nfields(enum ent_kind k)
 
 static bool field_is_max(enum ent_kind k, int f)
 {
-	return (k == ENT_PROC && f == PF_RSS_MAX) || (k == ENT_CGROUP && f == CF_LIMIT);
+	return (k == ENT_PROC && (f == PF_RSS_MAX || f == PF_HWM_MAX)) || (k == ENT_CGROUP && f == CF_LIMIT);
 }
 
 static int ent_new(struct model *mo, enum ent_kind kind, const char *name, int sample)
@@ -405,7 +406,7 @@ static void ent_halve(struct entity *e)
 	int nf = ent_nfields(e->kind);
 	uint32_t nb0 = e->b0 / 2, last = (e->b0 + e->n - 1) / 2, nn = last - nb0 + 1;
 	for (uint32_t j = 0; j < nn; j++) {
-		float acc[CF_COUNT] = { 0 };
+		float acc[(int)PF_COUNT > (int)CF_COUNT ? (int)PF_COUNT : (int)CF_COUNT] = { 0 };
 		bool any = false;
 		for (uint32_t c = 2 * (nb0 + j); c <= 2 * (nb0 + j) + 1; c++) {
 			const float *src = ent_bucket(e, c, nf);
@@ -801,6 +802,14 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	t->start = v[CAP_TF_START];
 	t->flags = v[CAP_TF_FLAGS];
 	t->rss = v[CAP_TF_RSS] == CAP_NA ? 0 : v[CAP_TF_RSS];
+	/* A live user process always has a peak RSS: VmHWM 0 means the
+	 * status fields were not recorded (older capture, kernel thread). */
+	uint64_t hwm = v[CAP_TF_VM_HWM], an = v[CAP_TF_RSS_ANON], sh = v[CAP_TF_RSS_SHMEM], sw = v[CAP_TF_VM_SWAP];
+	t->have_held = hwm != CAP_NA && hwm > 0 && an != CAP_NA;
+	if (t->have_held) {
+		t->hwm_kb = hwm;
+		t->held_kb = an + (sh != CAP_NA ? sh : 0) + (sw != CAP_NA ? sw : 0);
+	}
 	uint64_t cpu = v[CAP_TF_UTIME] + v[CAP_TF_STIME], maj = v[CAP_TF_MAJFLT];
 	uint64_t rdb = v[CAP_TF_READ_BYTES], wrb = v[CAP_TF_WRITE_BYTES];
 	struct entity *e = t->ent >= 0 ? &mo->ents[t->ent] : NULL;
@@ -1028,6 +1037,11 @@ static void end_sample(struct model *mo, struct rd *r)
 			eb[PF_RSS_SUM] += rss;
 			eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
 			eb[PF_ALIVE] += 1;
+			if (t->have_held) {
+				eb[PF_HELD_SUM] += (float)t->held_kb;
+				eb[PF_HELD_N] += 1;
+				eb[PF_HWM_MAX] = eb[PF_HWM_MAX] > (float)t->hwm_kb ? eb[PF_HWM_MAX] : (float)t->hwm_kb;
+			}
 			e->last_sample = i;
 		}
 		if (t->state == 'R')
