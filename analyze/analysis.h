@@ -20,6 +20,7 @@ struct windows {
 
 struct win_opts {
 	double ha, hb, fa, fb;  /* seconds; NaN = not given */
+	double lo, hi;          /* --from/--to in seconds; used only when hi > lo */
 };
 
 /* Health signal per sample (M_STRESS), smoothed; then the windows. */
@@ -185,5 +186,7 @@ double tl_value(const struct tl_row *row, const struct tl_col *c);
 
 /* time formatting shared by renderers */
 void fmt_wall(uint64_t wall_us, char *buf, size_t n, bool date);
+/* the zone of fmt_wall's time of day: TZ's abbreviation when TZ is set, else "UTC" */
+const char *wall_zone(void);
 
 #endif
