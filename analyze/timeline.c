@@ -7,13 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* System columns in display order: CPU, memory, faults and reclaim, swap,
- * disks, tasks, pressure. */
+/* System columns: the first 23 in the order scripts already read by
+ * position (CSV), then the write side, swap, and the run queue. */
 static const int sys_cols[] = {
-	M_CPU_USR, M_CPU_SYS, M_CPU_IOWAIT, M_CPU_IDLE, M_MEMFREE, M_MEMAVAIL, M_CACHED, M_SHMEM, M_DIRTY,
-	M_WRITEBACK, M_MAJFLT, M_REFAULT, M_PGSCAN_K, M_PGSCAN_D, M_PGSTEAL, M_ALLOCSTALL, M_PSWPIN, M_PSWPOUT,
-	M_DISK_RPS, M_DISK_RMBPS, M_DISK_WPS, M_DISK_WMBPS, M_DISK_UTIL, M_TASKS_D, M_PROCS_RUN, M_LOAD1,
-	M_PSI_MEM, M_PSI_IO, M_KSWAPD_CPU, M_STRESS,
+	M_CPU_USR, M_CPU_SYS, M_CPU_IOWAIT, M_CPU_IDLE, M_MEMFREE, M_MEMAVAIL, M_CACHED, M_SHMEM,
+	M_MAJFLT, M_REFAULT, M_PGSCAN_K, M_PGSCAN_D, M_PGSTEAL, M_ALLOCSTALL, M_DISK_RPS, M_DISK_RMBPS,
+	M_DISK_UTIL, M_TASKS_D, M_LOAD1, M_PSI_MEM, M_PSI_IO, M_KSWAPD_CPU, M_STRESS,
+	M_DISK_WPS, M_DISK_WMBPS, M_DIRTY, M_WRITEBACK, M_PSWPIN, M_PSWPOUT, M_PROCS_RUN,
 };
 
 /* Starts and exits are shown only for processes a finding names: a
