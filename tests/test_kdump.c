@@ -442,9 +442,18 @@ static void corpus_x86_4_20_callerid(void **state)
 		"__generic_file_write_iter", "ext4_file_write_iter", "__vfs_write", "vfs_write",
 		"ksys_write", "__x64_sys_write", "do_syscall_64", "entry_SYSCALL_64_after_hwframe",
 		NULL};
+	static const char *const fpanic[] = {"dump_stack", "panic", "watchdog", "kthread",
+		"ret_from_fork", NULL};
 	for (size_t k = 0; k < 4; k += 2) {
-		const struct kd_dump *h = dump(r, k, KD_HUNG_TASK, 4);
+		/* the console log goes on to the panic: khungtaskd's own stack stays
+		 * with the report; syzkaller's copy stops before it */
+		const struct kd_dump *h = dump(r, k, KD_HUNG_TASK, k ? 4 : 5);
 		assert_true(h->complete);
+		if (!k) {
+			check_task(&h->tasks[4], "khungtaskd", 1054, "R");
+			assert_int_equal(h->tasks[4].cpu, 3);
+			check_frames(&h->tasks[4], fpanic);
+		}
 		for (size_t i = 0; i < 4; i++) {
 			check_task(&h->tasks[i], comm[i], pid[i], "D");
 			assert_int_equal(h->tasks[i].ppid, ppid[i]);
