@@ -117,6 +117,9 @@ struct wait_group {
 	double faulty_s, healthy_s;  /* task-seconds in D */
 };
 int blocked_groups(const struct actx *c, struct wait_group *out, int max);
+/* The kind of a D-state (comm, wchan) entity's wait: wait_kind(), with a
+ * generic page wait in a write or fsync path told as writeback. */
+const char *dwait_kind(const struct actx *c, const struct entity *e);
 
 /* ranking (rank.c): orders fired findings, fills explains / explained_by / rank */
 void rank_findings(struct finding *f, int n);
