@@ -1680,7 +1680,7 @@ static void note_damage(struct kd_parser *p, const struct ctx *c, bool joined, b
 		d->complete = false;
 	struct kd_task *t = cur_task(p);
 	if (!handled && c->caller[0] && p->task_caller[0] && strcmp(c->caller, p->task_caller) &&
-		t && t->nframes && !trace_finished(t))
+		t && !trace_finished(t))
 		d->complete = false;
 }
 

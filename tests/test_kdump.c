@@ -1002,6 +1002,23 @@ static void corpus_parisc64_5_8_doubled(void **state)
 	kd_result_free(r);
 }
 
+/* The sending CPU's lines ([    C7]) interleaved with the NMI backtrace of
+ * CPU 1 ([    C1]), which the excerpt cuts before its trace. */
+static void corpus_powerpc64_5_13_nmi_interleaved(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("powerpc64-5.13-nmi-interleaved-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 1);
+	assert_false(d->complete);
+	const struct kd_task *t = &d->tasks[0];
+	check_task(t, "kworker/1:1H", 325, "");
+	assert_int_equal(t->cpu, 1);
+	assert_int_equal(t->nframes, 0);
+	assert_false(t->complete);
+	kd_result_free(r);
+}
+
 /* ---------- formats not in the corpus (written from the kernel's printk formats) ---------- */
 
 static void synth_powerpc(void **state)
@@ -1738,6 +1755,7 @@ int main(void)
 		cmocka_unit_test(corpus_sparc64_2_6_28_sysrq_w),
 		cmocka_unit_test(corpus_sparc64_5_10_wrapped),
 		cmocka_unit_test(corpus_parisc64_5_8_doubled),
+		cmocka_unit_test(corpus_powerpc64_5_13_nmi_interleaved),
 		cmocka_unit_test(synth_powerpc),
 		cmocka_unit_test(synth_powerpc_bare),
 		cmocka_unit_test(synth_riscv),
