@@ -255,9 +255,9 @@ static uint64_t room(const struct ring *g, bool note)
 	return g->file_bytes < lim ? lim - g->file_bytes : 0;
 }
 
-/* Appends n arena bytes from off, then makes them durable: a power cut
- * after this keeps them. */
-static int file_put(struct ring *g, size_t off, size_t n)
+/* Appends n arena bytes from off and, with sync, makes everything written
+ * durable: a power cut after this keeps it. */
+static int file_put(struct ring *g, size_t off, size_t n, bool sync)
 {
 	struct stat st;
 	if (fstat(g->fd, &st) == 0 && st.st_nlink == 0) {
@@ -283,7 +283,7 @@ static int file_put(struct ring *g, size_t off, size_t n)
 		off = (off + (size_t)w) % g->cap;
 		n -= (size_t)w;
 	}
-	if (fdatasync(g->fd) < 0 && errno != EINVAL && errno != EROFS) {
+	if (sync && fdatasync(g->fd) < 0 && errno != EINVAL && errno != EROFS) {
 		g->err = errno;
 		return -1;
 	}
@@ -343,7 +343,7 @@ static int frame_done(struct ring *g, struct ctx *c)
 		size_t off = (g->head + g->cap - g->open_len) % g->cap, n = g->open_len;
 		int rc = 0;
 		if (n <= room(g, false)) {
-			rc = file_put(g, off, n);
+			rc = file_put(g, off, n, true);
 		} else {
 			char msg[200];
 			snprintf(msg, sizeof msg, "ring: %s reached --max-size; the window ends here", g->path);
@@ -405,7 +405,7 @@ static int tail_frame(struct ring *g, struct ctx *c, const char *msg)
 	int rc = 0;
 	bool was_open = g->fd >= 0;
 	if (!g->open_lost && g->open_len && (was_open || !file_open(g)) && g->open_len <= room(g, true)) {
-		rc = file_put(g, (g->head + g->cap - g->open_len) % g->cap, g->open_len);
+		rc = file_put(g, (g->head + g->cap - g->open_len) % g->cap, g->open_len, true);
 		g->wrote = true;
 	}
 	if (!was_open)
@@ -442,6 +442,8 @@ struct ring *ring_new(const struct ring_cfg *cfg, const char *path)
 	g->cap = RING_MIN_MEM < cfg->mem_cap ? RING_MIN_MEM : (size_t)cfg->mem_cap;
 	/* every flush a frame, and frames also end early when big: room for 4x */
 	g->fr_cap = (size_t)(cfg->ring_us / cfg->flush_us) * 4 + 64;
+	if (g->fr_cap > 65536)
+		g->fr_cap = 65536; /* --flush far below DURATION / 65536: the oldest frames go early */
 	g->buf = map(g->cap);
 	g->fr = calloc(g->fr_cap, sizeof *g->fr);
 	if (!g->buf || !g->fr) {
@@ -563,8 +565,9 @@ static int open_window(struct ring *g, struct ctx *c)
 		return 0;
 	}
 	uint64_t from = frame_at(g, first)->t0;
+	/* one fdatasync for the lot: on flash each costs milliseconds */
 	for (size_t i = first; i < g->nfr; i++)
-		if (file_put(g, frame_at(g, i)->off, frame_at(g, i)->len))
+		if (file_put(g, frame_at(g, i)->off, frame_at(g, i)->len, i + 1 == g->nfr))
 			return write_failed(g);
 	char d[32], b[32], p[32];
 	fmt_dur(d, sizeof d, g->now - from);
