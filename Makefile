@@ -33,6 +33,8 @@ FORMAT_OBJ := $(call obj,$(FORMAT_SRC))
 CAPTURE_OBJ := $(call obj,$(CAPTURE_SRC))
 ANALYZE_OBJ := $(call obj,$(ANALYZE_SRC))
 TEST_BIN := $(patsubst tests/%.c,$(O)/tests/%,$(TEST_SRC))
+# tools the tests run (not tests themselves): capcut cuts captures at frames
+TEST_TOOLS := $(O)/tests/capcut
 
 CAPTURE_LIBS := -lzstd
 ANALYZE_LIBS := -ljansson -lzstd -lm
@@ -56,13 +58,17 @@ $(O)/capture: $(call obj,capture/main.c) $(CAPTURE_OBJ) $(FORMAT_OBJ)
 $(O)/analyze: $(call obj,analyze/main.c) $(ANALYZE_OBJ) $(FORMAT_OBJ)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ANALYZE_LIBS)
 
+$(O)/tests/capcut: $(O)/obj/tests/capcut.o $(FORMAT_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lzstd
+
 $(O)/tests/%: $(O)/obj/tests/%.o $(CAPTURE_OBJ) $(ANALYZE_OBJ) $(FORMAT_OBJ)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 # Unit tests (cmocka) first, then the end-to-end scripts; every one runs
 # even after a failure, and the last line counts them.
-test: $(O)/capture $(O)/analyze $(TEST_BIN)
+test: $(O)/capture $(O)/analyze $(TEST_BIN) $(TEST_TOOLS)
 	$(Q)sh tests/run.sh $(O) $(TEST_BIN)
 
 check: deps

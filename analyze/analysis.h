@@ -87,6 +87,22 @@ double fmin_(const struct actx *c, int k);
 /* A cgroup's per-sample field: mean, and highest bucket mean, over [a, b). */
 double cg_mean(const struct model *mo, const struct entity *g, int f, int a, int b);
 double cg_peak(const struct model *mo, const struct entity *g, int f, int a, int b);
+/* The tightest memory cgroup holding process p (its limit over [a, b) and
+ * mean usage), or NULL: its limit is the process's "RAM" when smaller. */
+const struct entity *proc_cgroup(const struct model *mo, const struct entity *p, int a, int b, double *limit,
+				 double *usage);
+/* A process's per-bucket memory over [a, b): RSS (stat) or, where recorded,
+ * held = RssAnon + RssShmem + VmSwap.  NaN when not alive / not recorded. */
+double proc_rss_at(const struct entity *e, uint32_t k);
+double proc_held_at(const struct entity *e, uint32_t k);
+bool proc_held_known(const struct model *mo, const struct entity *e, int a, int b);
+/* The domain's anon + shmem in bucket k: the cgroup's, else the machine's
+ * AnonPages + Shmem; NaN when not recorded. */
+double domain_anon_at(const struct model *mo, const struct entity *cg, uint32_t k);
+/* Bucket of a process's highest (hi) or lowest RSS over [a, b), -1 if none. */
+int proc_rss_bucket(const struct model *mo, const struct entity *e, int a, int b, bool hi);
+/* Does the capture hold no onset (no healthy window of its own, no baseline)? */
+bool onset_unseen(const struct actx *c);
 void add_ev(struct finding *f, const char *metric, double h, double fv, const char *unit);
 void detail_add(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 const char *wait_kind(const char *wchan);
@@ -117,6 +133,14 @@ struct report {
 
 int report_build(struct report *r, struct model *mo, const struct model *baseline, const struct win_opts *o);
 void report_free(struct report *r);
+
+/* culprit.c: where the incident lives, for renderers */
+const struct finding *report_culprit(const struct report *r);  /* top cause with a culprit, or NULL */
+const struct entity *model_proc(const struct model *mo, long pid, const char *comm);
+/* the tightest memory cgroup of a process with a limit below RAM, or NULL */
+const struct entity *proc_memcg(const struct model *mo, const struct entity *p, double memtotal_kb, double *limit_kb);
+/* processes whose memory grew most, then the biggest holders */
+int report_mem_top(const struct report *r, const struct entity **out, int max);
 
 /* timeline.c: rows of means over a step */
 struct tl_row {

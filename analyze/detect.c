@@ -8,6 +8,7 @@
 #include <string.h>
 
 int detect_leak(const struct actx *, struct finding *);
+int detect_hog(const struct actx *, struct finding *);
 int detect_shmem(const struct actx *, struct finding *);
 int detect_slab(const struct actx *, struct finding *);
 int detect_reclaim(const struct actx *, struct finding *);
@@ -25,6 +26,8 @@ const struct detector detectors[] = {
 	  "Shmem (tmpfs, shared memory) gains >= max(16 MB, 5% of RAM) while MemAvailable < 15%" },
 	{ "slab-growth", true, detect_slab,
 	  "Slab gains >= max(32 MB, 8% of RAM) while MemAvailable < 15%" },
+	{ "memory-hog", true, detect_hog,
+	  "no onset in the capture (no healthy window, or an OOM kill): in the memory domain under pressure (the tightest memory cgroup at >= 85% of its limit with anon+shmem >= 50% of it or refaults, else the machine at MemAvailable < 15%), the process holding >= 25% of the domain in anon+shmem+swap (RssAnon/RssShmem/VmSwap; stat RSS capped by the domain's anon where those are not recorded), or the OOM killer's victim; memory-leak instead when its growth is seen in the capture, shmem-growth when tmpfs holds more" },
 	{ "reclaim-thrash", false, detect_reclaim,
 	  ">= 2 of: kswapd CPU >= 20%, pgscan >= 1000/s, refaults >= 100/s, major faults >= 100/s (each >= 5x healthy), page cache < 50% of healthy, allocstalls, PSI memory >= 5%, a memory cgroup at its limit with refaults or collapsing file pages; at least one being a reclaim or fault counter" },
 	{ "swap-thrash", false, detect_swap,
@@ -153,6 +156,78 @@ double cg_peak(const struct model *mo, const struct entity *g, int f, int a, int
 		const float *v = ent_bucket(g, (uint32_t)bi, nf);
 		if (v && v[CF_SAMPLES] > 0 && !(v[f] / v[CF_SAMPLES] <= best))
 			best = v[f] / v[CF_SAMPLES];
+	}
+	return best;
+}
+
+const struct entity *proc_cgroup(const struct model *mo, const struct entity *p, int a, int b, double *limit,
+				 double *usage)
+{
+	const struct entity *best = NULL;
+	*limit = NAN;
+	*usage = NAN;
+	for (size_t i = 0; i < mo->nents; i++) {
+		const struct entity *g = &mo->ents[i];
+		if (g->kind != ENT_CGROUP || !p->wchan[0])
+			continue;
+		size_t l = strlen(g->name);
+		if (strncmp(p->wchan, g->name, l) || (p->wchan[l] && p->wchan[l] != '/' && l > 1))
+			continue;
+		double lim = ent_max(mo, g, CF_LIMIT, a, b), ns = ent_sum(mo, g, CF_SAMPLES, a, b);
+		if (lim <= 0 || ns <= 0)
+			continue;
+		if (!best || lim < *limit) {
+			best = g;
+			*limit = lim;
+			*usage = ent_sum(mo, g, CF_USAGE_SUM, a, b) / ns;
+		}
+	}
+	return best;
+}
+
+double proc_rss_at(const struct entity *e, uint32_t k)
+{
+	const float *p = ent_bucket(e, k, PF_COUNT);
+	return p && p[PF_ALIVE] > 0 ? p[PF_RSS_SUM] / p[PF_ALIVE] : NAN;
+}
+
+double proc_held_at(const struct entity *e, uint32_t k)
+{
+	const float *p = ent_bucket(e, k, PF_COUNT);
+	return p && p[PF_HELD_N] > 0 ? p[PF_HELD_SUM] / p[PF_HELD_N] : NAN;
+}
+
+bool proc_held_known(const struct model *mo, const struct entity *e, int a, int b)
+{
+	return b > a && ent_sum(mo, e, PF_HELD_N, a, b) > 0;
+}
+
+bool onset_unseen(const struct actx *c)
+{
+	return c->w.trend && c->hm == c->fm;
+}
+
+double domain_anon_at(const struct model *mo, const struct entity *cg, uint32_t k)
+{
+	if (cg) {
+		const float *v = ent_bucket(cg, k, CF_COUNT);
+		return v && v[CF_SAMPLES] > 0 ? (v[CF_ANON_SUM] + v[CF_SHMEM_SUM]) / v[CF_SAMPLES] : NAN;
+	}
+	int a = (int)k * mo->bw, b = a + mo->bw;
+	double an = win_mean(mo, M_ANON, a, b), sh = win_mean(mo, M_SHMEM, a, b);
+	return isnan(an) ? NAN : an + (isnan(sh) ? 0 : sh);
+}
+
+int proc_rss_bucket(const struct model *mo, const struct entity *e, int a, int b, bool hi)
+{
+	int best = -1;
+	double m = NAN;
+	for (uint32_t k = (uint32_t)(a / mo->bw); b > a && k <= (uint32_t)((b - 1) / mo->bw); k++) {
+		double x = proc_rss_at(e, k);
+		if (!isnan(x) && (isnan(m) || (hi ? x > m : x < m))) {
+			m = x;
+			best = (int)k;
+		}
 	}
 	return best;
 }

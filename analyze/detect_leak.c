@@ -11,9 +11,20 @@
 
 static double bucket_rss(const struct model *mo, const struct entity *e, uint32_t k)
 {
-	const float *p = ent_bucket(e, k, PF_COUNT);
-	return p && p[PF_ALIVE] > 0 ? p[PF_RSS_SUM] / p[PF_ALIVE] : NAN;
 	(void)mo;
+	return proc_rss_at(e, k);
+}
+
+/* Lowest / highest held (anon + shmem + swap) over [a, b), NaN if not recorded. */
+static double held_ext(const struct model *mo, const struct entity *e, int a, int b, bool hi)
+{
+	double m = NAN;
+	for (uint32_t k = (uint32_t)(a / mo->bw); b > a && k <= (uint32_t)((b - 1) / mo->bw); k++) {
+		double x = proc_held_at(e, k);
+		if (!isnan(x) && (isnan(m) || (hi ? x > m : x < m)))
+			m = x;
+	}
+	return m;
 }
 
 static double rss_min(const struct model *mo, const struct entity *e, int a, int b)
@@ -88,46 +99,34 @@ static void fmt_rate(char *buf, size_t n, double kb_per_s)
 		snprintf(buf, n, "%.1f MB/h", mb * 3600);
 }
 
-/* The tightest memory cgroup holding the process: its limit is the
- * process's "RAM" when it is smaller than the machine's. */
-static const struct entity *proc_cgroup(const struct model *mo, const struct entity *p, int a, int b,
-					double *limit, double *usage)
-{
-	const struct entity *best = NULL;
-	*limit = NAN;
-	*usage = NAN;
-	for (size_t i = 0; i < mo->nents; i++) {
-		const struct entity *g = &mo->ents[i];
-		if (g->kind != ENT_CGROUP || !p->wchan[0])
-			continue;
-		size_t l = strlen(g->name);
-		if (strncmp(p->wchan, g->name, l) || (p->wchan[l] && p->wchan[l] != '/' && l > 1))
-			continue;
-		double lim = ent_max(mo, g, CF_LIMIT, a, b), ns = ent_sum(mo, g, CF_SAMPLES, a, b);
-		if (lim <= 0 || ns <= 0)
-			continue;
-		if (!best || lim < *limit) {
-			best = g;
-			*limit = lim;
-			*usage = ent_sum(mo, g, CF_USAGE_SUM, a, b) / ns;
-		}
-	}
-	return best;
-}
-
 /* RSS counts mapped file pages too: an app touching more of its mmapped
  * data grows without leaking.  Anonymous memory (its cgroup's, else the
  * machine's AnonPages) must have grown by at least half as much. */
 static bool anon_grew(const struct actx *c, const struct entity *e, double grow)
 {
 	const struct model *fm = c->fm;
+	/* the process's own anonymous memory, where recorded, settles it */
+	if (proc_held_known(fm, e, c->fa, c->fb)) {
+		double top = held_ext(fm, e, c->fa, c->fb, true);
+		double low = c->hm == fm ? held_ext(fm, e, c->ha, c->hb, false) : NAN;
+		if (isnan(low))
+			low = e->first_sample >= c->fa ? 0 : held_ext(fm, e, c->fa, c->fb, false);
+		return top - low >= 0.5 * grow;
+	}
+	/* Otherwise the domain's anonymous memory must have grown with it,
+	 * at the same time: measured where the process was lowest and where
+	 * it peaked.  A bystander refilling file pages after an OOM kill
+	 * grows while the domain's anon shrinks. */
 	double lim, use;
 	const struct entity *cg = proc_cgroup(fm, e, c->fa, c->fb, &lim, &use);
-	double before = NAN, after = NAN;
-	if (cg) {
-		after = cg_peak(fm, cg, CF_ANON_SUM, c->fa, c->fb);
-		before = c->hm == fm ? cg_mean(fm, cg, CF_ANON_SUM, c->ha, c->hb) : NAN;
-	}
+	int kp = proc_rss_bucket(fm, e, c->fa, c->fb, true);
+	int kl = c->hm == fm ? proc_rss_bucket(fm, e, c->ha, c->hb, false) : -1;
+	double after = kp >= 0 ? domain_anon_at(fm, cg, (uint32_t)kp) : NAN, before = NAN;
+	if (kl >= 0)
+		before = domain_anon_at(fm, cg, (uint32_t)kl);
+	else if (c->hm == fm && c->hb > c->ha)
+		before = cg ? cg_mean(fm, cg, CF_ANON_SUM, c->ha, c->hb) + fmax(0, cg_mean(fm, cg, CF_SHMEM_SUM, c->ha, c->hb))
+			    : hmean(c, M_ANON) + hmean(c, M_SHMEM);
 	if (isnan(after) || isnan(before)) {
 		after = fmax_(c, M_ANON);
 		before = hmean(c, M_ANON);
@@ -140,6 +139,10 @@ static bool anon_grew(const struct actx *c, const struct entity *e, double grow)
 int detect_leak(const struct actx *c, struct finding *f)
 {
 	const struct model *fm = c->fm, *hm = c->hm;
+	/* with no onset the healthy figures come from inside the fault:
+	 * the memory-hog detector names the holder instead */
+	if (onset_unseen(c))
+		return 0;
 	const struct entity *best = NULL;
 	double bh = 0, bf = 0, bgrow = 0, bbase = 0;
 	int growers = 0;

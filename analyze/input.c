@@ -28,21 +28,78 @@ static bool mostly_text(const unsigned char *p, size_t n)
 	return n && bad * 100 < n;
 }
 
+/* Standard input is read whole, once, and kept: the kind is told from its
+ * first bytes like a file's, and a command that reads its input twice (top
+ * builds the model, then walks the task table) gets the same bytes again. */
+static char *stdin_buf;
+static size_t stdin_len;
+
+static int slurp_stdin(void)
+{
+	static bool done;
+	if (done)
+		return stdin_buf ? 0 : -1;
+	done = true;
+	size_t cap = 1 << 16;
+	stdin_buf = malloc(cap);
+	size_t got;
+	while (stdin_buf && (got = fread(stdin_buf + stdin_len, 1, cap - stdin_len, stdin)) > 0) {
+		stdin_len += got;
+		if (stdin_len == cap) {
+			char *nb = realloc(stdin_buf, cap * 2);
+			if (!nb) {
+				free(stdin_buf);
+				stdin_buf = NULL;
+				break;
+			}
+			stdin_buf = nb;
+			cap *= 2;
+		}
+	}
+	if (stdin_buf && ferror(stdin)) {
+		free(stdin_buf);
+		stdin_buf = NULL;
+	}
+	return stdin_buf ? 0 : -1;
+}
+
 struct input *input_open(const char *path, bool allow_text, char *err, size_t errlen)
 {
 	struct stat st;
-	if (stat(path, &st) != 0) {
-		snprintf(err, errlen, "cannot open %s: %s; check the path", path, strerror(errno));
-		return NULL;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "%s is a directory; give the capture file (capture -o FILE) inside it", path);
-		return NULL;
-	}
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, errlen, "cannot open %s: %s; check the path and permissions", path, strerror(errno));
-		return NULL;
+	FILE *f;
+	bool from_stdin = !strcmp(path, "-");
+	if (from_stdin) {
+		path = "standard input";
+		if (slurp_stdin() != 0) {
+			snprintf(err, errlen, "cannot read standard input: %s", strerror(errno ? errno : ENOMEM));
+			return NULL;
+		}
+		if (stdin_len == 0) {
+			snprintf(err, errlen, "standard input is empty: not a capture; pipe one in (capture -o - | analyze -)");
+			return NULL;
+		}
+		memset(&st, 0, sizeof st);
+		st.st_mode = S_IFREG;
+		st.st_size = (off_t)stdin_len;
+		f = fmemopen(stdin_buf, stdin_len, "rb");
+		if (!f) {
+			snprintf(err, errlen, "cannot read standard input: %s", strerror(errno));
+			return NULL;
+		}
+	} else {
+		if (stat(path, &st) != 0) {
+			snprintf(err, errlen, "cannot open %s: %s; check the path", path, strerror(errno));
+			return NULL;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "%s is a directory; give the capture file (capture -o FILE) inside it", path);
+			return NULL;
+		}
+		f = fopen(path, "rb");
+		if (!f) {
+			snprintf(err, errlen, "cannot open %s: %s; check the path and permissions", path, strerror(errno));
+			return NULL;
+		}
 	}
 	unsigned char head[4096];
 	size_t n = fread(head, 1, sizeof head, f);
@@ -64,8 +121,10 @@ struct input *input_open(const char *path, bool allow_text, char *err, size_t er
 	if (n >= 4 && head[0] == 0x28 && head[1] == 0xb5 && head[2] == 0x2f && head[3] == 0xfd) {
 		fclose(f);
 		in->kind = IN_CAPTURE;
-		in->cr = cap_reader_open(path, err, errlen);
+		in->cr = from_stdin ? cap_reader_mem(stdin_buf, stdin_len) : cap_reader_open(path, err, errlen);
 		if (!in->cr) {
+			if (from_stdin)
+				snprintf(err, errlen, "out of memory reading standard input");
 			free(in);
 			return NULL;
 		}
@@ -165,4 +224,44 @@ void input_close(struct input *in)
 		fclose(in->f);
 	free(in->text);
 	free(in);
+}
+
+/* The capture id and frame number of a file's first header; false when it
+ * has none or cannot be read. */
+static bool first_header(const char *path, uint64_t *id, uint64_t *seq)
+{
+	char err[64];
+	struct input *in = input_open(path, false, err, sizeof err);
+	if (!in)
+		return false;
+	struct cap_rec rec;
+	bool got = false;
+	for (int k = 0; k < 64 && input_next(in, &rec) == 1; k++)
+		if (rec.type == CAP_HEADER) {
+			*id = rec.u.header->capture_id;
+			*seq = rec.u.header->frame_seq;
+			got = true;
+			break;
+		}
+	input_close(in);
+	return got;
+}
+
+void input_order(const char **paths, int n)
+{
+	uint64_t id[16], seq[16];
+	if (n < 2 || n > 16)
+		return;
+	for (int i = 0; i < n; i++)
+		if (!first_header(paths[i], &id[i], &seq[i]) || id[i] != id[0])
+			return;
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && seq[j] < seq[j - 1]; j--) {
+			uint64_t t = seq[j];
+			seq[j] = seq[j - 1];
+			seq[j - 1] = t;
+			const char *p = paths[j];
+			paths[j] = paths[j - 1];
+			paths[j - 1] = p;
+		}
 }

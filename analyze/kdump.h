@@ -12,44 +12,44 @@
 #include <stddef.h>
 
 struct kd_frame {
-    char *function;  /* bare name; "0x..." when the kernel printed no symbol */
-    char *offset;    /* "0x1a4" as printed, or NULL */
-    char *size;      /* "0x2c0" as printed, or NULL */
-    char *module;    /* without brackets, or NULL */
-    char *address;   /* hex digits as printed (no brackets), or NULL */
-    char *file_line; /* "kernel/sched/core.c:3421" when symbolized, or NULL */
-    bool reliable;   /* false for "?" frames, "(unreliable)", raw stack scans */
+	char *function;  /* bare name; "0x..." when the kernel printed no symbol */
+	char *offset;    /* "0x1a4" as printed, or NULL */
+	char *size;      /* "0x2c0" as printed, or NULL */
+	char *module;    /* without brackets, or NULL */
+	char *address;   /* hex digits as printed (no brackets), or NULL */
+	char *file_line; /* "kernel/sched/core.c:3421" when symbolized, or NULL */
+	bool reliable;   /* false for "?" frames, "(unreliable)", raw stack scans */
 };
 
 struct kd_task {
-    char *comm;      /* NULL when the dump did not name the task */
-    long pid;        /* -1 = not printed */
-    long ppid;       /* -1 = not printed */
-    long tgid;       /* -1 = not printed */
-    char state[4];   /* "D", "R", ...; "" when not printed */
-    int cpu;         /* -1 = none (sysrq-l gives the CPU) */
-    double ts;       /* kernel seconds of the task's first line, -1 if none */
-    char *pc_function; /* where the CPU was (pc:/RIP:/PC is at/NIP/epc), or NULL */
-    struct kd_frame *frames; /* innermost first */
-    size_t nframes;
-    bool complete;   /* false: header missing or trace cut off */
-    bool idle;       /* CPU was idle (sysrq-l "skipped: idling", swapper) */
+	char *comm;      /* NULL when the dump did not name the task */
+	long pid;        /* -1 = not printed */
+	long ppid;       /* -1 = not printed */
+	long tgid;       /* -1 = not printed */
+	char state[4];   /* "D", "R", ...; "" when not printed */
+	int cpu;         /* -1 = none (sysrq-l gives the CPU) */
+	double ts;       /* kernel seconds of the task's first line, -1 if none */
+	char *pc_function; /* where the CPU was (pc:/RIP:/PC is at/NIP/epc), or NULL */
+	struct kd_frame *frames; /* innermost first */
+	size_t nframes;
+	bool complete;   /* false: header missing or trace cut off */
+	bool idle;       /* CPU was idle (sysrq-l "skipped: idling", swapper) */
 };
 
 enum kd_kind { KD_SYSRQ_W, KD_SYSRQ_L, KD_HUNG_TASK, KD_OOM, KD_SYSRQ_T };
 
 struct kd_dump {
-    enum kd_kind kind;
-    bool complete;   /* false: header missing, `...` elision, cut-off trace */
-    double ts;       /* kernel seconds of the header line, -1 if none */
-    struct kd_task *tasks;
-    size_t ntasks;
-    /* OOM only (NULL / -1 otherwise or when not printed): */
-    char *oom_victim_comm;
-    long oom_victim_pid;
-    long oom_victim_rss_kb; /* anon + file + shmem rss of the victim */
-    char *oom_constraint;   /* "CONSTRAINT_NONE", "CONSTRAINT_MEMCG", ... */
-    long trigger_id; /* kd_set_trigger() id in force when the dump began, -1 */
+	enum kd_kind kind;
+	bool complete;   /* false: header missing, `...` elision, cut-off trace */
+	double ts;       /* kernel seconds of the header line, -1 if none */
+	struct kd_task *tasks;
+	size_t ntasks;
+	/* OOM only (NULL / -1 otherwise or when not printed): */
+	char *oom_victim_comm;
+	long oom_victim_pid;
+	long oom_victim_rss_kb; /* anon + file + shmem rss of the victim */
+	char *oom_constraint;   /* "CONSTRAINT_NONE", "CONSTRAINT_MEMCG", ... */
+	long trigger_id; /* kd_set_trigger() id in force when the dump began, -1 */
 };
 
 struct kd_parser;

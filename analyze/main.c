@@ -14,11 +14,11 @@
 #include "jsonl.h"
 #include "render.h"
 #include "stacks.h"
+#include "version.h"
 
-#define VERSION "0.1.0"
 
 static const char *usage_text =
-	"usage: analyze [COMMAND] FILE [OPTIONS]\n"
+	"usage: analyze [COMMAND] FILE... [OPTIONS]\n"
 	"\n"
 	"Replays a capture recorded by `capture` (or its `analyze dump` JSON Lines)\n"
 	"and explains what made the device sick.\n"
@@ -33,6 +33,9 @@ static const char *usage_text =
 	"  stacks              kernel task dumps (sysrq w/l, hung task, OOM) grouped by\n"
 	"                      stack; FILE may also be plain kernel log text\n"
 	"\n"
+	"Several FILEs are read as one, in order: the pieces of a capture that\n"
+	"capture rotated at its size cap (analyze snap.zst.1 snap.zst).\n"
+	"\n"
 	"options (before or after FILE):\n"
 	"  --json              JSON instead of text (report, timeline, info, stacks)\n"
 	"  --csv               timeline as CSV\n"
@@ -40,8 +43,10 @@ static const char *usage_text =
 	"  --healthy A..B      healthy window, seconds from the capture's start\n"
 	"  --faulty C..D       faulty window, seconds from the capture's start\n"
 	"  --baseline OTHER    take the healthy window from another capture of the same device\n"
+	"  --capture N         a file holding several captures: analyze the Nth (default: the last)\n"
 	"  -o FILE             output file (html; others write to stdout by default)\n"
-	"  -h, --help          this text;  --version  the version\n"
+	"  -h, --help          this text\n"
+	"  -V, --version       the version\n"
 	"\n"
 	"Windows: without --healthy/--faulty, a health signal (the worst of iowait,\n"
 	"PSI, D-state tasks, kswapd CPU, fault and refault rates, swap, disk\n"
@@ -69,6 +74,8 @@ static int fail(int code, const char *fmt, ...)
 
 struct opts {
 	const char *cmd, *file, *out, *baseline;
+	const char *files[16];  /* pieces of one capture (FILE.1 FILE), read in order */
+	int nfiles, capture;    /* capture: --capture N, 0 = the last */
 	bool json, csv;
 	double step;
 	struct win_opts win;
@@ -98,7 +105,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	static const char *const cmds[] = { "timeline", "html", "dump", "info", "stacks", NULL };
 	memset(o, 0, sizeof *o);
 	o->win.ha = o->win.hb = o->win.fa = o->win.fb = NAN;
-	const char *pos[3];
+	const char *pos[18];
 	int np = 0;
 	for (int i = 1; i < argc; i++) {
 		char *a = argv[i], *val = NULL;
@@ -116,8 +123,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(usage_text, stdout);
 			exit(0);
-		} else if (!strcmp(a, "--version")) {
-			printf("analyze (iowait-doctor) %s, capture format %d\n", VERSION, CAP_FORMAT_VERSION);
+		} else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
+			printf("analyze (iowait-doctor) %s, capture format %d\n", IOWD_VERSION, CAP_FORMAT_VERSION);
 			exit(0);
 		} else if (!strcmp(a, "--json")) {
 			o->json = true;
@@ -137,28 +144,41 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		} else if (!strcmp(a, "--baseline")) {
 			NEEDVAL();
 			o->baseline = val;
+		} else if (!strcmp(a, "--capture")) {
+			NEEDVAL();
+			char *end;
+			long n = strtol(val, &end, 10);
+			if (end == val || *end || n < 1 || n > 1000000)
+				return fail(2, "--capture wants the number of a capture in the file (1, 2, ...; `analyze info` lists them), not '%s'", val);
+			o->capture = (int)n;
 		} else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
 			NEEDVAL();
 			o->out = val;
 		} else if (a[0] == '-' && a[1]) {
 			return fail(2, "unknown option '%s'; see analyze --help", a);
 		} else {
-			if (np == 2)
-				return fail(2, "too many arguments ('%s'); give one FILE; see analyze --help", a);
+			if (np == 17)
+				return fail(2, "too many arguments ('%s'); give at most 16 pieces of one capture; see analyze --help", a);
 			pos[np++] = a;
 		}
 #undef NEEDVAL
 	}
 	if (np == 0)
 		return fail(2, "no FILE given; usage: analyze [COMMAND] FILE [OPTIONS]; see analyze --help");
-	if (np == 2) {
+	if (np >= 2) {
 		for (int k = 0; cmds[k]; k++)
 			if (!strcmp(pos[0], cmds[k]))
 				o->cmd = cmds[k];
-		if (!o->cmd)
+		if (!o->cmd && access(pos[0], F_OK) != 0)
 			return fail(2, "unknown command '%s'; commands: timeline html dump info stacks", pos[0]);
-		o->file = pos[1];
+		int first = o->cmd ? 1 : 0;
+		for (int k = first; k < np; k++)
+			o->files[o->nfiles++] = pos[k];
+		o->file = o->files[0];
+		if (o->nfiles > 1 && o->cmd && (!strcmp(o->cmd, "dump") || !strcmp(o->cmd, "stacks")))
+			return fail(2, "%s takes one FILE", o->cmd);
 	} else {
+		o->files[o->nfiles++] = pos[0];
 		o->file = pos[0];
 		for (int k = 0; cmds[k]; k++)
 			if (!strcmp(pos[0], cmds[k]) && access(pos[0], F_OK) != 0)
@@ -201,39 +221,55 @@ static void progress_tick(struct progress *p, double frac)
 }
 
 /* 0 with *out set, or an exit code after printing why. */
-static int load(const char *path, struct model **out)
+/* Several paths are read in order as one stream: the pieces of a capture
+ * rotated by --max-size (FILE.1 then FILE). */
+static int load(const char *const *paths, int npaths, int want, struct model **out)
 {
 	char err[512];
 	*out = NULL;
-	struct input *in = input_open(path, false, err, sizeof err);
-	if (!in)
-		return fail(2, "%s", err);
+	const char *ord[16];
+	memcpy(ord, paths, (size_t)npaths * sizeof *ord);
+	input_order(ord, npaths);
+	const char *path = ord[npaths - 1];
 	struct model *mo = model_new();
-	if (!mo) {
-		input_close(in);
+	if (!mo)
 		return fail(1, "out of memory");
-	}
+	mo->want_capture = want;
 	struct progress p = { .on = isatty(2) != 0 };
 	clock_gettime(CLOCK_MONOTONIC, &p.t0);
-	struct cap_rec rec;
-	int rc;
-	unsigned long n = 0;
-	while ((rc = input_next(in, &rec)) == 1) {
-		if (model_feed(mo, &rec))
-			break;
-		if (p.on && (++n & 0xffff) == 0)
-			progress_tick(&p, input_progress(in));
-	}
-	if (p.shown)
-		fprintf(stderr, "\r%30s\r", "");
-	if (rc < 0) {
-		int code = fail(2, "%s: %s", path, input_error(in));
+	for (int k = 0; k < npaths; k++) {
+		path = ord[k];
+		struct input *in = input_open(path, false, err, sizeof err);
+		if (!in) {
+			model_free(mo);
+			return fail(2, "%s", err);
+		}
+		struct cap_rec rec;
+		int rc;
+		unsigned long n = 0;
+		while ((rc = input_next(in, &rec)) == 1) {
+			if (model_feed(mo, &rec))
+				break;
+			if (p.on && (++n & 0xffff) == 0)
+				progress_tick(&p, input_progress(in));
+		}
+		if (p.shown)
+			fprintf(stderr, "\r%30s\r", "");
+		if (rc < 0) {
+			int code = fail(2, "%s: %s", path, input_error(in));
+			input_close(in);
+			model_free(mo);
+			return code;
+		}
 		input_close(in);
+	}
+	model_finish(mo);
+	if (want > mo->ncaps) {
+		int code = fail(2, "--capture %d: %s hold%s %d capture(s); `analyze info` lists them", want,
+				npaths > 1 ? "the files" : path, npaths > 1 ? "" : "s", mo->ncaps);
 		model_free(mo);
 		return code;
 	}
-	input_close(in);
-	model_finish(mo);
 	if (!mo->have_hdr || mo->nsamples == 0) {
 		int code = fail(2, "%s: no complete sample in it (%d damaged region(s)); nothing to analyze: it is cut before its first flush or is not a capture",
 				path, mo->damaged);
@@ -311,9 +347,9 @@ int main(int argc, char **argv)
 		return stacks_command(o.file, o.json, o.out);
 
 	struct model *mo = NULL, *base = NULL;
-	if ((rc = load(o.file, &mo)))
+	if ((rc = load(o.files, o.nfiles, o.capture, &mo)))
 		return rc;
-	if (o.baseline && (rc = load(o.baseline, &base))) {
+	if (o.baseline && (rc = load(&o.baseline, 1, 0, &base))) {
 		model_free(mo);
 		return rc;
 	}

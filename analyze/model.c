@@ -158,7 +158,8 @@ struct tslot {
 	uint32_t comm, wchan;     /* interned */
 	int ent, dw;              /* process entity, dwait entity (-1) */
 	uint64_t start, cpu, majflt, rd, wr, rss, flags;
-	bool have_rd, have_wr;
+	uint64_t held_kb, hwm_kb;  /* from /proc/PID/status, main thread */
+	bool have_rd, have_wr, have_held;
 	uint32_t ppid;
 	uint64_t sub_rd, sub_wr;  /* reaped children's I/O still to come in our counters */
 	uint64_t step_rd, step_wr; /* what this sample added to our bucket */
@@ -177,6 +178,8 @@ struct rd {
 	bool have_prev, in_sample, key;
 	uint64_t capture_id;
 	bool have_id;
+	uint64_t list_id;         /* the capture id of the run being listed */
+	bool skip, frame_pending; /* in a capture the model does not hold */
 	struct tslot *tasks;
 	size_t tcap, tn;
 	struct strtab st;
@@ -346,7 +349,7 @@ int ent_nfields(enum ent_kind k)
 
 static bool field_is_max(enum ent_kind k, int f)
 {
-	return (k == ENT_PROC && f == PF_RSS_MAX) || (k == ENT_CGROUP && f == CF_LIMIT);
+	return (k == ENT_PROC && (f == PF_RSS_MAX || f == PF_HWM_MAX)) || (k == ENT_CGROUP && f == CF_LIMIT);
 }
 
 static int ent_new(struct model *mo, enum ent_kind kind, const char *name, int sample)
@@ -405,7 +408,7 @@ static void ent_halve(struct entity *e)
 	int nf = ent_nfields(e->kind);
 	uint32_t nb0 = e->b0 / 2, last = (e->b0 + e->n - 1) / 2, nn = last - nb0 + 1;
 	for (uint32_t j = 0; j < nn; j++) {
-		float acc[CF_COUNT] = { 0 };
+		float acc[(int)PF_COUNT > (int)CF_COUNT ? (int)PF_COUNT : (int)CF_COUNT] = { 0 };
 		bool any = false;
 		for (uint32_t c = 2 * (nb0 + j); c <= 2 * (nb0 + j) + 1; c++) {
 			const float *src = ent_bucket(e, c, nf);
@@ -799,6 +802,14 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	t->start = v[CAP_TF_START];
 	t->flags = v[CAP_TF_FLAGS];
 	t->rss = v[CAP_TF_RSS] == CAP_NA ? 0 : v[CAP_TF_RSS];
+	/* A live user process always has a peak RSS: VmHWM 0 means the
+	 * status fields were not recorded (older capture, kernel thread). */
+	uint64_t hwm = v[CAP_TF_VM_HWM], an = v[CAP_TF_RSS_ANON], sh = v[CAP_TF_RSS_SHMEM], sw = v[CAP_TF_VM_SWAP];
+	t->have_held = hwm != CAP_NA && hwm > 0 && an != CAP_NA;
+	if (t->have_held) {
+		t->hwm_kb = hwm;
+		t->held_kb = an + (sh != CAP_NA ? sh : 0) + (sw != CAP_NA ? sw : 0);
+	}
 	uint64_t cpu = v[CAP_TF_UTIME] + v[CAP_TF_STIME], maj = v[CAP_TF_MAJFLT];
 	uint64_t rdb = v[CAP_TF_READ_BYTES], wrb = v[CAP_TF_WRITE_BYTES];
 	struct entity *e = t->ent >= 0 ? &mo->ents[t->ent] : NULL;
@@ -1024,6 +1035,11 @@ static void end_sample(struct model *mo, struct rd *r)
 			eb[PF_RSS_SUM] += rss;
 			eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
 			eb[PF_ALIVE] += 1;
+			if (t->have_held) {
+				eb[PF_HELD_SUM] += (float)t->held_kb;
+				eb[PF_HELD_N] += 1;
+				eb[PF_HWM_MAX] = eb[PF_HWM_MAX] > (float)t->hwm_kb ? eb[PF_HWM_MAX] : (float)t->hwm_kb;
+			}
 			e->last_sample = i;
 		}
 		if (t->state == 'R')
@@ -1169,11 +1185,82 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	}
 }
 
+/* A new capture replaces what was read so far: the model holds one
+ * capture, never a mix of machines with time running backwards. */
+static void restart(struct model *mo)
+{
+	struct model *n = model_new();
+	if (!n)
+		return; /* out of memory: keep reading into the old one */
+	memcpy(n->caps, mo->caps, sizeof mo->caps);
+	n->ncaps = mo->ncaps;
+	n->want_capture = mo->want_capture;
+	struct model tmp = *mo;
+	*mo = *n;
+	*n = tmp;
+	model_free(n);
+}
+
+/* Keeps the list of captures; 1 when this record belongs to a capture the
+ * model does not hold. */
+static bool other_capture(struct model *mo, const struct cap_rec *rec)
+{
+	struct rd *r = mo->priv;
+	struct capinfo *ci = mo->ncaps && mo->ncaps <= MODEL_MAXCAPS ? &mo->caps[mo->ncaps - 1] : NULL;
+	/* a frame is counted once its header says whose it is */
+	if (rec->type == CAP_EV_FRAME) {
+		r->frame_pending = true;
+		return true;
+	}
+	if (rec->type == CAP_HEADER) {
+		uint64_t id = rec->u.header->capture_id;
+		bool fresh = !mo->ncaps || id != r->list_id, fp = r->frame_pending;
+		if (fresh) {
+			if (mo->ncaps < MODEL_MAXCAPS) {
+				ci = &mo->caps[mo->ncaps];
+				memset(ci, 0, sizeof *ci);
+				ci->id = id;
+				snprintf(ci->host, sizeof ci->host, "%.63s", rec->u.header->host);
+				text_tidy(ci->host);
+			} else {
+				ci = NULL;
+			}
+			mo->ncaps++;
+			r->list_id = id;
+			if (mo->want_capture > 0) {
+				r->skip = mo->ncaps != mo->want_capture;
+			} else if (mo->ncaps > 1) {
+				restart(mo);
+				r = mo->priv;
+				r->list_id = id;
+			}
+			if (!r->skip)
+				mo->chosen = mo->ncaps;
+		}
+		if (ci && fp)
+			ci->frames++;
+		if (fp && !r->skip)
+			mo->frames++;
+		r->frame_pending = false;
+		return r->skip;
+	}
+	if (rec->type == CAP_SAMPLE && ci) {
+		if (!ci->samples)
+			ci->first_wall_us = rec->u.sample.wall_us;
+		ci->samples++;
+		ci->last_wall_us = rec->u.sample.wall_us;
+	}
+	return r->skip;
+}
+
 int model_feed(struct model *mo, const struct cap_rec *rec)
 {
 	struct rd *r = mo->priv;
 	if (!r)
 		return 0;
+	if (other_capture(mo, rec))
+		return 0;
+	r = mo->priv;
 	switch (rec->type) {
 	case CAP_EV_FRAME:
 		mo->frames++;
@@ -1254,6 +1341,10 @@ void model_finish(struct model *mo)
 	if (!r)
 		return;
 	end_sample(mo, r);
+	if (mo->ncaps > 1 && mo->chosen)
+		model_warn(mo, "the input holds %d captures (by capture id); this report is of capture %d (id %016llx); "
+			   "`analyze info` lists them, --capture N picks another", mo->ncaps, mo->chosen,
+			   (unsigned long long)mo->hdr.capture_id);
 	if (mo->nsamples && !mo->clean_end && !mo->damaged)
 		model_warn(mo, "the capture has no end record: the recorder was stopped abruptly (power cut, SIGKILL) or is still running");
 	if (mo->unknown_recs) {

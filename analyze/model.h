@@ -41,7 +41,11 @@ extern const struct metric_info metric_info[M_COUNT];
 
 /* Bucketed series of one entity: nf fields per bucket, buckets b0..b0+n-1. */
 enum ent_kind { ENT_PROC, ENT_CGROUP, ENT_DWAIT };
-enum { PF_RSS_SUM, PF_RSS_MAX, PF_CPU, PF_MAJFLT, PF_RD_KB, PF_WR_KB, PF_D, PF_ALIVE, PF_COUNT };
+/* PF_HELD_SUM: RssAnon + RssShmem + VmSwap (kB), summed over the samples
+ * counted in PF_HELD_N, where /proc/PID/status was recorded; PF_HWM_MAX:
+ * VmHWM.  Captures before those fields have PF_HELD_N = 0: unknown, not 0. */
+enum { PF_RSS_SUM, PF_RSS_MAX, PF_CPU, PF_MAJFLT, PF_RD_KB, PF_WR_KB, PF_D, PF_ALIVE,
+       PF_HELD_SUM, PF_HELD_N, PF_HWM_MAX, PF_COUNT };
 enum { CF_USAGE_SUM, CF_LIMIT, CF_FILE_SUM, CF_ANON_SUM, CF_MAJFLT, CF_REFAULT,
        CF_PGSCAN, CF_PGSTEAL, CF_PSI_SUM, CF_OOM, CF_SAMPLES, CF_SHMEM_SUM, CF_COUNT };
 enum { DF_D, DF_COUNT };
@@ -82,8 +86,23 @@ struct kmsg_line {
 	char *text;
 };
 
+/* One capture held in the input (a capture id's run of frames): `cat a b`
+ * or files from several devices attached to one bug hold several. */
+struct capinfo {
+	uint64_t id;
+	char host[64];
+	uint64_t first_wall_us, last_wall_us;
+	int samples, frames;
+};
+#define MODEL_MAXCAPS 64
+
 struct model {
 	struct cap_header hdr;
+	/* the captures in the input, in order; the model holds one of them */
+	struct capinfo caps[MODEL_MAXCAPS];
+	int ncaps;             /* how many (the list keeps the first MODEL_MAXCAPS) */
+	int want_capture;      /* 1-based; 0 = the last one (set before feeding) */
+	int chosen;            /* 1-based index of the capture the model holds */
 	bool have_hdr;
 	int nsamples, cap_samples;
 	double *m;             /* nsamples * M_COUNT */

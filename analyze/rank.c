@@ -15,7 +15,7 @@ static bool is(const struct finding *f, const char *id) { return !strcmp(f->id, 
 
 static bool memory_cause(const struct finding *f)
 {
-	return is(f, "memory-leak") || is(f, "shmem-growth") || is(f, "slab-growth");
+	return is(f, "memory-leak") || is(f, "memory-hog") || is(f, "shmem-growth") || is(f, "slab-growth");
 }
 
 static bool edge(const struct finding *a, const struct finding *b, const struct finding *all, int n)

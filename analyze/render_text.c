@@ -242,4 +242,16 @@ void render_info_text(FILE *out, const struct model *mo, const char *path)
 				mo->evs[i].text);
 	for (size_t i = 0; i < mo->nwarn; i++)
 		fprintf(out, "warning       %s\n", mo->warnings[i]);
+	if (mo->ncaps > 1) {
+		fprintf(out, "captures      %d in the input (the one above is marked *; --capture N picks another)\n", mo->ncaps);
+		for (int i = 0; i < mo->ncaps && i < MODEL_MAXCAPS; i++) {
+			const struct capinfo *ci = &mo->caps[i];
+			char a[40], e[40];
+			fmt_wall(ci->first_wall_us, a, sizeof a, true);
+			fmt_wall(ci->last_wall_us, e, sizeof e, true);
+			fprintf(out, "  %c%3d  id %016llx  host %-16s %s .. %s  %d samples, %d frames\n",
+				i + 1 == mo->chosen ? '*' : ' ', i + 1, (unsigned long long)ci->id, ci->host, a, e,
+				ci->samples, ci->frames);
+		}
+	}
 }

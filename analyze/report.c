@@ -9,6 +9,27 @@
 #include <string.h>
 #include <time.h>
 
+/* Two detectors may reach the same id (the holder of a capture without
+ * onset is a leak when its growth shows): one finding per id.  Naming the
+ * same culprit, the earlier detector's finding stays (it measured the
+ * growth against a healthy window); naming different ones, the stronger. */
+static void dedupe(struct report *r)
+{
+	for (int i = 0; i < r->nf; i++)
+		for (int j = i + 1; j < r->nf; j++) {
+			if (strcmp(r->f[i].id, r->f[j].id))
+				continue;
+			bool same = r->f[i].pid == r->f[j].pid || !strcmp(r->f[i].comm, r->f[j].comm);
+			if (!same && r->f[j].score > r->f[i].score)
+				r->f[i] = r->f[j];
+			else if (same && r->f[j].detail[0] && strlen(r->f[i].detail) + 1 < sizeof r->f[i].detail)
+				detail_add(&r->f[i], "%s", r->f[j].summary);
+			memmove(&r->f[j], &r->f[j + 1], (size_t)(r->nf - j - 1) * sizeof *r->f);
+			r->nf--;
+			j--;
+		}
+}
+
 int report_build(struct report *r, struct model *mo, const struct model *baseline, const struct win_opts *o)
 {
 	memset(r, 0, sizeof *r);
@@ -49,6 +70,7 @@ int report_build(struct report *r, struct model *mo, const struct model *baselin
 		if (detectors[i].fn(c, f) == 1)
 			r->nf++;
 	}
+	dedupe(r);
 	rank_findings(r->f, r->nf);
 	r->nwg = blocked_groups(c, r->wg, 16);
 	if (r->nf) {

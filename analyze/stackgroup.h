@@ -15,25 +15,25 @@
 #include "kdump.h"
 
 struct sg_group {
-    char *fingerprint; /* "filemap_fault < ext4_filemap_fault"; "cpu: ..." for CPU stacks */
-    char *label;       /* "waiting for a page read in filemap_fault (...)" */
-    size_t count;      /* distinct tasks */
-    long *pids;        /* count entries, -1 when the dump printed no pid */
-    size_t npids;      /* == count */
-    char **comms;      /* count entries, NULL when not printed */
-    int *cpus;         /* count entries, -1 unless a CPU stack */
-    char **stack;      /* common meaningful frames (of the first member), innermost first */
-    size_t nstack;
-    const char *wait;  /* wait primitive: "page", "mutex", "rwsem", ..., or NULL */
-    bool cpu;          /* sysrq-l CPU stacks (running), not blocked tasks */
-    bool idle;         /* idle CPUs */
-    bool page_fault;   /* see sg_is_page_fault_wait */
-    bool reclaim;      /* members are in memory reclaim (sg_is_reclaim) */
+	char *fingerprint; /* "filemap_fault < ext4_filemap_fault"; "cpu: ..." for CPU stacks */
+	char *label;       /* "waiting for a page read in filemap_fault (...)" */
+	size_t count;      /* distinct tasks */
+	long *pids;        /* count entries, -1 when the dump printed no pid */
+	size_t npids;      /* == count */
+	char **comms;      /* count entries, NULL when not printed */
+	int *cpus;         /* count entries, -1 unless a CPU stack */
+	char **stack;      /* common meaningful frames (of the first member), innermost first */
+	size_t nstack;
+	const char *wait;  /* wait primitive: "page", "mutex", "rwsem", ..., or NULL */
+	bool cpu;          /* sysrq-l CPU stacks (running), not blocked tasks */
+	bool idle;         /* idle CPUs */
+	bool page_fault;   /* see sg_is_page_fault_wait */
+	bool reclaim;      /* members are in memory reclaim (sg_is_reclaim) */
 };
 
 struct sg_groups {
-    struct sg_group *groups; /* blocked groups first, then CPU groups; each by count */
-    size_t ngroups;
+	struct sg_group *groups; /* blocked groups first, then CPU groups; each by count */
+	size_t ngroups;
 };
 
 /* Groups the blocked tasks and CPU stacks of every dump in r. A task that

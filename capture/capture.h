@@ -11,11 +11,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #include "cap.h"
+#include "version.h"
 
-#define CAPTURE_VERSION "0.1.0"
+#define CAPTURE_VERSION IOWD_VERSION
+/* --max-tasks default: room for a large server; the tables start at the
+ * task count and only grow to this as tasks appear. */
+#define CAPTURE_MAX_TASKS 32768
 
 /* Where parsed groups go.  The recorder's sink is the writer; the tests'
  * sink is a table they can look values up in. */
@@ -99,6 +104,17 @@ struct task_stat {
  * to the LAST ')', so names like "a) R (b" parse.  Fields a kernel does not
  * print are CAP_NA.  0 on success, -1 when the line is not a stat line. */
 int parse_task_stat(const char *buf, size_t len, struct task_stat *t);
+/* From /proc/PID/status, kB, CAP_NA where the kernel prints no such line. */
+struct task_mem { uint64_t rss_anon, rss_file, rss_shmem, vm_hwm, vm_swap, vm_rss, vm_size; };
+/* /proc/PID/status: Name, State, Pid, PPid, Threads into t (every other
+ * field CAP_NA) and the memory lines into m.  Sosreport-style trees hold
+ * only this file.  0 when Name and Pid are there. */
+int parse_task_status(const char *buf, size_t len, struct task_stat *t, struct task_mem *m);
+/* getdents64 records in buf[0, n): fn gets each NUL-terminated name and
+ * stops the walk by returning nonzero (that value is returned).  A record
+ * whose length is zero, runs past n or holds no NUL is damage: -1, never a
+ * loop.  Otherwise the number of names. */
+int parse_dents(const char *buf, size_t n, int (*fn)(void *arg, const char *name), void *arg);
 struct task_io { uint64_t rchar, wchar, read_bytes, write_bytes; };
 int parse_task_io(const char *buf, size_t len, struct task_io *io);
 /* The memory cgroup path from /proc/PID/cgroup: the v1 line whose
@@ -129,7 +145,10 @@ struct ctx {
 	const char *cgroup_root;     /* --cgroup-root, or NULL: found at start */
 	int cgroup_depth;
 	int memcg_version;           /* 1, 2, or 0 when no memory cgroup */
-	size_t max_tasks;            /* 0: sized from the task count at start */
+	size_t max_tasks;            /* hard cap on tasks (0: CAPTURE_MAX_TASKS) */
+	size_t init_tasks;           /* table size at start (src_tasks_init sets it) */
+	/* set by SIGINT/SIGTERM: long walks stop early (NULL in tests) */
+	const volatile sig_atomic_t *stop;
 	const struct sink *sink;
 	struct cap_writer *w;        /* NULL while sizing (dry run) */
 	char *buf;                   /* read buffer for the global files */
@@ -164,6 +183,7 @@ int src_tasks_init(struct ctx *c);
 int src_tasks_sample(struct ctx *c);
 void src_tasks_fini(struct ctx *c);
 size_t src_tasks_count(int proc_fd); /* tasks alive now, to size tables */
+size_t src_tasks_slots(const struct ctx *c); /* task table size now */
 int src_cgroup_init(struct ctx *c);
 int src_cgroup_sample(struct ctx *c);
 void src_cgroup_fini(struct ctx *c);

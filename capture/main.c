@@ -29,15 +29,36 @@
 
 #define READ_BUF (64u << 10)
 #define MAX_FLUSH_US 10000000ull
+#define STOP_GRACE_S 15 /* a last frame and fsync on a slow card fit in this */
 
 static volatile sig_atomic_t stop_signal, usr1;
 
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1 = 1;
+}
+
+static void on_watchdog(int sig)
+{
+	static const char msg[] = "capture: did not stop in time after a signal; exiting (the file is "
+				  "valid up to its last complete frame)\n";
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+		/* nothing left to tell */
+	}
+	_exit(1);
+}
+
+/* The first SIGINT/SIGTERM asks for a clean stop (the walks check it); a
+ * second one, or a watchdog when the stop takes too long, exits at once:
+ * the recorder must never be the process only SIGKILL ends. */
 static void on_signal(int sig)
 {
-	if (sig == SIGUSR1)
-		usr1 = 1;
-	else
-		stop_signal = sig;
+	if (stop_signal)
+		on_watchdog(sig);
+	stop_signal = sig;
+	alarm(STOP_GRACE_S);
 }
 
 static const char usage_text[] =
@@ -45,7 +66,8 @@ static const char usage_text[] =
 	"Records /proc, the kernel log and sysrq dumps of this machine into FILE.\n"
 	"\n"
 	"  -o FILE              capture file ('-' = standard output); created mode 0600,\n"
-	"                       a symbolic link is refused\n"
+	"                       a symbolic link is refused, an existing FILE too (exit 2)\n"
+	"  --force              replace an existing FILE\n"
 	"  -i SECONDS           sampling interval, fractions allowed (default 1; 0 = back to back)\n"
 	"  -n COUNT             stop after COUNT samples\n"
 	"  -d SECONDS           stop after SECONDS\n"
@@ -64,7 +86,8 @@ static const char usage_text[] =
 	"                       locked RAM ring and write nothing to FILE until a trigger (the\n"
 	"                       --sysrq-when health signal, SIGUSR1, an OOM kill or hung task in\n"
 	"                       the kernel log; at most one per gap); then append the ring and\n"
-	"                       the --post time after the last trigger to FILE, and ring again\n"
+	"                       the --post time after the last trigger to FILE, and ring again;\n"
+	"                       an existing FILE is appended to (--force: emptied at start)\n"
 	"  --post DURATION      with --ring: keep writing this long after a trigger (default 5m)\n"
 	"  --ring-mem SIZE      with --ring: the ring never takes more (default 16M); with\n"
 	"                       --max-size, FILE is never grown past SIZE (no rotation)\n"
@@ -73,11 +96,12 @@ static const char usage_text[] =
 	"  --cgroup-root DIR    memory cgroup hierarchy root (default: found in mountinfo,\n"
 	"                       or DIR/../sys/fs/cgroup with --proc-root)\n"
 	"  --cgroup-depth N     levels of cgroups below the root (default 3)\n"
-	"  --max-tasks N        task table size (default: tasks at start + 25% + 128)\n"
+	"  --max-tasks N        most tasks recorded at once (default 32768); the tables start\n"
+	"                       at the tasks there are and grow in steps as tasks appear\n"
 	"  --priority           run at nice -10 so a loaded box still gets sampled on time\n"
 	"  --no-mlock           do not lock the recorder in memory\n"
 	"  -h, --help           this text\n"
-	"  --version            version\n"
+	"  -V, --version        the version (also stamped in every capture header)\n"
 	"\n"
 	"Exit status: 0 clean stop (count, duration, SIGINT, SIGTERM, size cap on stdout),\n"
 	"1 runtime failure (disk full, I/O error, output removed, ...), 2 usage error.\n";
@@ -88,7 +112,7 @@ struct opts {
 	uint64_t ring_us, post_us, ring_mem;
 	int cgroup_depth;
 	size_t max_tasks;
-	bool priority, no_mlock;
+	bool priority, no_mlock, force;
 	struct sysrq_cfg sysrq;
 };
 
@@ -103,7 +127,7 @@ static int usage_error(const char *fmt, const char *arg)
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { O_FLUSH = 256, O_MAXSIZE, O_SYSRQ, O_SYSRQ_WHEN, O_PROC, O_KMSG, O_CGROOT,
-	       O_CGDEPTH, O_MAXTASKS, O_PRIO, O_NOMLOCK, O_VERSION, O_RING, O_POST, O_RINGMEM };
+	       O_CGDEPTH, O_MAXTASKS, O_PRIO, O_NOMLOCK, O_VERSION, O_FORCE, O_RING, O_POST, O_RINGMEM };
 	static const struct option lo[] = {
 		{ "flush", required_argument, NULL, O_FLUSH },
 		{ "max-size", required_argument, NULL, O_MAXSIZE },
@@ -116,6 +140,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "max-tasks", required_argument, NULL, O_MAXTASKS },
 		{ "priority", no_argument, NULL, O_PRIO },
 		{ "no-mlock", no_argument, NULL, O_NOMLOCK },
+		{ "force", no_argument, NULL, O_FORCE },
 		{ "ring", required_argument, NULL, O_RING },
 		{ "post", required_argument, NULL, O_POST },
 		{ "ring-mem", required_argument, NULL, O_RINGMEM },
@@ -133,7 +158,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	opterr = 0;
 	int ch;
 	uint64_t v;
-	while ((ch = getopt_long(argc, argv, ":o:i:n:d:h", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":o:i:n:d:hV", lo, NULL)) != -1) {
 		const char *a = optarg;
 		switch (ch) {
 		case 'o': o->out = a; break;
@@ -194,8 +219,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_PRIO: o->priority = true; break;
 		case O_NOMLOCK: o->no_mlock = true; break;
+		case O_FORCE: o->force = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
-		case O_VERSION: printf("capture %s (format %d)\n", CAPTURE_VERSION, CAP_FORMAT_VERSION); return 0;
+		case 'V':
+		case O_VERSION: printf("capture (iowait-doctor) %s, capture format %d\n", CAPTURE_VERSION, CAP_FORMAT_VERSION); return 0;
 		case ':': return usage_error("%s needs an argument", argv[optind - 1]);
 		default: return usage_error("unknown option %s", argv[optind - 1]);
 		}
@@ -350,6 +377,7 @@ int main(int argc, char **argv)
 	c->cgroup_root = r.o.cgroup_root;
 	c->cgroup_depth = r.o.cgroup_depth;
 	c->max_tasks = r.o.max_tasks;
+	c->stop = &stop_signal;
 	c->page_size = sysconf(_SC_PAGESIZE);
 	c->buf_cap = READ_BUF;
 	c->buf = malloc(c->buf_cap);
@@ -391,16 +419,17 @@ int main(int argc, char **argv)
 	if (r.o.ring_us) {
 		struct ring_cfg rc = { r.o.ring_us, r.o.post_us ? r.o.post_us : RING_DEFAULT_POST_US,
 				       r.o.ring_mem ? r.o.ring_mem : RING_DEFAULT_MEM, r.o.max_size,
-				       r.o.flush_us, r.o.sysrq.gap_us };
+				       r.o.flush_us, r.o.sysrq.gap_us, r.o.force };
 		if (!(r.ring = ring_new(&rc, r.o.out)))
 			return 1;
 		wfn = ring_write;
 		wctx = r.ring;
 		r.out.fd = -1;
-	} else if (out_open(&r.out, r.o.out, r.o.max_size))
-		return 1;
+	} else if (out_open(&r.out, r.o.out, r.o.max_size, r.o.force))
+		return errno == EEXIST ? 2 : 1;
 	struct cap_writer_limits lim = {
 		.max_tasks = c->max_tasks,
+		.init_tasks = c->init_tasks,
 		.max_counters = cn.values * 2 + 1024,
 		.names_bytes = 64u << 10,
 	};
@@ -423,8 +452,12 @@ int main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (r.ring)
+	sa.sa_handler = on_watchdog;
+	sigaction(SIGALRM, &sa, NULL);
+	if (r.ring) {
+		sa.sa_handler = on_usr1;
 		sigaction(SIGUSR1, &sa, NULL); /* a trigger; otherwise it still kills */
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 #ifndef UNDER_ASAN

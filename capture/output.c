@@ -23,11 +23,25 @@
 
 static int open_file(struct output *o)
 {
-	/* O_NOFOLLOW: a symlink planted at FILE must not redirect root's writes */
-	o->fd = open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* O_NOFOLLOW: a symlink planted at FILE must not redirect root's
+	 * writes; O_EXCL: yesterday's capture of the same incident is never
+	 * replaced unless --force says so (rotation replaces only our own) */
+	int excl = o->force || o->rotations ? O_TRUNC : O_EXCL;
+	o->fd = open(o->path, O_WRONLY | O_CREAT | excl | O_NOFOLLOW | O_CLOEXEC, 0600);
+	struct stat st;
+	if (o->fd < 0 && errno == EEXIST && lstat(o->path, &st) == 0 && !S_ISLNK(st.st_mode) &&
+	    (!S_ISREG(st.st_mode) || st.st_size == 0)) {
+		/* a device, a pipe or an empty file (mktemp's) holds nothing to lose */
+		o->fd = open(o->path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | (S_ISREG(st.st_mode) ? O_TRUNC : 0));
+	} else if (o->fd < 0 && errno == EEXIST && lstat(o->path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		errno = ELOOP;
+	}
 	if (o->fd < 0) {
 		int e = errno;
-		if (e == ELOOP)
+		if (e == EEXIST)
+			fprintf(stderr, "capture: %s exists; refusing to replace it (choose another -o FILE, "
+				"or --force to overwrite)\n", o->path);
+		else if (e == ELOOP)
 			fprintf(stderr, "capture: %s is a symbolic link; refusing to write through it "
 				"(remove it or choose another -o FILE)\n", o->path);
 		else
@@ -40,16 +54,26 @@ static int open_file(struct output *o)
 	return 0;
 }
 
-int out_open(struct output *o, const char *path, uint64_t max_size)
+int out_open(struct output *o, const char *path, uint64_t max_size, bool force)
 {
 	memset(o, 0, sizeof *o);
 	o->max_size = max_size;
+	o->force = force;
 	if (!strcmp(path, "-")) {
 		o->fd = STDOUT_FILENO;
 		o->path = NULL;
 		return 0;
 	}
 	o->path = path;
+	char old[PATH_MAX];
+	struct stat st;
+	if (max_size && !force && snprintf(old, sizeof old, "%s.1", path) < (int)sizeof old &&
+	    lstat(old, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		fprintf(stderr, "capture: %s exists and --max-size would replace it at the first rotation "
+			"(move it away, or --force)\n", old);
+		errno = EEXIST;
+		return -1;
+	}
 	return open_file(o);
 }
 

@@ -15,10 +15,12 @@ struct output {
 	int err;                /* errno of the first failure */
 	bool full;              /* --max-size reached on stdout: stop */
 	unsigned rotations;
+	bool force;             /* --force: replace an existing FILE */
 };
 
-/* 0, or -1 with a message already printed. */
-int out_open(struct output *o, const char *path, uint64_t max_size);
+/* 0, or -1 with a message already printed; errno EEXIST when FILE exists
+ * and force is false. */
+int out_open(struct output *o, const char *path, uint64_t max_size, bool force);
 /* cap_write_fn */
 int out_write(void *ctx, const void *buf, size_t len);
 /* Call after each complete frame: rotates at the size cap and checks the

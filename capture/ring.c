@@ -17,10 +17,11 @@
  * every frame of the next --post time is too, then the ring starts empty
  * again.  In a window frames still collect in the arena and go to FILE
  * whole when they end, so --max-size is checked per frame and is never
- * crossed; each write is fdatasync'ed as in plain capture.  FILE is opened
- * O_APPEND for each window and closed after it: a file pulled and removed
- * between incidents is simply started again, and one left from before a
- * reboot is appended to (captures concatenate), never truncated.
+ * crossed; each write is fdatasync'ed as in plain capture.  FILE is held
+ * open O_APPEND for the whole run (a box out of file descriptors still gets
+ * its window) and checked against the path before each write: a file
+ * pulled and removed between incidents is simply started again, and one
+ * left from before a reboot is appended to (captures concatenate).
  */
 #include "ring.h"
 
@@ -223,27 +224,36 @@ int ring_write(void *ctx, const void *buf, size_t len)
 
 /* ------------------------------------------------------------- the file */
 
+/* Makes g->fd the FILE at path now.  The fd stays open for the whole run:
+ * a box in trouble may be out of file descriptors (the recorder keeps one
+ * per task), and the window must still get written.  A FILE removed or
+ * replaced since (pulled by the technician) is closed and created again,
+ * which frees and reuses the same descriptor slot. */
 static int file_open(struct ring *g)
 {
-	if (g->fd >= 0)
-		return 0;
+	struct stat st, at;
+	if (g->fd >= 0) {
+		if (fstat(g->fd, &st) == 0 && st.st_nlink > 0 && lstat(g->path, &at) == 0 &&
+		    at.st_dev == st.st_dev && at.st_ino == st.st_ino) {
+			g->file_bytes = (uint64_t)st.st_size;
+			return 0;
+		}
+		fprintf(stderr, "capture: %s was removed or replaced; a new one is started\n", g->path);
+		close(g->fd);
+	}
 	/* O_NOFOLLOW: a symlink planted at FILE must not redirect root's writes */
 	g->fd = open(g->path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (g->fd < 0)
 		return -1;
-	struct stat st;
 	g->file_bytes = fstat(g->fd, &st) == 0 ? (uint64_t)st.st_size : 0;
 	return 0;
 }
 
-static void file_close(struct ring *g)
+/* The end of a window: everything in FILE on the medium. */
+static void file_sync(struct ring *g)
 {
-	if (g->fd < 0)
-		return;
-	if (fsync(g->fd) < 0 && errno != EINVAL && errno != EROFS && !g->err)
+	if (g->fd >= 0 && fsync(g->fd) < 0 && errno != EINVAL && errno != EROFS && !g->err)
 		g->err = errno;
-	close(g->fd);
-	g->fd = -1;
 }
 
 /* Room left for window data under --max-size (the reserve excluded). */
@@ -259,16 +269,10 @@ static uint64_t room(const struct ring *g, bool note)
  * durable: a power cut after this keeps it. */
 static int file_put(struct ring *g, size_t off, size_t n, bool sync)
 {
-	struct stat st;
-	if (fstat(g->fd, &st) == 0 && st.st_nlink == 0) {
-		/* pulled and removed mid-window: a new FILE holds the rest */
-		fprintf(stderr, "capture: %s was removed; a new one is started\n", g->path);
-		close(g->fd);
-		g->fd = -1;
-		if (file_open(g)) {
-			g->err = errno;
-			return -1;
-		}
+	/* pulled and removed mid-window: a new FILE holds the rest */
+	if (file_open(g)) {
+		g->err = errno;
+		return -1;
 	}
 	while (n) {
 		size_t k = g->cap - off < n ? g->cap - off : n;
@@ -403,13 +407,10 @@ static int tail_frame(struct ring *g, struct ctx *c, const char *msg)
 		return -1;
 	}
 	int rc = 0;
-	bool was_open = g->fd >= 0;
-	if (!g->open_lost && g->open_len && (was_open || !file_open(g)) && g->open_len <= room(g, true)) {
+	if (!g->open_lost && g->open_len && !file_open(g) && g->open_len <= room(g, true)) {
 		rc = file_put(g, (g->head + g->cap - g->open_len) % g->cap, g->open_len, true);
 		g->wrote = true;
 	}
-	if (!was_open)
-		file_close(g);
 	if (g->open_lost)
 		g->open_lost = false;
 	else
@@ -463,8 +464,11 @@ struct ring *ring_new(const struct ring_cfg *cfg, const char *path)
 		ring_free(g);
 		return NULL;
 	}
-	close(g->fd);
-	g->fd = -1;
+	if (cfg->replace && ftruncate(g->fd, 0) < 0) {
+		fprintf(stderr, "capture: cannot empty %s: %s\n", path, strerror(errno));
+		ring_free(g);
+		return NULL;
+	}
 	return g;
 }
 
@@ -558,7 +562,6 @@ static int open_window(struct ring *g, struct ctx *c)
 		total += frame_at(g, --first)->len;
 	if (first == g->nfr) {
 		g->dropped++;
-		file_close(g);
 		/* 1, 2, 4, 8...: a box sick for a month adds a few notes, not one per trigger */
 		if (!(g->dropped & (g->dropped - 1)))
 			return note_dropped(g, c, g->why);
@@ -596,7 +599,7 @@ int ring_step(struct ring *g, struct ctx *c, uint64_t now_us)
 		if (end_frame(g, c))
 			return -1;
 	if (g->window && now_us >= g->window_end) {
-		file_close(g);
+		file_sync(g);
 		g->window = false;
 		if (g->err)
 			return write_failed(g);
@@ -614,7 +617,7 @@ int ring_close(struct ring *g, struct ctx *c)
 			return -1;
 		if (frame_done(g, c))
 			return -1;
-		file_close(g);
+		file_sync(g);
 		g->window = false;
 		return g->err ? write_failed(g) : 0;
 	}

@@ -22,6 +22,7 @@ struct ring_cfg {
 	uint64_t max_size;  /* --max-size: FILE never grows past it; 0 = no cap */
 	uint64_t flush_us;  /* a frame ends at least this often */
 	uint64_t gap_us;    /* at most one trigger per gap (--sysrq-when gap) */
+	bool replace;       /* --force: empty an existing FILE at start */
 };
 
 struct ring;
@@ -30,7 +31,7 @@ struct ring;
 int ring_parse_duration(const char *s, uint64_t *us);
 
 /* Allocates the first arena and checks that FILE can be created (it is
- * created empty if missing, appended to if not).  NULL with a message
+ * created empty if missing, appended to if not, emptied with replace).  NULL with a message
  * printed on failure. */
 struct ring *ring_new(const struct ring_cfg *cfg, const char *path);
 void ring_free(struct ring *g);

@@ -12,11 +12,23 @@
  *    vanished.  A thread that starts while another exits is still caught:
  *    the exited one's pread fails with ESRCH;
  *  - wchan is read only for tasks in D;
- *  - /proc/PID/io is read per process (it sums the threads) and stored on
- *    the main thread's row (tid == pid); other threads carry CAP_NA;
+ *  - per process, on the main thread's row: /proc/PID/io, PID/stat (the
+ *    process's own totals, exited threads included) and PID/status (the
+ *    RSS split, peak and swap), each from a kept fd; kernel threads have
+ *    none of these worth reading;
  *  - the memory cgroup path is read once, when the process is first seen.
- * Every table is sized at start from the task count then; tasks beyond it
- * are counted and noted, never allocated.
+ *
+ * The tables start sized from the task count at start and grow in bounded
+ * steps (a fork storm is an incident worth recording) up to --max-tasks;
+ * only past that are tasks counted and noted instead of recorded.  A sample
+ * that finds no new task allocates nothing.
+ *
+ * Directory walks: the /proc listing and each task/ listing have their own
+ * getdents buffer (a thread listing inside the /proc walk must not clobber
+ * the /proc batch being walked), every record is checked against the bytes
+ * the kernel returned, and a walk stops at a stop request.  A process whose
+ * task/ is missing, unreadable or empty (Linux 2.4, collected trees) is
+ * recorded as one task from PID/stat, or from PID/status without stat.
  */
 #include "capture.h"
 
@@ -32,15 +44,23 @@
 #define CG_PATHS 512
 #define CG_ARENA (24u << 10)
 #define DENTS_BYTES (16u << 10)
-#define IO_UNOPENED (-2)
+#define WALK_MAX 4000000u      /* entries in one listing: far past pid_max */
+#define GROW_MIN 256u
+#define GROW_MAX 8192u
+#define UNOPENED (-2)
 #define PF_KTHREAD 0x00200000u
 
-struct thr { uint32_t tid; uint32_t proc; int fd; };
+/* Where a task's line comes from: its own task/TID/stat, or, for a
+ * process recorded as one task, PID/stat or PID/status. */
+enum { TK_TASK, TK_PSTAT, TK_STATUS };
+
+struct thr { uint32_t tid; uint32_t proc; int fd; uint8_t kind; };
 struct proc {
 	uint32_t pid;
-	int io_fd;                 /* -1: none (kernel thread, not root, no fd left) */
+	int io_fd, stat_fd, status_fd; /* UNOPENED, -1: none (kernel thread, no fd left) */
 	int16_t cg;                /* index into the cgroup path table, -1 none */
 	bool lost;                 /* a thread vanished this sample */
+	bool flat;                 /* recorded as one task: task/ unusable */
 	uint32_t seen, want;       /* threads read this sample / stat's count */
 };
 
@@ -48,29 +68,37 @@ struct proc {
 struct idmap { int32_t *slot; size_t cap, used, tomb; };
 
 struct tasks_state {
-	struct thr *thr; size_t thr_cap, thr_hw;
-	struct proc *pr; size_t pr_cap, pr_hw;
+	struct thr *thr; size_t thr_hw;
+	struct proc *pr; size_t pr_hw;
+	size_t cap, hard;          /* slots in each table now / --max-tasks */
 	uint32_t *thr_free; size_t thr_nfree;
 	uint32_t *pr_free; size_t pr_nfree;
 	struct idmap thr_map, pr_map;
 	int root_fd;
-	char *dents;
+	char *dents_root, *dents_task; /* one buffer per nesting level of walk */
 	uint64_t last_processes;
 	bool scanned_once;
 	char *cg_arena; size_t cg_used;
 	uint32_t cg_off[CG_PATHS]; uint16_t cg_len[CG_PATHS]; size_t cg_n;
-	uint64_t dropped;          /* tasks not recorded: table full */
-	bool noted_full, noted_fds;
-	char stat_buf[1024], io_buf[512], wchan[128], path[64], cgbuf[4096];
+	uint64_t dropped;          /* tasks not recorded: at the limit */
+	bool noted_full, noted_fds, noted_damage, noted_grow_failed;
+	char stat_buf[1024], pstat_buf[1024], status_buf[4096], io_buf[512], wchan[128], path[64],
+		cgbuf[4096];
 };
 
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
+/* The fixed part of struct linux_dirent64, as the kernel lays it out. */
+#define DENT_NAME 19u  /* d_ino 8, d_off 8, d_reclen 2, d_type 1 */
+
+static void tnote(struct ctx *c, const char *msg)
+{
+	if (c->note)
+		c->note(c, msg);
+}
+
+static bool stopping(const struct ctx *c)
+{
+	return c && c->stop && *c->stop;
+}
 
 static uint32_t tid_of(const struct tasks_state *s, bool pr, size_t i)
 {
@@ -103,7 +131,7 @@ static void map_rebuild(struct tasks_state *s, struct idmap *m, bool pr)
 	}
 }
 
-static void map_add(struct tasks_state *s, struct idmap *m, bool pr, uint32_t key, size_t idx)
+static void map_add(struct idmap *m, uint32_t key, size_t idx)
 {
 	size_t mask = m->cap - 1, j = (key * 2654435761u) & mask;
 	while (m->slot[j] >= 0)
@@ -112,7 +140,6 @@ static void map_add(struct tasks_state *s, struct idmap *m, bool pr, uint32_t ke
 		m->tomb--;
 	m->slot[j] = (int32_t)idx;
 	m->used++;
-	(void)s; (void)pr;
 }
 
 static void map_del(struct tasks_state *s, struct idmap *m, bool pr, uint32_t key)
@@ -149,26 +176,79 @@ static bool parse_id(const char *name, uint32_t *id)
 	return v != 0;
 }
 
-/* Calls fn for every numeric entry of the directory fd (from offset 0). */
-static int list_ids(struct tasks_state *s, int fd, int (*fn)(struct ctx *, void *, uint32_t),
-		    struct ctx *c, void *arg)
+int parse_dents(const char *buf, size_t n, int (*fn)(void *arg, const char *name), void *arg)
 {
+	int names = 0;
+	for (size_t off = 0; off < n;) {
+		unsigned short reclen;
+		if (n - off < DENT_NAME + 1)
+			return -1;
+		memcpy(&reclen, buf + off + 16, sizeof reclen);
+		/* zero would loop forever, past the end would read stale bytes */
+		if (reclen < DENT_NAME + 1 || reclen > n - off)
+			return -1;
+		const char *name = buf + off + DENT_NAME;
+		if (!memchr(name, 0, reclen - DENT_NAME))
+			return -1;
+		off += reclen;
+		int rc = fn(arg, name);
+		if (rc)
+			return rc;
+		names++;
+	}
+	return names;
+}
+
+struct walk {
+	struct ctx *c;
+	int (*fn)(struct ctx *, void *, uint32_t);
+	void *arg;
+	size_t entries;
+};
+
+static int walk_name(void *arg, const char *name)
+{
+	struct walk *w = arg;
+	uint32_t id;
+	if (++w->entries > WALK_MAX)
+		return -1;
+	if (parse_id(name, &id) && w->fn(w->c, w->arg, id))
+		return -2;
+	return 0;
+}
+
+/* Calls fn for every numeric entry of the directory fd (from offset 0),
+ * reading batches into buf (DENTS_BYTES), which nothing else may use while
+ * the walk runs.  0 done, -1 the listing failed or is damaged, -2 fn
+ * failed (the writer), -3 stopped on request. */
+static int list_ids(struct ctx *c, int fd, char *buf, int (*fn)(struct ctx *, void *, uint32_t),
+		    void *arg)
+{
+	struct walk w = { c, fn, arg, 0 };
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		return -1;
 	for (;;) {
-		long n = syscall(SYS_getdents64, fd, s->dents, DENTS_BYTES);
+		long n = syscall(SYS_getdents64, fd, buf, DENTS_BYTES);
 		if (n < 0)
 			return -1;
 		if (n == 0)
 			return 0;
-		for (long off = 0; off < n;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(s->dents + off);
-			uint32_t id;
-			off += d->d_reclen;
-			if (parse_id(d->d_name, &id) && fn(c, arg, id))
-				return -2; /* the writer failed: stop */
-		}
+		int rc = n > (long)DENTS_BYTES ? -1 : parse_dents(buf, (size_t)n, walk_name, &w);
+		if (rc == -2)
+			return -2;
+		if (rc == -1)
+			break;
+		if (stopping(c))
+			return -3;
 	}
+	if (c && c->tasks && !c->tasks->noted_damage) {
+		c->tasks->noted_damage = true;
+		tnote(c, "a directory listing of the proc root is damaged (bad getdents record): "
+		      "that listing stops there; the tasks after it may be missing this sample");
+	}
+	if (c)
+		c->read_errors++;
+	return -1;
 }
 
 static int count_cb(struct ctx *c, void *arg, uint32_t id)
@@ -178,7 +258,7 @@ static int count_cb(struct ctx *c, void *arg, uint32_t id)
 	return 0;
 }
 
-struct count_arg { int proc_fd; size_t n; struct tasks_state *s; };
+struct count_arg { int proc_fd; size_t n; char *dents; };
 
 static int count_proc_cb(struct ctx *c, void *arg, uint32_t pid)
 {
@@ -186,27 +266,27 @@ static int count_proc_cb(struct ctx *c, void *arg, uint32_t pid)
 	char path[32];
 	snprintf(path, sizeof path, "%u/task", pid);
 	int fd = openat(a->proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
 	size_t before = a->n;
-	list_ids(a->s, fd, count_cb, c, &a->n);
+	if (fd >= 0) {
+		list_ids(c, fd, a->dents, count_cb, &a->n);
+		close(fd);
+	}
 	if (a->n == before)
 		a->n++;
-	close(fd);
 	return 0;
 }
 
 size_t src_tasks_count(int proc_fd)
 {
-	struct tasks_state tmp = { 0 };
-	char dents[DENTS_BYTES];
-	tmp.dents = dents;
-	struct count_arg a = { proc_fd, 0, &tmp };
-	int fd = openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	list_ids(&tmp, fd, count_proc_cb, NULL, &a);
-	close(fd);
+	char *root = malloc(DENTS_BYTES), *task = malloc(DENTS_BYTES);
+	struct count_arg a = { proc_fd, 0, task };
+	int fd = root && task ? openat(proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (fd >= 0) {
+		list_ids(NULL, fd, root, count_proc_cb, &a);
+		close(fd);
+	}
+	free(root);
+	free(task);
 	return a.n;
 }
 
@@ -223,17 +303,90 @@ static size_t tasks_now(int proc_fd)
 	return src_tasks_count(proc_fd);
 }
 
+/* One kept fd per thread and up to three per process: raise the soft
+ * limit as far as the hard one allows; past it files are opened per read. */
+static void raise_nofile(size_t cap)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rlim_t want = (rlim_t)(cap * 4 + 64);
+		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+			rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
+}
+
+static bool grow_map(struct tasks_state *s, struct idmap *m, bool pr, size_t cap)
+{
+	size_t mcap = pow2_at_least(cap * 2);
+	if (mcap <= m->cap)
+		return true;
+	int32_t *slot = realloc(m->slot, mcap * sizeof *slot);
+	if (!slot)
+		return false;
+	m->slot = slot;
+	m->cap = mcap;
+	map_rebuild(s, m, pr);
+	return true;
+}
+
+/* Makes room for at least one more thread and process: the next step is
+ * half the tables again, at least GROW_MIN and at most GROW_MAX slots, so
+ * a storm costs a few reallocations and no step is huge.  Each array is
+ * committed only when all of them have the room. */
+static bool grow(struct ctx *c)
+{
+	struct tasks_state *s = c->tasks;
+	if (s->cap >= s->hard)
+		return false;
+	size_t step = s->cap / 2;
+	step = step < GROW_MIN ? GROW_MIN : step > GROW_MAX ? GROW_MAX : step;
+	size_t cap = s->cap + step > s->hard ? s->hard : s->cap + step;
+	void *p;
+	if (!(p = realloc(s->thr, cap * sizeof *s->thr)))
+		goto failed;
+	s->thr = p;
+	if (!(p = realloc(s->pr, cap * sizeof *s->pr)))
+		goto failed;
+	s->pr = p;
+	if (!(p = realloc(s->thr_free, cap * sizeof *s->thr_free)))
+		goto failed;
+	s->thr_free = p;
+	if (!(p = realloc(s->pr_free, cap * sizeof *s->pr_free)))
+		goto failed;
+	s->pr_free = p;
+	if (!grow_map(s, &s->thr_map, false, cap) || !grow_map(s, &s->pr_map, true, cap))
+		goto failed;
+	s->cap = cap;
+	raise_nofile(cap);
+	return true;
+failed:
+	if (!s->noted_grow_failed) {
+		s->noted_grow_failed = true;
+		char msg[160];
+		snprintf(msg, sizeof msg, "cannot grow the task table past %zu slots (out of memory): "
+			 "new tasks are not recorded until some exit", s->cap);
+		tnote(c, msg);
+	}
+	return false;
+}
+
 int src_tasks_init(struct ctx *c)
 {
+	size_t hard = c->max_tasks ? c->max_tasks : CAPTURE_MAX_TASKS;
 	size_t now = tasks_now(c->proc_fd);
-	size_t cap = c->max_tasks ? c->max_tasks : now + now / 4 + 128;
-	c->max_tasks = cap;
+	size_t cap = now + now / 4 + 128;
+	if (cap > hard)
+		cap = hard;
+	c->max_tasks = hard;
+	c->init_tasks = cap;
 	struct tasks_state *s = calloc(1, sizeof *s);
 	if (!s)
 		return -1;
 	c->tasks = s;
-	s->thr_cap = cap;
-	s->pr_cap = cap;
+	s->cap = cap;
+	s->hard = hard;
 	s->thr = calloc(cap, sizeof *s->thr);
 	s->pr = calloc(cap, sizeof *s->pr);
 	s->thr_free = malloc(cap * sizeof *s->thr_free);
@@ -242,26 +395,23 @@ int src_tasks_init(struct ctx *c)
 	s->pr_map.cap = pow2_at_least(cap * 2);
 	s->thr_map.slot = malloc(s->thr_map.cap * sizeof(int32_t));
 	s->pr_map.slot = malloc(s->pr_map.cap * sizeof(int32_t));
-	s->dents = malloc(DENTS_BYTES);
+	s->dents_root = malloc(DENTS_BYTES);
+	s->dents_task = malloc(DENTS_BYTES);
 	s->cg_arena = malloc(CG_ARENA);
 	s->root_fd = openat(c->proc_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (!s->thr || !s->pr || !s->thr_free || !s->pr_free || !s->thr_map.slot ||
-	    !s->pr_map.slot || !s->dents || !s->cg_arena || s->root_fd < 0)
+	    !s->pr_map.slot || !s->dents_root || !s->dents_task || !s->cg_arena || s->root_fd < 0)
 		return -1;
 	map_rebuild(s, &s->thr_map, false);
 	map_rebuild(s, &s->pr_map, true);
-
-	/* One kept fd per thread plus one per process: raise the soft limit
-	 * as far as the hard one allows; past it we fall back to open/close. */
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rlim_t want = (rlim_t)(cap * 2 + 64);
-		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
-			rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
-			setrlimit(RLIMIT_NOFILE, &rl);
-		}
-	}
+	raise_nofile(cap);
 	return 0;
+}
+
+static void close_kept(int fd)
+{
+	if (fd >= 0)
+		close(fd);
 }
 
 void src_tasks_fini(struct ctx *c)
@@ -270,17 +420,26 @@ void src_tasks_fini(struct ctx *c)
 	if (!s)
 		return;
 	for (size_t i = 0; s->thr && i < s->thr_hw; i++)
-		if (s->thr[i].tid && s->thr[i].fd >= 0)
-			close(s->thr[i].fd);
+		if (s->thr[i].tid)
+			close_kept(s->thr[i].fd);
 	for (size_t i = 0; s->pr && i < s->pr_hw; i++)
-		if (s->pr[i].pid && s->pr[i].io_fd >= 0)
-			close(s->pr[i].io_fd);
+		if (s->pr[i].pid) {
+			close_kept(s->pr[i].io_fd);
+			close_kept(s->pr[i].stat_fd);
+			close_kept(s->pr[i].status_fd);
+		}
 	if (s->root_fd >= 0)
 		close(s->root_fd);
 	free(s->thr); free(s->pr); free(s->thr_free); free(s->pr_free);
-	free(s->thr_map.slot); free(s->pr_map.slot); free(s->dents); free(s->cg_arena);
+	free(s->thr_map.slot); free(s->pr_map.slot); free(s->dents_root); free(s->dents_task);
+	free(s->cg_arena);
 	free(s);
 	c->tasks = NULL;
+}
+
+size_t src_tasks_slots(const struct ctx *c)
+{
+	return c->tasks ? c->tasks->cap : 0;
 }
 
 static int16_t cg_intern(struct tasks_state *s, const char *path)
@@ -304,16 +463,28 @@ static int open_kept(struct ctx *c, const char *path)
 	int fd = openat(c->proc_fd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && (errno == EMFILE || errno == ENFILE) && !s->noted_fds) {
 		s->noted_fds = true;
-		c->note(c, "out of file descriptors for kept /proc files: the rest are opened per sample "
-			"(slower); raise the open-file limit (ulimit -n) to fix");
+		tnote(c, "out of file descriptors for kept /proc files: the rest are opened per sample "
+		      "(slower); raise the open-file limit (ulimit -n) to fix");
 	}
 	return fd;
 }
 
+/* Reads a per-process file through its kept fd, opening it on first use
+ * (fd == UNOPENED) and per read when no fd could be kept. */
+static ssize_t read_kept(struct ctx *c, int *fd, uint32_t pid, const char *name, char *buf, size_t cap)
+{
+	struct tasks_state *s = c->tasks;
+	snprintf(s->path, sizeof s->path, "%u/%s", pid, name);
+	if (*fd == UNOPENED)
+		*fd = open_kept(c, s->path);
+	if (*fd >= 0)
+		return reread_fd(*fd, buf, cap);
+	return read_at(c->proc_fd, s->path, buf, cap);
+}
+
 static void free_thr(struct tasks_state *s, size_t i)
 {
-	if (s->thr[i].fd >= 0)
-		close(s->thr[i].fd);
+	close_kept(s->thr[i].fd);
 	map_del(s, &s->thr_map, false, s->thr[i].tid);
 	s->thr[i].tid = 0;
 	s->thr_free[s->thr_nfree++] = (uint32_t)i;
@@ -324,11 +495,66 @@ static void free_proc(struct tasks_state *s, size_t i)
 	for (size_t t = 0; t < s->thr_hw; t++)
 		if (s->thr[t].tid && s->thr[t].proc == i)
 			free_thr(s, t);
-	if (s->pr[i].io_fd >= 0)
-		close(s->pr[i].io_fd);
+	close_kept(s->pr[i].io_fd);
+	close_kept(s->pr[i].stat_fd);
+	close_kept(s->pr[i].status_fd);
 	map_del(s, &s->pr_map, true, s->pr[i].pid);
 	s->pr[i].pid = 0;
 	s->pr_free[s->pr_nfree++] = (uint32_t)i;
+}
+
+static void put_mem(struct cap_task_in *in, const struct task_mem *m)
+{
+	in->v[CAP_TF_RSS_ANON] = m->rss_anon;
+	in->v[CAP_TF_RSS_FILE] = m->rss_file;
+	in->v[CAP_TF_RSS_SHMEM] = m->rss_shmem;
+	in->v[CAP_TF_VM_HWM] = m->vm_hwm;
+	in->v[CAP_TF_VM_SWAP] = m->vm_swap;
+}
+
+static void put_totals(struct cap_task_in *in, const struct task_stat *ts)
+{
+	in->v[CAP_TF_P_UTIME] = ts->utime;
+	in->v[CAP_TF_P_STIME] = ts->stime;
+	in->v[CAP_TF_P_MINFLT] = ts->minflt;
+	in->v[CAP_TF_P_MAJFLT] = ts->majflt;
+}
+
+/* The main thread's row carries what is per process: io, the process's own
+ * stat totals and its memory from status. */
+static void read_process(struct ctx *c, struct proc *p, const struct thr *t, const struct task_stat *ts,
+			 struct cap_task_in *in)
+{
+	struct tasks_state *s = c->tasks;
+	ssize_t n;
+	/* kernel threads: no mm, no user I/O, one thread: their totals are theirs */
+	if (ts->flags != CAP_NA && (ts->flags & PF_KTHREAD)) {
+		put_totals(in, ts);
+		return;
+	}
+	if (t->kind == TK_PSTAT) {
+		put_totals(in, ts);
+	} else if (t->kind == TK_TASK) {
+		struct task_stat pt;
+		n = read_kept(c, &p->stat_fd, p->pid, "stat", s->pstat_buf, sizeof s->pstat_buf);
+		if (n > 0 && !parse_task_stat(s->pstat_buf, (size_t)n, &pt))
+			put_totals(in, &pt);
+	}
+	if (t->kind != TK_STATUS) {
+		struct task_stat st;
+		struct task_mem m;
+		n = read_kept(c, &p->status_fd, p->pid, "status", s->status_buf, sizeof s->status_buf);
+		if (n > 0 && !parse_task_status(s->status_buf, (size_t)n, &st, &m))
+			put_mem(in, &m);
+	}
+	n = read_kept(c, &p->io_fd, p->pid, "io", s->io_buf, sizeof s->io_buf);
+	struct task_io io;
+	if (n > 0 && !parse_task_io(s->io_buf, (size_t)n, &io)) {
+		in->v[CAP_TF_RCHAR] = io.rchar;
+		in->v[CAP_TF_WCHAR] = io.wchar;
+		in->v[CAP_TF_READ_BYTES] = io.read_bytes;
+		in->v[CAP_TF_WRITE_BYTES] = io.write_bytes;
+	}
 }
 
 /* Reads and reports one thread.  1: it is gone (exited), 0: reported,
@@ -338,15 +564,26 @@ static int read_thr(struct ctx *c, size_t i)
 	struct tasks_state *s = c->tasks;
 	struct thr *t = &s->thr[i];
 	struct proc *p = &s->pr[t->proc];
+	static const char *const file[] = { "stat", "stat", "status" };
+	char *buf = t->kind == TK_STATUS ? s->status_buf : s->stat_buf;
+	size_t cap = t->kind == TK_STATUS ? sizeof s->status_buf : sizeof s->stat_buf;
 	ssize_t n;
 	if (t->fd >= 0) {
-		n = reread_fd(t->fd, s->stat_buf, sizeof s->stat_buf);
+		n = reread_fd(t->fd, buf, cap);
 	} else {
-		snprintf(s->path, sizeof s->path, "%u/task/%u/stat", p->pid, t->tid);
-		n = read_at(c->proc_fd, s->path, s->stat_buf, sizeof s->stat_buf);
+		if (t->kind == TK_TASK)
+			snprintf(s->path, sizeof s->path, "%u/task/%u/stat", p->pid, t->tid);
+		else
+			snprintf(s->path, sizeof s->path, "%u/%s", p->pid, file[t->kind]);
+		n = read_at(c->proc_fd, s->path, buf, cap);
 	}
 	struct task_stat ts;
-	if (n <= 0 || parse_task_stat(s->stat_buf, (size_t)n, &ts)) {
+	struct task_mem mem;
+	int bad = n <= 0;
+	if (!bad)
+		bad = t->kind == TK_STATUS ? parse_task_status(buf, (size_t)n, &ts, &mem)
+					   : parse_task_stat(buf, (size_t)n, &ts);
+	if (bad) {
 		if (n != 0 && !(n < 0 && gone_errno(errno)))
 			c->read_errors++;
 		return 1;
@@ -377,34 +614,27 @@ static int read_thr(struct ctx *c, size_t i)
 	for (int f = CAP_TF_RSS_ANON; f < CAP_TF_COUNT; f++)
 		in.v[f] = CAP_NA;
 	in.comm = ts.comm;
+	if (t->kind == TK_STATUS) {
+		if (mem.vm_rss != CAP_NA)
+			in.v[CAP_TF_RSS] = mem.vm_rss * 1024 / (uint64_t)(c->page_size > 0 ? c->page_size : 4096);
+		if (mem.vm_size != CAP_NA)
+			in.v[CAP_TF_VSIZE] = mem.vm_size * 1024;
+		put_mem(&in, &mem);
+	}
 	if (ts.state == 'D') {
 		c->h.dtasks++;
-		snprintf(s->path, sizeof s->path, "%u/task/%u/wchan", p->pid, t->tid);
+		if (t->kind == TK_TASK)
+			snprintf(s->path, sizeof s->path, "%u/task/%u/wchan", p->pid, t->tid);
+		else
+			snprintf(s->path, sizeof s->path, "%u/wchan", p->pid);
 		ssize_t w = read_at(c->proc_fd, s->path, s->wchan, sizeof s->wchan);
 		if (w > 0) {
 			s->wchan[strcspn(s->wchan, "\n")] = 0;
 			in.wchan = s->wchan;
 		}
 	}
-	if (t->tid == p->pid && p->io_fd == IO_UNOPENED) {
-		/* kernel threads do no user I/O: their io file is all zeros */
-		if (ts.flags != CAP_NA && (ts.flags & PF_KTHREAD)) {
-			p->io_fd = -1;
-		} else {
-			snprintf(s->path, sizeof s->path, "%u/io", p->pid);
-			p->io_fd = open_kept(c, s->path);
-		}
-	}
-	if (t->tid == p->pid && p->io_fd >= 0) {
-		struct task_io io;
-		n = reread_fd(p->io_fd, s->io_buf, sizeof s->io_buf);
-		if (n > 0 && !parse_task_io(s->io_buf, (size_t)n, &io)) {
-			in.v[CAP_TF_RCHAR] = io.rchar;
-			in.v[CAP_TF_WCHAR] = io.wchar;
-			in.v[CAP_TF_READ_BYTES] = io.read_bytes;
-			in.v[CAP_TF_WRITE_BYTES] = io.write_bytes;
-		}
-	}
+	if (t->tid == p->pid)
+		read_process(c, p, t, &ts, &in);
 	if (p->cg >= 0)
 		in.cgroup = s->cg_arena + s->cg_off[p->cg];
 	if (c->sink->task && c->sink->task(c->sink->ctx, &in))
@@ -412,49 +642,80 @@ static int read_thr(struct ctx *c, size_t i)
 	return 0;
 }
 
-static int add_thr_cb(struct ctx *c, void *arg, uint32_t tid)
+/* A free thread slot, growing the tables when there is none; SIZE_MAX at
+ * the limit (the task is counted as dropped). */
+static size_t thr_slot(struct ctx *c)
 {
 	struct tasks_state *s = c->tasks;
-	size_t pi = (size_t)(struct proc *)arg - (size_t)s->pr;
-	pi /= sizeof *s->pr;
-	if (map_find(s, &s->thr_map, false, tid) >= 0)
-		return 0;
-	size_t i;
 	if (s->thr_nfree)
-		i = s->thr_free[--s->thr_nfree];
-	else if (s->thr_hw < s->thr_cap)
-		i = s->thr_hw++;
-	else {
-		s->dropped++;
+		return s->thr_free[--s->thr_nfree];
+	if (s->thr_hw < s->cap || grow(c))
+		return s->thr_hw++;
+	s->dropped++;
+	return SIZE_MAX;
+}
+
+/* Adds thread tid of process pi read from kind; 1 when it could not be
+ * read (gone), -1 when the writer failed. */
+static int add_thr(struct ctx *c, size_t pi, uint32_t tid, uint8_t kind)
+{
+	struct tasks_state *s = c->tasks;
+	size_t i = thr_slot(c);
+	if (i == SIZE_MAX)
 		return 0;
-	}
 	if ((s->thr_map.used + s->thr_map.tomb + 1) * 4 > s->thr_map.cap * 3)
 		map_rebuild(s, &s->thr_map, false);
 	s->thr[i].tid = tid;
 	s->thr[i].proc = (uint32_t)pi;
-	snprintf(s->path, sizeof s->path, "%u/task/%u/stat", s->pr[pi].pid, tid);
+	s->thr[i].kind = kind;
+	if (kind == TK_TASK)
+		snprintf(s->path, sizeof s->path, "%u/task/%u/stat", s->pr[pi].pid, tid);
+	else
+		snprintf(s->path, sizeof s->path, "%u/%s", s->pr[pi].pid, kind == TK_PSTAT ? "stat" : "status");
 	s->thr[i].fd = open_kept(c, s->path);
-	map_add(s, &s->thr_map, false, tid, i);
+	map_add(&s->thr_map, tid, i);
 	int rc = read_thr(c, i);
 	if (rc == 1)
 		free_thr(s, i);
-	return rc < 0 ? -1 : 0;
+	return rc;
 }
 
-/* Lists PID/task and adds the threads we do not know yet.  Returns 1 when
- * the process is gone. */
+static int add_thr_cb(struct ctx *c, void *arg, uint32_t tid)
+{
+	struct tasks_state *s = c->tasks;
+	if (map_find(s, &s->thr_map, false, tid) >= 0)
+		return 0;
+	return add_thr(c, (size_t)(uintptr_t)arg, tid, TK_TASK) < 0 ? -1 : 0;
+}
+
+/* Lists PID/task and adds the threads we do not know yet; without a usable
+ * task/ the process is one task read from PID/stat or PID/status.  Returns
+ * 1 when the process is gone. */
 static int scan_threads(struct ctx *c, size_t pi)
 {
 	struct tasks_state *s = c->tasks;
-	snprintf(s->path, sizeof s->path, "%u/task", s->pr[pi].pid);
+	uint32_t pid = s->pr[pi].pid;
+	snprintf(s->path, sizeof s->path, "%u/task", pid);
 	int fd = openat(c->proc_fd, s->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return 1;
-	int rc = list_ids(s, fd, add_thr_cb, c, &s->pr[pi]);
-	close(fd);
-	if (rc == -2)
-		return -1;
-	return s->pr[pi].seen == 0;
+	if (fd >= 0) {
+		int rc = list_ids(c, fd, s->dents_task, add_thr_cb, (void *)(uintptr_t)pi);
+		close(fd);
+		if (rc == -2)
+			return -1;
+		if (s->pr[pi].seen || rc == -3)
+			return 0;
+	}
+	/* no thread could be read through task/: the process as one task */
+	for (uint8_t kind = TK_PSTAT; kind <= TK_STATUS; kind++) {
+		int rc = add_thr(c, pi, pid, kind);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			s->pr[pi].flat = true;
+			return 0;
+		}
+	}
+	return 1;
 }
 
 static int add_proc_cb(struct ctx *c, void *arg, uint32_t pid)
@@ -466,7 +727,7 @@ static int add_proc_cb(struct ctx *c, void *arg, uint32_t pid)
 	size_t i;
 	if (s->pr_nfree)
 		i = s->pr_free[--s->pr_nfree];
-	else if (s->pr_hw < s->pr_cap)
+	else if (s->pr_hw < s->cap || grow(c))
 		i = s->pr_hw++;
 	else {
 		s->dropped++;
@@ -478,8 +739,8 @@ static int add_proc_cb(struct ctx *c, void *arg, uint32_t pid)
 	memset(p, 0, sizeof *p);
 	p->pid = pid;
 	p->cg = -1;
-	map_add(s, &s->pr_map, true, pid, i);
-	p->io_fd = IO_UNOPENED;
+	p->io_fd = p->stat_fd = p->status_fd = UNOPENED;
+	map_add(&s->pr_map, pid, i);
 	snprintf(s->path, sizeof s->path, "%u/cgroup", pid);
 	ssize_t n = read_at(c->proc_fd, s->path, s->cgbuf, sizeof s->cgbuf);
 	char cgpath[1024];
@@ -499,6 +760,8 @@ int src_tasks_sample(struct ctx *c)
 	c->h.dtasks = 0;
 	for (size_t i = 0; i < s->pr_hw; i++)
 		s->pr[i].seen = s->pr[i].want = 0, s->pr[i].lost = false;
+	/* Known tasks are always all reread, even when a stop is pending: a
+	 * task left out would read as an exit. */
 	for (size_t i = 0; i < s->thr_hw; i++) {
 		if (!s->thr[i].tid)
 			continue;
@@ -512,8 +775,17 @@ int src_tasks_sample(struct ctx *c)
 	}
 	for (size_t i = 0; i < s->pr_hw; i++) {
 		struct proc *p = &s->pr[i];
-		if (!p->pid || (!p->lost && p->seen == p->want && p->seen))
+		if (!p->pid)
 			continue;
+		if (p->flat) {
+			if (!p->seen)
+				free_proc(s, i);
+			continue;
+		}
+		if (!p->lost && p->seen == p->want && p->seen)
+			continue;
+		if (stopping(c))
+			break;
 		int rc = scan_threads(c, i);
 		if (rc < 0)
 			return -1;
@@ -521,18 +793,22 @@ int src_tasks_sample(struct ctx *c)
 			free_proc(s, i);
 	}
 	/* forks since boot: unchanged means no task can be new */
-	if (!s->scanned_once || c->h.processes == CAP_NA || c->h.processes != s->last_processes) {
-		if (list_ids(s, s->root_fd, add_proc_cb, c, NULL) == -2)
+	if (!stopping(c) &&
+	    (!s->scanned_once || c->h.processes == CAP_NA || c->h.processes != s->last_processes)) {
+		int rc = list_ids(c, s->root_fd, s->dents_root, add_proc_cb, NULL);
+		if (rc == -2)
 			return -1;
-		s->scanned_once = true;
-		s->last_processes = c->h.processes;
+		if (rc != -3) {
+			s->scanned_once = true;
+			s->last_processes = c->h.processes;
+		}
 	}
 	if (s->dropped && !s->noted_full) {
 		s->noted_full = true;
-		char msg[160];
-		snprintf(msg, sizeof msg, "task table full (%zu slots, sized at start): new tasks are not "
-			 "recorded; restart with --max-tasks N", s->thr_cap);
-		c->note(c, msg);
+		char msg[200];
+		snprintf(msg, sizeof msg, "task limit reached (%zu tasks, --max-tasks): new tasks are not "
+			 "recorded until some exit; restart with a higher --max-tasks", s->cap);
+		tnote(c, msg);
 	}
 	return 0;
 }
@@ -646,4 +922,50 @@ int parse_pid_cgroup(const char *buf, size_t len, int version, char *out, size_t
 		return 0;
 	}
 	return -1;
+}
+
+int parse_task_status(const char *buf, size_t len, struct task_stat *t, struct task_mem *m)
+{
+	static const struct { const char *key; int which; } keys[] = {
+		{ "Name", 0 }, { "State", 1 }, { "Pid", 2 }, { "PPid", 3 }, { "Threads", 4 },
+		{ "VmSize", 5 }, { "VmRSS", 6 }, { "VmHWM", 7 }, { "VmSwap", 8 },
+		{ "RssAnon", 9 }, { "RssFile", 10 }, { "RssShmem", 11 },
+	};
+	uint64_t *num[] = { NULL, NULL, &t->pid, &t->ppid, &t->threads, &m->vm_size, &m->vm_rss,
+			    &m->vm_hwm, &m->vm_swap, &m->rss_anon, &m->rss_file, &m->rss_shmem };
+	const char *end = buf + len;
+	bool named = false, pid = false;
+	memset(t, 0xff, sizeof *t); /* every number CAP_NA */
+	t->comm[0] = 0;
+	t->state = '?';
+	memset(m, 0xff, sizeof *m);
+	for (const char *p = buf; p < end; p = next_line(p, end)) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		const char *colon = memchr(p, ':', (size_t)(eol - p));
+		if (!colon)
+			continue;
+		size_t kl = (size_t)(colon - p);
+		const char *v = skip_blank(colon + 1, eol);
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+			if (strlen(keys[i].key) != kl || memcmp(p, keys[i].key, kl))
+				continue;
+			if (keys[i].which == 0) {
+				size_t n = (size_t)(eol - v);
+				if (n >= sizeof t->comm)
+					n = sizeof t->comm - 1;
+				memcpy(t->comm, v, n);
+				t->comm[n] = 0;
+				named = true;
+			} else if (keys[i].which == 1) {
+				if (v < eol)
+					t->state = *v;
+			} else if (parse_u64(v, eol, num[keys[i].which]) && keys[i].which == 2) {
+				pid = true;
+			}
+			break;
+		}
+	}
+	return named && pid ? 0 : -1;
 }

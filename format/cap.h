@@ -82,7 +82,7 @@ enum cap_text_kind {
 
 struct cap_header {
 	uint32_t format_version;
-	char writer[64];      /* "capture 0.1.0" */
+	char writer[64];      /* "capture 0.2.0": IOWD_VERSION, version.h */
 	char host[256];
 	char kernel[256];     /* uname -r */
 	char machine[64];     /* uname -m */
@@ -102,11 +102,14 @@ struct cap_header {
 struct cap_writer;
 
 struct cap_writer_limits {
-	size_t max_tasks;    /* task slots kept for deltas (default 4096) */
+	size_t max_tasks;    /* most task slots kept for deltas (default 4096) */
 	size_t max_counters; /* counter slots (default 8192) */
 	size_t names_bytes;  /* interned-name arena per frame (default 64 KiB) */
 	size_t frame_raw;    /* end a frame early past this many raw bytes (default 4 MiB) */
 	int level;           /* zstd level (default 3) */
+	/* task slots allocated at start (0: max_tasks); the table grows in
+	 * steps to max_tasks when tasks appear, never per sample otherwise */
+	size_t init_tasks;
 };
 
 /* Output goes through this callback, so capture owns the fd and its errors.

@@ -1,9 +1,11 @@
 /* writer.c - encodes samples into independent zstd frames (FORMAT.md).
  *
  * Everything is allocated in cap_writer_new(): the recorder runs on devices
- * that are out of memory, so a sample must never allocate.  When a table is
- * full the writer ends the frame early (which empties the per-frame tables)
- * rather than grow.
+ * that are out of memory, so a sample must never allocate.  When a
+ * per-frame table is full the writer ends the frame early (which empties
+ * it) rather than grow.  The task table is the one exception: tasks are
+ * not per frame, and a fork storm must not lose tasks, so it grows in
+ * bounded steps up to max_tasks, only when a new task finds it full.
  */
 #include "cap.h"
 #include "codec.h"
@@ -248,7 +250,7 @@ struct cap_writer *cap_writer_new(const struct cap_header *h,
 	w->hdr.format_version = CAP_FORMAT_VERSION;
 	w->write = write;
 	w->ctx = ctx;
-	w->lim = (struct cap_writer_limits){ 4096, 8192, 128u << 10, 4u << 20, 3 };
+	w->lim = (struct cap_writer_limits){ 4096, 8192, 128u << 10, 4u << 20, 3, 0 };
 	if (limits) {
 		if (limits->max_tasks) w->lim.max_tasks = limits->max_tasks;
 		if (limits->max_counters) w->lim.max_counters = limits->max_counters;
@@ -265,7 +267,8 @@ struct cap_writer *cap_writer_new(const struct cap_header *h,
 	w->names = calloc(w->names_cap, sizeof *w->names);
 	w->ctrs_cap = pow2_at_least(w->lim.max_counters * 4 / 3);
 	w->ctrs = calloc(w->ctrs_cap, sizeof *w->ctrs);
-	w->tasks_cap = w->lim.max_tasks;
+	w->tasks_cap = limits && limits->init_tasks && limits->init_tasks < w->lim.max_tasks
+		? limits->init_tasks : w->lim.max_tasks;
 	w->tasks = calloc(w->tasks_cap, sizeof *w->tasks);
 	w->tidx_cap = pow2_at_least(w->tasks_cap * 2);
 	w->tidx = malloc(w->tidx_cap * sizeof *w->tidx);
@@ -391,6 +394,33 @@ int cap_group_end(struct cap_writer *w)
 	return emit_rec(w, CAP_GROUP);
 }
 
+/* Half the table again (at least 256, at most 8192 slots), capped at
+ * max_tasks; the new slots are free.  -1 when at the cap or out of memory. */
+static int tasks_grow(struct cap_writer *w)
+{
+	if (w->tasks_cap >= w->lim.max_tasks)
+		return -1;
+	size_t step = w->tasks_cap / 2;
+	step = step < 256 ? 256 : step > 8192 ? 8192 : step;
+	size_t cap = w->tasks_cap + step > w->lim.max_tasks ? w->lim.max_tasks : w->tasks_cap + step;
+	struct task_slot *t = realloc(w->tasks, cap * sizeof *t);
+	if (!t)
+		return -1;
+	w->tasks = t;
+	memset(t + w->tasks_cap, 0, (cap - w->tasks_cap) * sizeof *t);
+	size_t icap = pow2_at_least(cap * 2);
+	if (icap > w->tidx_cap) {
+		int32_t *x = realloc(w->tidx, icap * sizeof *x);
+		if (!x)
+			return -1; /* the bigger task array stays: harmless */
+		w->tidx = x;
+		w->tidx_cap = icap;
+	}
+	w->tasks_cap = cap;
+	tidx_rebuild(w);
+	return 0;
+}
+
 static struct task_slot *task_get(struct cap_writer *w, uint32_t tid, bool *is_new)
 {
 	size_t m = w->tidx_cap - 1, j = (tid * 2654435761u) & m, tomb = SIZE_MAX;
@@ -405,8 +435,14 @@ static struct task_slot *task_get(struct cap_writer *w, uint32_t tid, bool *is_n
 			return &w->tasks[w->tidx[j]];
 		}
 	}
-	if (w->tasks_live >= w->tasks_cap)
-		return NULL;
+	if (w->tasks_live >= w->tasks_cap) {
+		if (tasks_grow(w))
+			return NULL;
+		/* the index was rebuilt: find this tid's place again */
+		for (j = (tid * 2654435761u) & (w->tidx_cap - 1); w->tidx[j] != -1; j = (j + 1) & (w->tidx_cap - 1))
+			;
+		tomb = SIZE_MAX;
+	}
 	size_t i = 0;
 	while (w->tasks[i].state)
 		i++;

@@ -15,8 +15,26 @@
 # source packages, fetched at build time under build/static/src: nothing of
 # theirs is committed.  format/reader.c is never linked in: it needs zstd's
 # decompressor, which this zstd does not have.
+#
+# Sources come through scripts/fetch-src.sh, which tries every version apt
+# lists, newest first: a security update's binary is often served before (or
+# without) its source.  When no zstd source can be had at all, x86_64, armhf
+# and arm64 link Debian's binary libzstd.a instead (scripts/zstd-binary.sh),
+# with one line saying so; the binary is then ~2.5x larger and is held to the
+# fallback's limits in scripts/static-sizes.sh.  MIPS has no Debian binary to
+# fall back on.
+#
+#   STATIC_ZSTD=auto|source|debian  where zstd comes from (default auto:
+#                  source, else Debian's binary)
+#   SRC_TRY_FIRST=V  a version to try before the listed ones (tests: a bogus
+#                  one proves the fallback to the next version)
+#   SRC_VERSIONS=none  try no source version (tests: proves the binary fallback)
 
-S := build/static
+S ?= build/static
+STATIC_ZSTD ?= auto
+SRC_TRY_FIRST ?=
+SRC_VERSIONS ?=
+FETCH_ENV = SRC_TRY_FIRST="$(SRC_TRY_FIRST)" SRC_VERSIONS="$(SRC_VERSIONS)"
 # The host binary is named after `uname -m`; the three device arches after
 # their Debian names.
 STATIC_HOST := $(shell uname -m)
@@ -101,24 +119,27 @@ cross-check:
 	$(Q)sh tests/cross-check.sh $(O) $(S) $(STATIC_HOST) $(CROSS_ALL)
 
 # Debian source packages, unpacked under a fixed name so rules need not know
-# the version.  'apt-get source' warns that it runs unsandboxed as root: harmless.
+# the version (it is in $(S)/src/NAME.version).  zstd alone may come up
+# empty (fetch-src.sh exit 3): the per-arch rule then links Debian's binary.
 $(S)/src/%/.stamp:
-	$(Q)rm -rf $(S)/src/$* $(S)/src/$*.dl && mkdir -p $(S)/src/$*.dl
-	$(Q)cd $(S)/src/$*.dl && apt-get source $* >../$*.log 2>&1 || { cat ../$*.log >&2; \
-		echo "static.mk: 'apt-get source $*' failed; is deb-src set up (sh scripts/cross-setup.sh src)?" >&2; exit 1; }
-	$(Q)d=$$(find $(S)/src/$*.dl -mindepth 1 -maxdepth 1 -type d); mv "$$d" $(S)/src/$* && \
-		echo "static.mk: using $$(basename $$d) from Debian's source package" >&2
+	$(Q)mkdir -p $(S)/src
+	$(Q)rc=0; [ "$(STATIC_ZSTD)-$*" = debian-zstd ] || { $(FETCH_ENV) sh scripts/fetch-src.sh $* $(S)/src/$* || rc=$$?; }; \
+		if [ "$(STATIC_ZSTD)-$*" = debian-zstd ] || { [ $$rc = 3 ] && [ "$*" = zstd ] && [ "$(STATIC_ZSTD)" = auto ]; }; then \
+			rm -rf $(S)/src/$* && mkdir -p $(S)/src/$* && rm -f $(S)/src/$*.version; \
+		elif [ $$rc != 0 ]; then \
+			echo "static.mk: no source for $* (see $(S)/src/$*.log); is deb-src set up (sh scripts/cross-setup.sh src)?" >&2; exit 1; \
+		fi
 	$(Q)touch $@
 
 # glibc's soft-fp directory, for MIPS: only the upstream tarball of Debian's
 # glibc source package is read (no Debian patch touches soft-fp/), and only
 # that directory is unpacked: the whole tree would cost ~20 s more.
 $(S)/src/softfp/.stamp:
-	$(Q)rm -rf $(S)/src/softfp $(S)/src/glibc.dl && mkdir -p $(S)/src/glibc.dl
-	$(Q)cd $(S)/src/glibc.dl && apt-get source --download-only glibc >../glibc.log 2>&1 || { cat ../glibc.log >&2; \
-		echo "static.mk: 'apt-get source glibc' failed; is deb-src set up (sh scripts/cross-setup.sh src)?" >&2; exit 1; }
-	$(Q)cd $(S)/src/glibc.dl && tar xJf glibc_*.orig.tar.xz --wildcards '*/soft-fp/*'
-	$(Q)mv $(S)/src/glibc.dl/glibc-*/soft-fp $(S)/src/softfp && rm -rf $(S)/src/glibc.dl
+	$(Q)rm -rf $(S)/src/softfp $(S)/src/glibc && mkdir -p $(S)/src
+	$(Q)$(FETCH_ENV) sh scripts/fetch-src.sh glibc $(S)/src/glibc --download-only || { \
+		echo "static.mk: no source for glibc's soft-fp (see $(S)/src/glibc.log); is deb-src set up (sh scripts/cross-setup.sh src)?" >&2; exit 1; }
+	$(Q)cd $(S)/src/glibc && tar xJf glibc_*.orig.tar.xz --wildcards '*/soft-fp/*'
+	$(Q)mv $(S)/src/glibc/glibc-*/soft-fp $(S)/src/softfp && rm -rf $(S)/src/glibc && mv $(S)/src/glibc.version $(S)/src/softfp.version
 	$(Q)touch $@
 
 $(S)/mips/softfp/%.o: $(S)/src/softfp/.stamp port/softfp/sfp-machine.h $(S)/musl-mips/.stamp mk/static.mk
@@ -145,12 +166,16 @@ $(S)/musl-mips/.stamp: $(S)/src/musl/.stamp
 # (from its config.mak) with nothing, so that it silently built nothing.
 define static_arch
 # Everything here also depends on this file, so a changed flag rebuilds.
+# .origin says where this arch's zstd came from; make sizes shows it.
 $(S)/$(1)/zstd/libzstd.a: $(S)/src/zstd/.stamp $(xpre_$(1)) mk/static.mk
-	$(Q)rm -rf $(S)/$(1)/zstd && mkdir -p $(S)/$(1) && cp -r $(S)/src/zstd/lib $(S)/$(1)/zstd
-	@echo "  ZSTD   $(1)"
-	$(Q)MAKEFLAGS= $$(MAKE) -s -C $(S)/$(1)/zstd -j$(STATIC_JOBS) libzstd.a $(ZSTD_OPTS) \
-		CC="$(xcc_$(1))" AR="$(xbin_$(1))ar" CFLAGS="$(ZSTD_CFLAGS)" >$(S)/$(1)/zstd.log 2>&1 \
-		|| { tail -30 $(S)/$(1)/zstd.log >&2; exit 1; }
+	$(Q)rm -rf $(S)/$(1)/zstd && mkdir -p $(S)/$(1)
+	$(Q)if [ -d $(S)/src/zstd/lib ]; then \
+		cp -r $(S)/src/zstd/lib $(S)/$(1)/zstd && echo "  ZSTD   $(1)" && \
+		{ MAKEFLAGS= $$(MAKE) -s -C $(S)/$(1)/zstd -j$(STATIC_JOBS) libzstd.a $(ZSTD_OPTS) \
+			CC="$(xcc_$(1))" AR="$(xbin_$(1))ar" CFLAGS="$(ZSTD_CFLAGS)" >$(S)/$(1)/zstd.log 2>&1 \
+			|| { tail -30 $(S)/$(1)/zstd.log >&2; exit 1; }; } && \
+		echo "source $$$$(cat $(S)/src/zstd.version)" >$(S)/$(1)/zstd/.origin; \
+	else sh scripts/zstd-binary.sh $(1) $(S)/$(1)/zstd; fi
 
 $(S)/$(1)/obj/%.o: %.c $(STATIC_HDR) $(S)/$(1)/zstd/libzstd.a mk/static.mk
 	@mkdir -p $$(dir $$@)
@@ -174,3 +199,14 @@ $(foreach a,$(STATIC_HOST) $(CROSS_ALL),$(eval $(call static_arch,$(a))))
 $(S)/capdump: tests/capdump.c format/reader.c format/cap.h format/codec.h
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O2 -o $@ tests/capdump.c format/reader.c -lzstd
+
+# Proves the fetch falls back: past a listed version the mirror does not
+# serve, and to Debian's binary libzstd.a when no source is served at all.
+.PHONY: static-fallback-check
+static-fallback-check:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)sh scripts/deps.sh static cross-armhf cross-arm64
+	$(Q)sh scripts/cross-setup.sh src armhf arm64
+	$(Q)sh scripts/deps.sh musl-armhf musl-arm64
+	$(Q)$(MAKE) --no-print-directory $(O)/capture $(O)/analyze
+	$(Q)sh tests/static-fallback.sh $(O)

@@ -10,5 +10,5 @@ if [ -f samples/seed.zst ]; then
 	echo
 fi
 echo "== capture -o $b/demo.zst -n 5 -i 0.5   (this machine, 2 seconds)"
-"$b/capture" -o "$b/demo.zst" -n 5 -i 0.5 --sysrq off
+"$b/capture" --force -o "$b/demo.zst" -n 5 -i 0.5 --sysrq off
 "$b/analyze" info "$b/demo.zst"

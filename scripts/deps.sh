@@ -22,6 +22,9 @@ for set in "$@"; do
 	musl-armhf) pkgs="$pkgs musl-dev:armhf" ;;
 	musl-arm64) pkgs="$pkgs musl-dev:arm64" ;;
 	bench) pkgs="$pkgs atop" ;;
+	# headless Chromium for make html-check (tests/html_browser.sh) only:
+	# the page is checked as a browser renders it; fonts so text is drawn
+	browser) pkgs="$pkgs chromium fonts-dejavu-core" ;;
 	# QEMU guests for make qemu-check (tests/qemu/run.sh); kernels and
 	# busybox-static come per arch with apt-get download, not installed.
 	qemu) pkgs="$pkgs qemu-system-x86 qemu-system-arm e2fsprogs cpio jq" ;;

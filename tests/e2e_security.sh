@@ -104,7 +104,8 @@ for cmd in "stacks" "timeline" "info"; do
 	check_text "$T/out" "analyze $cmd (hostile dump)"
 done
 $A html "$T/h.jsonl" -o "$T/r.html" || no "html on hostile dump: exit $?"
-grep -qi "<script" "$T/r.html" && no "html: raw <script"
+# the page's one script is its own hover code; a name never opens another
+[ "$(grep -oi "<script" "$T/r.html" | wc -l)" = 1 ] && grep -q "^<script>$" "$T/r.html" || no "html: raw <script"
 grep -q "&lt;script&gt;" "$T/r.html" || no "html: the culprit is not shown escaped"
 check_text "$T/r.html" "html"
 $A --json "$T/h.jsonl" > "$T/r.json" || no "--json on hostile dump: exit $?"

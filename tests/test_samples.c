@@ -4,7 +4,8 @@
  * expect.json: {"capture": "NAME.zst", "top_cause": "memory-leak" | null,
  *   "culprit_comm": "logd" | null, "also": [ids that must be ranked],
  *   "absent": [ids that must not be], "faulty_start_s": [lo, hi],
- *   "healthy_end_s": [lo, hi]}   (the last two optional)
+ *   "healthy_end_s": [lo, hi],   (the last two optional)
+ *   "cuts": {...}}               see test_cuts
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -176,10 +177,135 @@ static void test_every_sample(void **state)
 	assert_true(n >= 6);
 }
 
+static bool is_memory_cause(const char *id)
+{
+	return !strcmp(id, "memory-leak") || !strcmp(id, "memory-hog");
+}
+
+/* One cut's report against the "cuts" section; must_hold: the cut holds
+ * enough of the fault that the verdict is required, not just no wrong
+ * accusation. */
+static bool cut_ok(const char *what, json_t *cuts, json_t *rep, bool must_hold)
+{
+	json_t *causes = json_object_get(rep, "causes");
+	json_t *top = json_array_get(causes, 0);
+	const char *tid = top ? json_string_value(json_object_get(top, "id")) : NULL;
+	const char *tcomm = top ? json_string_value(json_object_get(json_object_get(top, "culprit"), "comm")) : NULL;
+	json_t *v = json_object_get(cuts, "verdict");
+	bool ok = true;
+	size_t i;
+	json_t *x;
+	if (must_hold) {
+		bool in = false;
+		json_array_foreach(json_object_get(v, "top_cause_in"), i, x)
+			in |= json_is_null(x) ? !tid : tid && !strcmp(json_string_value(x), tid);
+		json_t *cc = json_object_get(v, "culprit_comm");
+		if (!in || (json_is_string(cc) && (!tcomm || strcmp(tcomm, json_string_value(cc))))) {
+			print_error("%s: top cause %s culprit %s\n", what, tid ? tid : "(none)", tcomm ? tcomm : "(none)");
+			ok = false;
+		}
+	}
+	/* never a wrong accusation, in any cut */
+	json_array_foreach(causes, i, x) {
+		const char *id = json_string_value(json_object_get(x, "id"));
+		const char *comm = json_string_value(json_object_get(json_object_get(x, "culprit"), "comm"));
+		if (!id || !is_memory_cause(id) || !comm)
+			continue;
+		bool allowed = false;
+		size_t k;
+		json_t *m;
+		json_array_foreach(json_object_get(cuts, "memory_culprits"), k, m)
+			allowed |= !strcmp(json_string_value(m), comm);
+		if (!allowed) {
+			print_error("%s: %s blames %s\n", what, id, comm);
+			ok = false;
+		}
+	}
+	for (size_t r = 0; r < 2 && r < json_array_size(causes); r++) {
+		const char *id = json_string_value(json_object_get(json_array_get(causes, r), "id"));
+		json_array_foreach(json_object_get(cuts, "not_in_top2"), i, x)
+			if (id && !strcmp(id, json_string_value(x))) {
+				print_error("%s: %s ranked %zu\n", what, id, r + 1);
+				ok = false;
+			}
+	}
+	return ok;
+}
+
+/* Every sample cut at every frame boundary, as a capture started on a box
+ * already sick (frames i..end) or cut short by a reboot (frames 0..j-1):
+ * from the fault's onset + 10 s on, and up to onset + 15 s and beyond, it
+ * keeps its verdict; in every cut nobody else is accused. */
+static void test_cuts(void **state)
+{
+	(void)state;
+	DIR *d = opendir(samples_dir());
+	assert_non_null(d);
+	struct dirent *e;
+	int ncuts = 0, bad = 0, held = 0;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 13 || strcmp(e->d_name + l - 12, ".expect.json"))
+			continue;
+		char path[4096], cap[4096], cmd[12288], name[256], cut[4096];
+		snprintf(name, sizeof name, "%.*s", (int)(l - 12), e->d_name);
+		snprintf(path, sizeof path, "%s/%s", samples_dir(), e->d_name);
+		json_error_t err;
+		json_t *exp = json_load_file(path, 0, &err);
+		assert_non_null(exp);
+		json_t *cuts = json_object_get(exp, "cuts");
+		if (!cuts) {
+			json_decref(exp);
+			continue;
+		}
+		double onset = json_number_value(json_object_get(cuts, "onset_s"));
+		json_t *fe = json_object_get(cuts, "fault_ends_s");
+		double ends = json_is_number(fe) ? json_number_value(fe) : 1e18;
+		snprintf(cap, sizeof cap, "%s/%s", samples_dir(), json_string_value(json_object_get(exp, "capture")));
+		snprintf(cut, sizeof cut, "%s/cut-%s.zst", build(), name);
+		snprintf(cmd, sizeof cmd, "%s/tests/capcut list '%s'", build(), cap);
+		FILE *p = popen(cmd, "r");
+		assert_non_null(p);
+		double t[4096];
+		int n = 0, idx;
+		unsigned long long off;
+		while (n < 4096 && fscanf(p, "%d %llu %lf", &idx, &off, &t[n]) == 3)
+			n++;
+		assert_int_equal(pclose(p), 0);
+		assert_true(n >= 3);
+		for (int dir = 0; dir < 2; dir++)
+			for (int k = 1; k < n; k++) {
+				/* suffix: frames k..end start at t[k]; prefix: frames 0..k-1 end at t[k] */
+				bool must = dir == 0 ? t[k] < ends && (t[k] >= onset + 10 || onset == 0)
+						     : t[k] >= onset + 15;
+				snprintf(cmd, sizeof cmd, "%s/tests/capcut '%s' %d %d > '%s'", build(), cap, dir ? 0 : k,
+					 dir ? k : n, cut);
+				assert_int_equal(system(cmd), 0);
+				snprintf(cmd, sizeof cmd, "%s/analyze --json '%s'", build(), cut);
+				json_t *rep = run_json(cmd);
+				assert_non_null(rep);
+				char what[400];
+				snprintf(what, sizeof what, "%s %s frame %d (%.0f s)", name, dir ? "up to" : "from", k, t[k]);
+				bad += !cut_ok(what, cuts, rep, must);
+				held += must;
+				ncuts++;
+				json_decref(rep);
+			}
+		remove(cut);
+		json_decref(exp);
+	}
+	closedir(d);
+	print_message("%d cuts, %d of them must keep the verdict, %d wrong\n", ncuts, held, bad);
+	assert_int_equal(bad, 0);
+	/* seven samples, ~10 frames each, both directions */
+	assert_true(ncuts >= 100 && held >= 50);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_sample),
+		cmocka_unit_test(test_cuts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
