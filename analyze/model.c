@@ -1049,7 +1049,8 @@ static void end_sample(struct model *mo, struct rd *r)
 			if (eb)
 				eb[PF_D] += 1;
 			if (t->dw < 0) {
-				uint32_t w = t->wchan ? t->wchan : intern(&r->st, "?");
+				/* "0" is no place: the task was running when wchan was read */
+				uint32_t w = t->wchan && strcmp(str_of(r, t->wchan), "0") ? t->wchan : intern(&r->st, "?");
 				int *slot = map_slot(r, KEY_DW(t->comm, w), true);
 				if (slot && *slot < 0) {
 					*slot = ent_new(mo, ENT_DWAIT, str_of(r, t->comm), i);

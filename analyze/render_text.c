@@ -35,7 +35,7 @@ static void print_window(FILE *out, const struct model *mo, const char *name, co
 	wall(mo, w->a, a, sizeof a);
 	wall(mo, w->b - 1, b, sizeof b);
 	double end = w->b < mo->nsamples ? mo->t[w->b] : mo->t[mo->nsamples - 1];
-	fprintf(out, "  %-8s %7.0f s .. %7.0f s   (%s .. %s UTC, %d samples)%s\n", name, mo->t[w->a], end, a, b,
+	fprintf(out, "  %-8s %7.0f s .. %7.0f s   (%s .. %s %s, %d samples)%s\n", name, mo->t[w->a], end, a, b, wall_zone(),
 		w->b - w->a, note);
 }
 
@@ -58,7 +58,7 @@ void render_timeline_cols(FILE *out, const struct model *mo, const struct tl_row
 #define timeline_cols cols
 #define ntimeline_cols ncols
 	if (header) {
-		fprintf(out, "%8s %8s", "t(s)", "UTC");
+		fprintf(out, "%8s %8s", "t(s)", wall_zone());
 		for (int c = 0; c < ntimeline_cols; c++)
 			fprintf(out, " %8s", metric_info[timeline_cols[c]].label);
 		fprintf(out, "  events\n");

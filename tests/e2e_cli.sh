@@ -100,7 +100,7 @@ EOB
 	bash "$T/comp.bash" > "$T/comp.out" 2>&1 || no "completion script failed: $(cat "$T/comp.out")"
 	got=$(sed -n 's/^cmds://p' "$T/comp.out" | tr ' ' '\n' | grep -v '[./]' | sort | tr '\n' ' ')
 	[ "$got" = "$cmds" ] || no "completion offers commands '$got', help has '$cmds'"
-	grep -qx 'json:--json' "$T/comp.out" || no "completion of --js: $(grep json: "$T/comp.out")"
+	grep -q '^json:\(.* \)*--json\( \|$\)' "$T/comp.out" || no "completion of --js: $(grep json: "$T/comp.out")"
 	grep -qx 'flush:--flush' "$T/comp.out" || no "completion of capture --fl: $(grep flush: "$T/comp.out")"
 	files=$(sed -n 's/^files://p' "$T/comp.out")
 	case $files in *a.zst*b.jsonl*) ;; *) no "completion of files offers '$files', not a.zst and b.jsonl" ;; esac

@@ -67,7 +67,7 @@ static int pipeline(const uint8_t *b, size_t n, int *nsamples, size_t *nwarn)
 		FILE *null = fopen("/dev/null", "w");
 		windows_signal(mo);
 		struct report rep;
-		struct win_opts wo = { NAN, NAN, NAN, NAN };
+		struct win_opts wo = { NAN, NAN, NAN, NAN, NAN, NAN };
 		report_build(&rep, mo, NULL, &wo);
 		render_text(null, &rep, false);
 		render_json(null, &rep);
@@ -333,7 +333,7 @@ static void jsonl_pipeline(const char *path)
 	if (mo->have_hdr && mo->nsamples > 0) {
 		windows_signal(mo);
 		struct report rep;
-		struct win_opts wo = { NAN, NAN, NAN, NAN };
+		struct win_opts wo = { NAN, NAN, NAN, NAN, NAN, NAN };
 		report_build(&rep, mo, NULL, &wo);
 		render_text(null, &rep, true);
 		render_json(null, &rep);
