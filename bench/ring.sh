@@ -34,11 +34,11 @@ hwm() { sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status"; }
 sleep 2
 cd "$S"
 if [ "$FULL" = 1 ]; then
-	./capture -o full.zst --ring 30m -i 1 --sysrq off 2> full.err & R=$!
+	./capture -o full.zst --ring 30m -i 1 --sysrq off --sysrq-when iowait=0,dtasks=0,psi=0 2> full.err & R=$!
 	DUR=1870
 else
-	./capture -o fast.zst --ring 90s -i 0.05 --flush 0.5 --sysrq off 2> fast.err & R=$!
-	./capture -o slow.zst --ring 60s -i 1 --sysrq off 2> slow.err & R1=$!
+	./capture -o fast.zst --ring 90s -i 0.05 --flush 0.5 --sysrq off --sysrq-when iowait=0,dtasks=0,psi=0 2> fast.err & R=$!
+	./capture -o slow.zst --ring 60s -i 1 --sysrq off --sysrq-when iowait=0,dtasks=0,psi=0 2> slow.err & R1=$!
 	DUR=105
 fi
 ./capture -o floor.zst -i 1 --sysrq off 2> floor.err & F=$!
