@@ -29,7 +29,8 @@ struct opts {
 	const char **files;
 	int nfiles;
 	const char *out, *baseline, *proc, *sort;
-	bool json, csv, jsonl, markdown, comms;
+	bool json, csv, jsonl, markdown, comms, wide;
+	const char *columns;         /* timeline --columns */
 	double step;
 	int rows;                    /* top: rows shown, 0 = all */
 	int jobs;                    /* triage: workers, 0 = one per CPU */
@@ -39,7 +40,8 @@ struct opts {
 	const char *wtext[2];        /* --healthy, --faulty as given */
 };
 
-typedef int (*load_fn)(const char *path, struct model **out);
+/* main.c's loader: the pieces of one capture, the Nth capture (0 = the last) */
+typedef int (*load_fn)(const char *const *paths, int npaths, int want, struct model **out);
 
 int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

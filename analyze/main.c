@@ -36,13 +36,18 @@ static const char *usage_text =
 	"  info                header, span, samples, frames, damaged regions\n"
 	"  stacks              kernel task dumps (sysrq w/l, hung task, OOM) grouped by\n"
 	"                      stack; FILE may also be plain kernel log text\n"
+	"  triage FILE...      one row per capture (file, capture id, host, kernel, arch,\n"
+	"                      span, top cause, culprit, score, warnings), each file\n"
+	"                      analyzed on its own, in parallel on every CPU\n"
 	"\n"
 	"Several FILEs are read as one, in order: the pieces of a capture that\n"
 	"capture rotated at its size cap (analyze snap.zst.1 snap.zst).\n"
 	"\n"
 	"options (before or after FILE):\n"
 	"  --json              JSON instead of text (report, timeline, top, info, stacks)\n"
-	"  --csv               CSV (timeline, top)\n"
+	"  --csv               CSV (timeline, top, triage)\n"
+	"  --jsonl             triage: one JSON object per line\n"
+	"  -j, --jobs N        triage: workers at once (default: one per CPU)\n"
 	"  --step S            timeline: mean over steps of S seconds (default: every\n"
 	"                      sample); top: a table every S seconds from --at to --to\n"
 	"  --from T, --to T    timeline, top and the report's window search: only this\n"
@@ -50,6 +55,9 @@ static const char *usage_text =
 	"  --at T              top: the moment (as for --from)\n"
 	"  --sort KEY          top: cpu (default), rss, majflt or state (D first)\n"
 	"  -p, --pid PID|COMM  top and timeline: only this process (a pid or a name)\n"
+	"  --columns LIST      timeline: these columns, comma-separated keys or labels\n"
+	"  --wide              text: every column, no wrapping (default: the report fits\n"
+	"                      COLUMNS, else the terminal, else 80; timeline fits a terminal)\n"
 	"  --rows N            top: rows per table (default 20, 0 = all)\n"
 	"  --healthy A..B      healthy window, seconds from the capture's start\n"
 	"  --faulty C..D       faulty window, seconds from the capture's start\n"
@@ -83,7 +91,7 @@ static const char *const cmd_names[CMD_COUNT] = {
 /* commands offered on the command line (report is the default, unnamed) */
 static const bool cmd_offered[CMD_COUNT] = {
 	[CMD_TIMELINE] = true, [CMD_TOP] = true, [CMD_HTML] = true, [CMD_DUMP] = true,
-	[CMD_INFO] = true, [CMD_STACKS] = true,
+	[CMD_INFO] = true, [CMD_STACKS] = true, [CMD_TRIAGE] = true,
 };
 
 #define B(c) (1u << (c))
@@ -94,11 +102,13 @@ struct optdef {
 	bool val;
 	unsigned cmds;
 };
-enum { O_JSON, O_CSV, O_STEP, O_FROM, O_TO, O_AT, O_SORT, O_PID, O_ROWS, O_HEALTHY, O_FAULTY,
-       O_BASELINE, O_CAPTURE, O_OUT, O_HELP, O_VERSION, O_COUNT };
+enum { O_JSON, O_CSV, O_JSONL, O_JOBS, O_STEP, O_FROM, O_TO, O_AT, O_SORT, O_PID, O_ROWS, O_HEALTHY, O_FAULTY,
+       O_BASELINE, O_CAPTURE, O_OUT, O_HELP, O_VERSION, O_COLUMNS, O_WIDE, O_COUNT };
 static const struct optdef optdefs[O_COUNT] = {
 	[O_JSON] = { "--json", NULL, false, B(CMD_REPORT) | B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_INFO) | B(CMD_STACKS) },
-	[O_CSV] = { "--csv", NULL, false, B(CMD_TIMELINE) | B(CMD_TOP) },
+	[O_CSV] = { "--csv", NULL, false, B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_TRIAGE) },
+	[O_JSONL] = { "--jsonl", NULL, false, B(CMD_TRIAGE) },
+	[O_JOBS] = { "--jobs", "-j", true, B(CMD_TRIAGE) },
 	[O_STEP] = { "--step", NULL, true, B(CMD_TIMELINE) | B(CMD_TOP) },
 	[O_FROM] = { "--from", NULL, true, B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_REPORT) | B(CMD_HTML) },
 	[O_TO] = { "--to", NULL, true, B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_REPORT) | B(CMD_HTML) },
@@ -113,6 +123,8 @@ static const struct optdef optdefs[O_COUNT] = {
 	[O_OUT] = { "--output", "-o", true, ~0u },
 	[O_HELP] = { "--help", "-h", false, ~0u },
 	[O_VERSION] = { "--version", "-V", false, ~0u },
+	[O_COLUMNS] = { "--columns", NULL, true, B(CMD_TIMELINE) },
+	[O_WIDE] = { "--wide", NULL, false, B(CMD_REPORT) | B(CMD_TIMELINE) },
 };
 
 static void cmds_of(unsigned mask, char *buf, size_t n)
@@ -203,6 +215,16 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			exit(0);
 		case O_JSON: o->json = true; break;
 		case O_CSV: o->csv = true; break;
+		case O_COLUMNS: o->columns = val; break;
+		case O_WIDE: o->wide = true; break;
+		case O_JSONL: o->jsonl = true; break;
+		case O_JOBS: {
+			long j = strtol(val, &end, 10);
+			if (end == val || *end || j < 1 || j > 64)
+				return fail(2, "--jobs wants 1 to 64 workers, not '%s'", val);
+			o->jobs = (int)j;
+			break;
+		}
 		case O_STEP:
 			o->step = strtod(val, &end);
 			if (end == val || *end || !(o->step > 0) || !isfinite(o->step))
@@ -267,8 +289,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			cmds_of(optdefs[k].cmds, list, sizeof list);
 			return fail(2, "%s applies to %s only", optdefs[k].name, list);
 		}
-	if (o->csv && o->json)
-		return fail(2, "--csv and --json exclude each other; pick one");
+	if (o->csv + o->json + o->jsonl > 1)
+		return fail(2, "--csv, --json and --jsonl exclude each other; pick one");
 	if (o->cmd == CMD_HTML && !o->out)
 		return fail(2, "html needs -o REPORT.html");
 	if (o->baseline && !isnan(o->win.ha))
@@ -469,6 +491,8 @@ int main(int argc, char **argv)
 		return cmd_dump(&o);
 	if (o.cmd == CMD_STACKS)
 		return stacks_command(o.file, o.json, o.out);
+	if (o.cmd == CMD_TRIAGE)
+		return cmd_triage(&o, load);
 
 	struct model *mo = NULL, *base = NULL;
 	if ((rc = load(o.files, o.nfiles, o.capture, &mo)))
@@ -512,17 +536,26 @@ int main(int argc, char **argv)
 	} else if (o.cmd == CMD_TIMELINE) {
 		struct report r;
 		report_build(&r, mo, NULL, &o.win);
-		long pids[16];
-		int np = report_pids(&r, pids, 16), n;
-		struct tl_row *rows = timeline_build(mo, o.step, ta, tb, pids, np, &n);
-		if (o.csv)
-			render_timeline_csv(out, mo, rows, n);
-		else if (o.json)
-			render_timeline_json(out, mo, rows, n);
-		else
-			render_timeline_text(out, mo, rows, n, true);
-		free(rows);
+		struct timeline *tl = timeline_new(&r, o.step, ta, tb);
+		char err[2048];
+		if (tl && o.columns && timeline_select(tl, o.columns, err, sizeof err)) {
+			rc = fail(2, "%s", err);
+		} else if (tl) {
+			if (o.csv)
+				render_timeline_csv(out, mo, tl);
+			else if (o.json)
+				render_timeline_json(out, mo, tl);
+			else /* a table for scripts when piped: every column */
+				render_timeline_text(out, mo, tl, o.wide || !(isatty(fileno(out)) || getenv("COLUMNS")) ? 0 : text_width(out));
+		}
+		timeline_free(tl);
 		report_free(&r);
+		if (rc) {
+			cli_close_out(out, o.out);
+			model_free(mo);
+			model_free(base);
+			return rc;
+		}
 	} else {
 		struct report r;
 		report_build(&r, mo, base, &o.win);
@@ -532,7 +565,7 @@ int main(int argc, char **argv)
 		else if (o.json)
 			render_json(out, &r);
 		else
-			render_text(out, &r, use_color());
+			render_text_width(out, &r, use_color(), o.wide ? 0 : text_width(out));
 		report_free(&r);
 	}
 	rc = cli_close_out(out, o.out);
