@@ -39,7 +39,8 @@ struct opts {
 	const char *wtext[2];        /* --healthy, --faulty as given */
 };
 
-typedef int (*load_fn)(const char *path, struct model **out);
+/* main.c's loader: the pieces of one capture, the Nth capture (0 = the last) */
+typedef int (*load_fn)(const char *const *paths, int npaths, int want, struct model **out);
 
 int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

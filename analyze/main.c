@@ -36,13 +36,18 @@ static const char *usage_text =
 	"  info                header, span, samples, frames, damaged regions\n"
 	"  stacks              kernel task dumps (sysrq w/l, hung task, OOM) grouped by\n"
 	"                      stack; FILE may also be plain kernel log text\n"
+	"  triage FILE...      one row per capture (file, capture id, host, kernel, arch,\n"
+	"                      span, top cause, culprit, score, warnings), each file\n"
+	"                      analyzed on its own, in parallel on every CPU\n"
 	"\n"
 	"Several FILEs are read as one, in order: the pieces of a capture that\n"
 	"capture rotated at its size cap (analyze snap.zst.1 snap.zst).\n"
 	"\n"
 	"options (before or after FILE):\n"
 	"  --json              JSON instead of text (report, timeline, top, info, stacks)\n"
-	"  --csv               CSV (timeline, top)\n"
+	"  --csv               CSV (timeline, top, triage)\n"
+	"  --jsonl             triage: one JSON object per line\n"
+	"  -j, --jobs N        triage: workers at once (default: one per CPU)\n"
 	"  --step S            timeline: mean over steps of S seconds (default: every\n"
 	"                      sample); top: a table every S seconds from --at to --to\n"
 	"  --from T, --to T    timeline, top and the report's window search: only this\n"
@@ -83,7 +88,7 @@ static const char *const cmd_names[CMD_COUNT] = {
 /* commands offered on the command line (report is the default, unnamed) */
 static const bool cmd_offered[CMD_COUNT] = {
 	[CMD_TIMELINE] = true, [CMD_TOP] = true, [CMD_HTML] = true, [CMD_DUMP] = true,
-	[CMD_INFO] = true, [CMD_STACKS] = true,
+	[CMD_INFO] = true, [CMD_STACKS] = true, [CMD_TRIAGE] = true,
 };
 
 #define B(c) (1u << (c))
@@ -94,11 +99,13 @@ struct optdef {
 	bool val;
 	unsigned cmds;
 };
-enum { O_JSON, O_CSV, O_STEP, O_FROM, O_TO, O_AT, O_SORT, O_PID, O_ROWS, O_HEALTHY, O_FAULTY,
+enum { O_JSON, O_CSV, O_JSONL, O_JOBS, O_STEP, O_FROM, O_TO, O_AT, O_SORT, O_PID, O_ROWS, O_HEALTHY, O_FAULTY,
        O_BASELINE, O_CAPTURE, O_OUT, O_HELP, O_VERSION, O_COUNT };
 static const struct optdef optdefs[O_COUNT] = {
 	[O_JSON] = { "--json", NULL, false, B(CMD_REPORT) | B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_INFO) | B(CMD_STACKS) },
-	[O_CSV] = { "--csv", NULL, false, B(CMD_TIMELINE) | B(CMD_TOP) },
+	[O_CSV] = { "--csv", NULL, false, B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_TRIAGE) },
+	[O_JSONL] = { "--jsonl", NULL, false, B(CMD_TRIAGE) },
+	[O_JOBS] = { "--jobs", "-j", true, B(CMD_TRIAGE) },
 	[O_STEP] = { "--step", NULL, true, B(CMD_TIMELINE) | B(CMD_TOP) },
 	[O_FROM] = { "--from", NULL, true, B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_REPORT) | B(CMD_HTML) },
 	[O_TO] = { "--to", NULL, true, B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_REPORT) | B(CMD_HTML) },
@@ -203,6 +210,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			exit(0);
 		case O_JSON: o->json = true; break;
 		case O_CSV: o->csv = true; break;
+		case O_JSONL: o->jsonl = true; break;
+		case O_JOBS: {
+			long j = strtol(val, &end, 10);
+			if (end == val || *end || j < 1 || j > 64)
+				return fail(2, "--jobs wants 1 to 64 workers, not '%s'", val);
+			o->jobs = (int)j;
+			break;
+		}
 		case O_STEP:
 			o->step = strtod(val, &end);
 			if (end == val || *end || !(o->step > 0) || !isfinite(o->step))
@@ -267,8 +282,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			cmds_of(optdefs[k].cmds, list, sizeof list);
 			return fail(2, "%s applies to %s only", optdefs[k].name, list);
 		}
-	if (o->csv && o->json)
-		return fail(2, "--csv and --json exclude each other; pick one");
+	if (o->csv + o->json + o->jsonl > 1)
+		return fail(2, "--csv, --json and --jsonl exclude each other; pick one");
 	if (o->cmd == CMD_HTML && !o->out)
 		return fail(2, "html needs -o REPORT.html");
 	if (o->baseline && !isnan(o->win.ha))
@@ -469,6 +484,8 @@ int main(int argc, char **argv)
 		return cmd_dump(&o);
 	if (o.cmd == CMD_STACKS)
 		return stacks_command(o.file, o.json, o.out);
+	if (o.cmd == CMD_TRIAGE)
+		return cmd_triage(&o, load);
 
 	struct model *mo = NULL, *base = NULL;
 	if ((rc = load(o.files, o.nfiles, o.capture, &mo)))

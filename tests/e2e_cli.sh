@@ -23,7 +23,8 @@ done
 "$C" -o "$T/v.zst" -n 2 -i 0.1 --sysrq off --proc-root "$TEST_DATA/sick/proc" --kmsg "$TEST_DATA/sick/kmsg" \
 	2> "$T/cerr" || no "capture on the fixture: $(cat "$T/cerr")"
 w=$("$A" info "$T/v.zst" | sed -n 's/^writer *//p')
-[ "$w" = "capture $V (format 1)" ] || no "capture header writer is '$w', not 'capture $V'"
+F=$(sed -n 's/^#define CAP_FORMAT_VERSION \([0-9]*\).*/\1/p' format/cap.h)
+[ "$w" = "capture $V (format $F)" ] || no "capture header writer is '$w', not 'capture $V (format $F)'"
 for m in man/capture.1 man/analyze.1; do
 	grep -q "^\.TH .* \"iowait-doctor $V\"" "$m" || no "$m is not stamped iowait-doctor $V"
 done

@@ -89,7 +89,7 @@ static uint8_t *record(size_t *len, char *path, size_t cap)
 	snprintf(path, cap, "%s/small.cap", tmp);
 	snprintf(cmd, sizeof cmd,
 		 "cp -r '%s/sick' '%s/' && %s/capture --force -o '%s' --proc-root '%s/sick/proc' --kmsg '%s/sick/kmsg' "
-		 "--sysrq off -i 0.1 -n 6 --flush 0.2",
+		 "--sysrq off -i 0.1 -n 6 --flush 0.2 --frame 0.2",
 		 d ? d : "tests/data", tmp, b ? b : "build", path, tmp, tmp);
 	assert_int_equal(system(cmd), 0);
 	return slurp(path, len);
