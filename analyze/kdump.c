@@ -62,7 +62,8 @@ struct kd_parser {
 	size_t tasks_cap, frames_cap;
 	char pend[KD_LINE_MAX + 1]; /* lookahead line, prefixes kept */
 	size_t pend_len;
-	bool have_pend, pend_prefixed;
+	bool have_pend, pend_prefixed, pend_joined;
+	char task_caller[16]; /* caller id of the line that began the open task */
 	char last[KD_LINE_MAX + 1]; /* the line processed before it, as read */
 	size_t last_len;
 	bool have_last;
@@ -995,6 +996,7 @@ static bool parse_task_header(const char *t, struct hdr *h)
 struct ctx {
 	const char *t; /* body, leading blanks skipped, trailing blanks cut */
 	double ts;
+	char caller[16]; /* printk caller id, "" when not printed */
 };
 
 static void set_comm(struct kd_task *t, const char *c, size_t n)
@@ -1211,8 +1213,9 @@ static bool h_oom(struct kd_parser *p, const struct ctx *c)
 }
 
 /* "Kernel panic - not syncing: hung_task: blocked tasks": khungtaskd's own
- * stack follows, the only trace left when the blocked task's was lost; it
- * stays with the report that caused it. */
+ * stack follows, the only trace left when the blocked tasks' were lost (a
+ * syslog file rarely gets them to disk before the panic); it stays with the
+ * report that caused it, or stands for that report when none was kept. */
 static bool h_hung_panic(struct kd_parser *p, const struct ctx *c)
 {
 	if (!starts(c->t, "Kernel panic") || !strstr(c->t, "hung_task"))
@@ -1220,12 +1223,10 @@ static bool h_hung_panic(struct kd_parser *p, const struct ctx *c)
 	size_t idx = interrupted_listing(p, KD_HUNG_TASK);
 	if (idx == SIZE_MAX && p->dump_open && cur_dump(p)->kind == KD_HUNG_TASK)
 		idx = p->open_idx;
-	if (idx == SIZE_MAX) {
-		if (p->dump_open)
-			close_dump(p, false);
-		return true;
-	}
-	reopen_dump(p, idx);
+	if (idx != SIZE_MAX)
+		reopen_dump(p, idx);
+	else if (!open_dump(p, KD_HUNG_TASK, c->ts, false))
+		return true; /* the blocked tasks' report was lost: incomplete */
 	p->panic_task = true;
 	return true;
 }
@@ -1650,11 +1651,44 @@ static void handle_orphan(struct kd_parser *p, const struct ctx *c)
 	}
 }
 
-static void process_line(struct kd_parser *p, char *line)
+/* The printk caller id ("T59", "C1") among a line's prefixes, or "". */
+static void caller_id(const char *line, const char *body, char *out, size_t cap)
+{
+	out[0] = '\0';
+	for (const char *q = line; q < body; q++)
+		if (*q == '[' && strip_callerid(q)) {
+			const char *id = skip_ws(q + 1);
+			size_t n = strcspn(id, "]");
+			if (n < cap) {
+				memcpy(out, id, n);
+				out[n] = '\0';
+			}
+			return;
+		}
+}
+
+/* The dump's text was damaged on the way (a mail client broke a line, or
+ * another context's line landed inside an unfinished trace): what it holds
+ * is kept, but it may not be all the kernel printed. */
+static void note_damage(struct kd_parser *p, const struct ctx *c, bool joined, bool handled)
+{
+	struct kd_dump *d = cur_dump(p);
+	if (!d)
+		return;
+	if (joined)
+		d->complete = false;
+	struct kd_task *t = cur_task(p);
+	if (!handled && c->caller[0] && p->task_caller[0] && strcmp(c->caller, p->task_caller) &&
+		t && !trace_finished(t))
+		d->complete = false;
+}
+
+static void process_line(struct kd_parser *p, char *line, bool joined)
 {
 	struct ctx c;
 	bool prefixed;
 	const char *body = strip_prefixes(line, &c.ts, &prefixed);
+	caller_id(line, body, c.caller, sizeof c.caller);
 	char *end = line + strlen(line);
 	while (end > body && isspace((unsigned char)end[-1]))
 		*--end = '\0';
@@ -1664,18 +1698,25 @@ static void process_line(struct kd_parser *p, char *line)
 	if (p->dump_open && c.ts >= 0 && p->last_ts >= 0 &&
 		(c.ts - p->last_ts > KD_DUMP_SILENCE || c.ts < p->last_ts - 1))
 		close_dump(p, false); /* silence, or the clock went back (reboot) */
-	for (size_t i = 0; i < sizeof top_handlers / sizeof *top_handlers; i++)
-		if (top_handlers[i](p, &c))
-			return;
-	if (!p->dump_open) {
+	size_t idx = p->dump_open ? p->open_idx : SIZE_MAX;
+	size_t ntasks = p->dump_open ? cur_dump(p)->ntasks : 0;
+	bool handled = false;
+	for (size_t i = 0; i < sizeof top_handlers / sizeof *top_handlers && !handled; i++)
+		handled = top_handlers[i](p, &c);
+	if (!handled && !p->dump_open) {
 		handle_orphan(p, &c);
-		return;
+		handled = true;
 	}
-	if (c.ts >= 0)
+	if (!handled && c.ts >= 0)
 		p->last_ts = c.ts;
-	for (size_t i = 0; i < sizeof dump_handlers / sizeof *dump_handlers; i++)
-		if (dump_handlers[i](p, &c))
-			return;
+	for (size_t i = 0; i < sizeof dump_handlers / sizeof *dump_handlers && !handled; i++)
+		handled = dump_handlers[i](p, &c);
+	if (!p->dump_open)
+		return;
+	/* a task begun by this line belongs to this line's context */
+	if (p->open_idx != idx || cur_dump(p)->ntasks != ntasks)
+		memcpy(p->task_caller, c.caller, sizeof c.caller);
+	note_damage(p, &c, joined, handled);
 }
 
 /* ---------- lookahead / wrapped lines ---------- */
@@ -1736,7 +1777,7 @@ static void flush_pending(struct kd_parser *p)
 		return;
 	p->have_pend = false;
 	if (!is_repeat(p))
-		process_line(p, p->pend);
+		process_line(p, p->pend, p->pend_joined);
 }
 
 static size_t sanitize(char *dst, const char *src, size_t len)
@@ -1767,12 +1808,14 @@ void kd_feed_line(struct kd_parser *p, const char *line, size_t len)
 			memcpy(p->pend + p->pend_len, buf, n + 1);
 			p->pend_len += n;
 		}
+		p->pend_joined = true;
 		return;
 	}
 	flush_pending(p);
 	memcpy(p->pend, buf, n + 1);
 	p->pend_len = n;
 	p->have_pend = true;
+	p->pend_joined = false;
 	p->pend_prefixed = line_is_prefixed(buf);
 }
 

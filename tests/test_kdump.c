@@ -390,7 +390,9 @@ static void corpus_x86_3_18_wrapped(void **state)
 	assert_int_equal(kd_ndumps(r), 2); /* 480 s apart: two khungtaskd scans */
 	const struct kd_dump *d0 = dump(r, 0, KD_HUNG_TASK, 1);
 	const struct kd_dump *d1 = dump(r, 1, KD_HUNG_TASK, 1);
-	assert_true(d0->complete && d1->complete);
+	/* the mail client broke lines: rejoined, but the text was damaged */
+	assert_false(d0->complete || d1->complete);
+	assert_true(d0->tasks[0].complete && d1->tasks[0].complete);
 	check_task(&d0->tasks[0], "python", 25873, "D");
 	assert_int_equal(d0->tasks[0].ppid, 25630);
 	check_task(&d1->tasks[0], "khugepaged", 262, "D");
@@ -990,13 +992,70 @@ static void corpus_parisc64_5_8_doubled(void **state)
 		"syscall_exit", "intr_check_sig", NULL};
 	for (size_t i = 0; i < 2; i++) {
 		const struct kd_dump *d = dump(r, i, KD_HUNG_TASK, 1);
-		assert_true(d->complete);
+		assert_false(d->complete);          /* its INFO lines are wrapped */
+		assert_true(d->tasks[0].complete);  /* the trace itself is whole */
 		check_task(&d->tasks[0], "futex_requeue_p", 11776, "D");
 		assert_int_equal(d->tasks[0].ppid, 11689);
 		check_frames(&d->tasks[0], f);
 	}
 	assert_true(kd_dump_at(r, 1)->ts > 33020.86 && kd_dump_at(r, 1)->ts < 33020.87);
 	kd_result_free(r);
+}
+
+/* The sending CPU's lines ([    C7]) interleaved with the NMI backtrace of
+ * CPU 1 ([    C1]), which the excerpt cuts before its trace. */
+static void corpus_powerpc64_5_13_nmi_interleaved(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("powerpc64-5.13-nmi-interleaved-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 1);
+	assert_false(d->complete);
+	const struct kd_task *t = &d->tasks[0];
+	check_task(t, "kworker/1:1H", 325, "");
+	assert_int_equal(t->cpu, 1);
+	assert_int_equal(t->nframes, 0);
+	assert_false(t->complete);
+	kd_result_free(r);
+}
+
+/* Only the panic and khungtaskd's stack reached the log (syzbot's console,
+ * a syslog file): the hung-task report stands, incomplete, with khungtaskd
+ * running in it; no blocked task is invented. */
+static void corpus_hung_panic_only(void **state)
+{
+	(void)state;
+	static const char *const f16[] = {"dump_stack", "arch_local_irq_restore", "vsnprintf",
+		"panic", "refcount_error_report", "nmi_trigger_cpumask_backtrace", "watchdog",
+		"reset_hung_task_detector", "complete", "__schedule", "do_wait_intr_irq",
+		"__lockdep_init_map", "do_raw_spin_trylock", "lockdep_init_map",
+		"_raw_spin_unlock_irqrestore", "trace_hardirqs_on_caller", "trace_hardirqs_on",
+		"__kthread_parkme", "kthread", "reset_hung_task_detector", "kthread_stop",
+		"ret_from_fork", NULL};
+	static const char *const f44[] = {"dump_backtrace", "show_stack", "dump_stack", "panic",
+		"watchdog", "kthread", "ret_from_fork", NULL};
+	static const struct {
+		const char *file;
+		long pid;
+		int cpu;
+		const char *const *frames;
+	} tab[] = {
+		{"x86_64-4.16-hung-task-panic-only-01.txt", 870, 1, f16},
+		{"arm64-4.4-hung-task-panic-only-syslog-01.txt", 29, 0, f44},
+	};
+	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++) {
+		struct kd_result *r = parse_file(tab[i].file);
+		assert_int_equal(kd_ndumps(r), 1);
+		const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
+		assert_false(d->complete);
+		check_task(&d->tasks[0], "khungtaskd", tab[i].pid, "R");
+		assert_int_equal(d->tasks[0].cpu, tab[i].cpu);
+		check_frames(&d->tasks[0], tab[i].frames);
+		struct sg_groups *g = sg_build(r);
+		assert_int_equal(g->ngroups, 0); /* khungtaskd runs; it is not blocked */
+		sg_free(g);
+		kd_result_free(r);
+	}
 }
 
 /* ---------- formats not in the corpus (written from the kernel's printk formats) ---------- */
@@ -1266,6 +1325,7 @@ static void synth_wrapped_line(void **state)
 	check_frames(t, f);
 	assert_false(t->frames[0].reliable);
 	assert_string_equal(t->frames[1].module, "drm_kms_helper");
+	assert_false(d->complete); /* rejoined, but the text was damaged */
 	kd_result_free(r);
 }
 
@@ -1734,6 +1794,8 @@ int main(void)
 		cmocka_unit_test(corpus_sparc64_2_6_28_sysrq_w),
 		cmocka_unit_test(corpus_sparc64_5_10_wrapped),
 		cmocka_unit_test(corpus_parisc64_5_8_doubled),
+		cmocka_unit_test(corpus_powerpc64_5_13_nmi_interleaved),
+		cmocka_unit_test(corpus_hung_panic_only),
 		cmocka_unit_test(synth_powerpc),
 		cmocka_unit_test(synth_powerpc_bare),
 		cmocka_unit_test(synth_riscv),
