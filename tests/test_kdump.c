@@ -947,6 +947,15 @@ static void corpus_sparc64_2_6_28_sysrq_w(void **state)
 	struct sg_groups *g = sg_build(r);
 	const struct sg_group *j = group_with(g, "start_this_handle"); /* a known place */
 	assert_string_equal(j->label, "waiting for a journal handle (jbd2, start_this_handle)");
+	/* the 2.6 buffer wait (sync_buffer, __lock_buffer) is no place; jbd1
+	 * commits like jbd2 */
+	assert_string_equal(group_with(g, "do_get_write_access < journal_get_write_access < "
+									  "__ext3_journal_get_write_access")->label,
+						"waiting for page/buffer I/O in do_get_write_access");
+	assert_string_equal(group_with(g, "journal_commit_transaction")->label,
+						"jbd committing the journal, waiting for its writes "
+						"(journal_commit_transaction)");
+	assert_int_equal(g->ngroups, 4);
 	assert_int_equal(j->count, 2);
 	assert_int_equal(j->pids[0], 1413);
 	assert_int_equal(j->pids[1], 1336);
