@@ -128,7 +128,13 @@ static const char *const cpu_plumbing[] = {
 	"nmi_cpu_backtrace_handler", "arch_show_regs", "sysvec_*", "asm_sysvec_*",
 	"__sysvec_*", "irq_exit*", "__irq_exit_rcu", "handle_IRQ", "asm_do_IRQ", "do_IRQ",
 	"plat_irq_dispatch", "handle_int", "ret_from_irq", "do_irq", "handle_arch_irq",
-	"riscv_intc_irq", "handle_riscv_irq", "do_IPI", "ipi_cpu_backtrace", NULL,
+	"riscv_intc_irq", "handle_riscv_irq", "do_IPI", "ipi_cpu_backtrace",
+	/* the RCU stall detector's own path, from the timer tick (parisc,
+	 * sparc: no NMI, the stack is printed from the interrupt) */
+	"sched_show_task*", "dump_cpu_task", "rcu_dump_cpu_stacks", "rcu_sched_clock_irq",
+	"update_process_times", "timer_interrupt", "__handle_irq_event_percpu",
+	"handle_irq_event*", "handle_percpu_irq", "call_on_stack", "execute_on_irq_stack",
+	"do_cpu_irq_mask", "intr_return", NULL,
 };
 
 /* Where an interrupt entered: a CPU stack printed from inside the
