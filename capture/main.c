@@ -233,6 +233,21 @@ static uint64_t clock_us(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
+/* The time to the next sample: uniform in [interval/2, 3*interval/2), so
+ * the mean stays the interval but no sample keeps a phase to anything
+ * periodic on the box (see README: sampling instants). */
+static uint64_t next_gap(uint64_t interval, uint64_t *rng)
+{
+	if (interval < 2)
+		return interval;
+	uint64_t x = *rng; /* xorshift64* */
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*rng = x;
+	return interval / 2 + (x * 0x2545F4914F6CDD1Dull >> 11) % interval;
+}
+
 static uint64_t random_id(void)
 {
 	uint64_t id = 0;
@@ -413,6 +428,9 @@ int main(int argc, char **argv)
 #endif
 
 	uint64_t start = clock_us(CLOCK_MONOTONIC), next = start, last_flush = start, n = 0;
+	uint64_t rng = hdr.capture_id ^ start ^ 0x9E3779B97F4A7C15ull;
+	if (!rng)
+		rng = 1;
 	int status = 0;
 	for (;;) {
 		if (one_sample(&r)) {
@@ -438,7 +456,7 @@ int main(int argc, char **argv)
 		if (stop_signal || (r.o.count && n >= r.o.count) ||
 		    (r.o.duration_us && now - start >= r.o.duration_us))
 			break;
-		next += r.o.interval_us;
+		next += next_gap(r.o.interval_us, &rng);
 		if (next < now)
 			next = now; /* overran: sample again now rather than burst */
 		struct timespec ts = { (time_t)(next / 1000000), (long)(next % 1000000) * 1000 };

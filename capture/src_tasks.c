@@ -53,11 +53,15 @@
 /* Where a task's line comes from: its own task/TID/stat, or, for a
  * process recorded as one task, PID/stat or PID/status. */
 enum { TK_TASK, TK_PSTAT, TK_STATUS };
+enum { SOLO_UNKNOWN, SOLO_YES, SOLO_NO };
 
 struct thr { uint32_t tid; uint32_t proc; int fd; uint8_t kind; };
 struct proc {
 	uint32_t pid;
-	int io_fd, stat_fd, status_fd; /* UNOPENED, -1: none (kernel thread, no fd left) */
+	int io_fd, stat_fd, status_fd; /* UNOPENED, -1: none (no fd left) */
+	uint8_t solo;              /* SOLO_*: are the process's totals its one thread's? */
+	uint64_t gate[2];          /* main thread's rss, vsize when status was last read */
+	uint64_t mem[5];           /* RssAnon RssFile RssShmem VmHWM VmSwap from then */
 	int16_t cg;                /* index into the cgroup path table, -1 none */
 	bool lost;                 /* a thread vanished this sample */
 	bool flat;                 /* recorded as one task: task/ unusable */
@@ -77,6 +81,7 @@ struct tasks_state {
 	int root_fd;
 	char *dents_root, *dents_task; /* one buffer per nesting level of walk */
 	uint64_t last_processes;
+	uint64_t samples;
 	bool scanned_once;
 	char *cg_arena; size_t cg_used;
 	uint32_t cg_off[CG_PATHS]; uint16_t cg_len[CG_PATHS]; size_t cg_n;
@@ -535,17 +540,54 @@ static void read_process(struct ctx *c, struct proc *p, const struct thr *t, con
 	if (t->kind == TK_PSTAT) {
 		put_totals(in, ts);
 	} else if (t->kind == TK_TASK) {
-		struct task_stat pt;
-		n = read_kept(c, &p->stat_fd, p->pid, "stat", s->pstat_buf, sizeof s->pstat_buf);
-		if (n > 0 && !parse_task_stat(s->pstat_buf, (size_t)n, &pt))
-			put_totals(in, &pt);
+		/* A process that had one thread when first seen, with totals equal
+		 * to that thread's (no exited thread counted in them), and one
+		 * thread since: no other thread can have added to them, so the
+		 * thread's stat is the process's and PID/stat need not be read.
+		 * Once it has more threads, PID/stat is read every sample. */
+		if (ts->threads != 1)
+			p->solo = SOLO_NO;
+		if (p->solo == SOLO_YES) {
+			put_totals(in, ts);
+		} else {
+			struct task_stat pt;
+			n = read_kept(c, &p->stat_fd, p->pid, "stat", s->pstat_buf, sizeof s->pstat_buf);
+			if (n > 0 && !parse_task_stat(s->pstat_buf, (size_t)n, &pt)) {
+				put_totals(in, &pt);
+				if (p->solo == SOLO_UNKNOWN)
+					p->solo = pt.utime == ts->utime && pt.stime == ts->stime &&
+						  pt.minflt == ts->minflt && pt.majflt == ts->majflt
+						  ? SOLO_YES : SOLO_NO;
+				if (p->solo == SOLO_YES) {
+					close_kept(p->stat_fd);
+					p->stat_fd = UNOPENED;
+				}
+			}
+		}
 	}
 	if (t->kind != TK_STATUS) {
-		struct task_stat st;
-		struct task_mem m;
-		n = read_kept(c, &p->status_fd, p->pid, "status", s->status_buf, sizeof s->status_buf);
-		if (n > 0 && !parse_task_status(s->status_buf, (size_t)n, &st, &m))
-			put_mem(in, &m);
+		/* status costs the kernel ~50 lines of formatting.  The main
+		 * thread's stat already holds the process's resident pages and
+		 * size: status is reread when those moved (the RSS split and its
+		 * peak barely change otherwise), and every 64th sample, spread
+		 * over the processes, for what changes behind a steady RSS (an
+		 * anon page replacing a file page, swap freed). */
+		uint64_t gate[2] = { ts->rss, ts->vsize };
+		if (memcmp(gate, p->gate, sizeof gate) || (s->samples + p->pid) % 64 == 0) {
+			struct task_stat st;
+			struct task_mem m;
+			n = read_kept(c, &p->status_fd, p->pid, "status", s->status_buf, sizeof s->status_buf);
+			if (n > 0 && !parse_task_status(s->status_buf, (size_t)n, &st, &m)) {
+				uint64_t v[5] = { m.rss_anon, m.rss_file, m.rss_shmem, m.vm_hwm, m.vm_swap };
+				memcpy(p->mem, v, sizeof v);
+				memcpy(p->gate, gate, sizeof gate);
+			}
+		}
+		in->v[CAP_TF_RSS_ANON] = p->mem[0];
+		in->v[CAP_TF_RSS_FILE] = p->mem[1];
+		in->v[CAP_TF_RSS_SHMEM] = p->mem[2];
+		in->v[CAP_TF_VM_HWM] = p->mem[3];
+		in->v[CAP_TF_VM_SWAP] = p->mem[4];
 	}
 	n = read_kept(c, &p->io_fd, p->pid, "io", s->io_buf, sizeof s->io_buf);
 	struct task_io io;
@@ -740,6 +782,8 @@ static int add_proc_cb(struct ctx *c, void *arg, uint32_t pid)
 	p->pid = pid;
 	p->cg = -1;
 	p->io_fd = p->stat_fd = p->status_fd = UNOPENED;
+	for (int k = 0; k < 5; k++)
+		p->mem[k] = CAP_NA;
 	map_add(&s->pr_map, pid, i);
 	snprintf(s->path, sizeof s->path, "%u/cgroup", pid);
 	ssize_t n = read_at(c->proc_fd, s->path, s->cgbuf, sizeof s->cgbuf);
@@ -758,6 +802,7 @@ int src_tasks_sample(struct ctx *c)
 {
 	struct tasks_state *s = c->tasks;
 	c->h.dtasks = 0;
+	s->samples++;
 	for (size_t i = 0; i < s->pr_hw; i++)
 		s->pr[i].seen = s->pr[i].want = 0, s->pr[i].lost = false;
 	/* Known tasks are always all reread, even when a stop is pending: a
@@ -819,12 +864,7 @@ int parse_task_stat(const char *buf, size_t len, struct task_stat *t)
 {
 	const char *end = buf + len;
 	const char *lp = memchr(buf, '(', len);
-	const char *rp = NULL;
-	for (const char *q = end; q > buf; q--)
-		if (q[-1] == ')') {
-			rp = q - 1;
-			break;
-		}
+	const char *rp = memrchr(buf, ')', len);
 	if (!lp || !rp || rp < lp || !parse_u64(buf, lp, &t->pid))
 		return -1;
 	size_t n = (size_t)(rp - lp - 1);
@@ -841,12 +881,19 @@ int parse_task_stat(const char *buf, size_t len, struct task_stat *t)
 	size_t got = 4;
 	for (size_t i = 0; i < 43; i++)
 		f[i] = CAP_NA;
+	/* parse_u64's rules, inline: this loop runs for every task every
+	 * sample and is most of the recorder's own CPU */
 	while (got < 43) {
-		const char *q = parse_u64(p, end, &f[got]);
-		if (!q)
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		bool neg = p < end && *p == '-';
+		p += neg;
+		if (p >= end || (unsigned)(*p - '0') > 9)
 			break;
-		p = q;
-		got++;
+		uint64_t x = 0;
+		while (p < end && (unsigned)(*p - '0') <= 9)
+			x = x * 10 + (uint64_t)(*p++ - '0');
+		f[got++] = neg ? (uint64_t)0 - x : x;
 	}
 	if (got <= 4)
 		return -1;

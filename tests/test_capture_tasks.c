@@ -596,8 +596,8 @@ static size_t kid_tids(uint32_t **out, int per)
 			if (n - before == (size_t)per)
 				break;
 			n = before;
-			assert_true(tries < 2000);
-			usleep(1000);
+			assert_true(tries < 3000); /* 30 s: a loaded box starts threads late */
+			usleep(10000);
 		}
 	}
 	return n;
@@ -679,7 +679,11 @@ static void live(size_t nproc, int extra)
 	snprintf(out, sizeof out, "%s/live.cap", tmp);
 	long took;
 	int rc = wait_bounded(start_capture(out, "3", "0.2"), 60000, &took);
-	assert_int_equal(rc, 0);
+	if (rc) {
+		char e[300];
+		snprintf(e, sizeof e, "%s/stderr", tmp);
+		fail_msg("capture exit %d: %s", rc, slurp(e, NULL));
+	}
 	struct rec r;
 	int full, samples;
 	read_back(out, &r, &full, &samples);
@@ -712,17 +716,20 @@ static void test_fork_storm(void **st)
 	(void)st;
 	char out[300];
 	snprintf(out, sizeof out, "%s/storm.cap", tmp);
-	pid_t cap = start_capture(out, "12", "0.25");
+	pid_t cap = start_capture(out, "100000", "0.25");
 	usleep(800000);
 	spawn(1600, 0);
 	uint32_t *want;
 	size_t n = kid_tids(&want, 1);
+	/* every new task lives through several samples before the stop */
+	usleep(2000000);
+	kill(cap, SIGTERM);
 	long took;
-	assert_int_equal(wait_bounded(cap, 60000, &took), 0);
+	assert_int_equal(wait_bounded(cap, 20000, &took), 0);
 	struct rec r;
 	int full, samples;
 	read_back(out, &r, &full, &samples);
-	assert_int_equal(samples, 12);
+	assert_true(samples >= 8);
 	assert_int_equal(full, 0);
 	assert_all_once(&r, want, n);
 	free(r.tid);
@@ -760,7 +767,8 @@ static void test_stop_while_walking(void **st)
 	struct rec r;
 	int full, samples;
 	read_back(out, &r, &full, &samples);
-	assert_true(samples >= 2);
+	assert_true(samples >= 1);
+	assert_true(r.n >= 2000);
 	free(r.tid);
 	reap();
 }
