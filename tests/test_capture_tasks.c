@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -569,6 +570,8 @@ static void spawn(size_t n, int extra)
 
 static void reap(void)
 {
+	if (!nkids)
+		return;
 	for (size_t i = 0; i < nkids; i++)
 		kill(kids[i], SIGKILL);
 	for (size_t i = 0; i < nkids; i++)
@@ -603,11 +606,17 @@ static size_t kid_tids(uint32_t **out, int per)
 	return n;
 }
 
+static rlim_t fd_limit; /* 0: inherit */
+
 static pid_t start_capture(const char *out, const char *n, const char *i)
 {
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		if (fd_limit) {
+			struct rlimit rl = { fd_limit, fd_limit };
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
 		char p[300];
 		snprintf(p, sizeof p, "%s/stderr", tmp);
 		int e = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -662,8 +671,8 @@ static void read_back(const char *file, struct rec *r, int *notes_full, int *sam
 			r_task(r, &in);
 		}
 		if (rec.type == CAP_TEXT && rec.u.text.kind == CAP_TXT_NOTE &&
-		    (memmem(rec.u.text.text, rec.u.text.len, "lost", 4) ||
-		     memmem(rec.u.text.text, rec.u.text.len, "limit", 5) ||
+		    (memmem(rec.u.text.text, rec.u.text.len, "records lost", 12) ||
+		     memmem(rec.u.text.text, rec.u.text.len, "task limit", 10) ||
 		     memmem(rec.u.text.text, rec.u.text.len, "damaged", 7)))
 			(*notes_full)++;
 	}
@@ -695,6 +704,18 @@ static void live(size_t nproc, int extra)
 	free(r.tid);
 	free(want);
 	reap();
+}
+
+/* 1,500 tasks under an open-file limit of 600: the kept fds stop short of
+ * it and the rest are read by open and close, every task still recorded
+ * (running out of fds once lost the processes whose task/ could not be
+ * opened). */
+static void test_live_fd_limit(void **st)
+{
+	(void)st;
+	fd_limit = 600;
+	live(1500, 0);
+	fd_limit = 0;
 }
 
 static void test_live_2000_processes(void **st)
@@ -820,6 +841,13 @@ static void test_existing_file_refused(void **st)
 	free(r.tid);
 }
 
+static int teardown_reap(void **st)
+{
+	(void)st;
+	reap();
+	return 0;
+}
+
 int main(void)
 {
 	const char *b = getenv("BUILD");
@@ -845,10 +873,11 @@ int main(void)
 		cmocka_unit_test(test_big_tree_every_task),
 		cmocka_unit_test(test_tables_grow),
 		cmocka_unit_test(test_writer_table_grows),
-		cmocka_unit_test(test_live_2000_processes),
-		cmocka_unit_test(test_live_600_processes_3_threads),
-		cmocka_unit_test(test_fork_storm),
-		cmocka_unit_test(test_stop_while_walking),
+		cmocka_unit_test_teardown(test_live_2000_processes, teardown_reap),
+		cmocka_unit_test_teardown(test_live_fd_limit, teardown_reap),
+		cmocka_unit_test_teardown(test_live_600_processes_3_threads, teardown_reap),
+		cmocka_unit_test_teardown(test_fork_storm, teardown_reap),
+		cmocka_unit_test_teardown(test_stop_while_walking, teardown_reap),
 		cmocka_unit_test(test_existing_file_refused),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
