@@ -20,6 +20,7 @@ struct windows {
 
 struct win_opts {
 	double ha, hb, fa, fb;  /* seconds; NaN = not given */
+	double lo, hi;          /* --from/--to in seconds; used only when hi > lo */
 };
 
 /* Health signal per sample (M_STRESS), smoothed; then the windows. */
@@ -116,6 +117,9 @@ struct wait_group {
 	double faulty_s, healthy_s;  /* task-seconds in D */
 };
 int blocked_groups(const struct actx *c, struct wait_group *out, int max);
+/* The kind of a D-state (comm, wchan) entity's wait: wait_kind(), with a
+ * generic page wait in a write or fsync path told as writeback. */
+const char *dwait_kind(const struct actx *c, const struct entity *e);
 
 /* ranking (rank.c): orders fired findings, fills explains / explained_by / rank */
 void rank_findings(struct finding *f, int n);
@@ -156,5 +160,7 @@ extern const int ntimeline_cols;
 
 /* time formatting shared by renderers */
 void fmt_wall(uint64_t wall_us, char *buf, size_t n, bool date);
+/* the zone of fmt_wall's time of day: TZ's abbreviation when TZ is set, else "UTC" */
+const char *wall_zone(void);
 
 #endif

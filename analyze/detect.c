@@ -106,6 +106,9 @@ const char *wait_kind(const char *w)
 	static const char *const io[] = { "io_schedule", "blk_", "bit_wait_io", "submit_bio", "mmc_", "bio_", NULL };
 	static const char *const *const sets[] = { fault, reclaim, wb, io };
 	static const char *const names[] = { "page-fault", "reclaim", "writeback", "io" };
+	/* "0": the task ran again before wchan was read; empty: not read */
+	if (!w[0] || !strcmp(w, "0") || !strcmp(w, "?"))
+		return "unknown";
 	for (int s = 0; s < 4; s++)
 		for (int i = 0; sets[s][i]; i++)
 			if (strstr(w, sets[s][i]))

@@ -2,12 +2,65 @@
  * wchan; the dominant wait kind (page-fault, reclaim, writeback, io)
  * decides which cause can explain them (rank.c). */
 #include "analysis.h"
+#include "kdump.h"
 #include "stackgroup.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A generic page wait (folio_wait_bit, wait_on_page_bit) is a page fault
+ * only when the task faults: a writer waits on the same bit for its pages'
+ * writeback inside write() or fsync().  Its stacks in the kernel's dumps,
+ * or its counters (it writes, it does not fault), tell which. */
+static bool write_path(const char *fn)
+{
+	static const char *const w[] = { "fsync", "fdatasync", "fdatawait", "write_and_wait", "vfs_write", "ksys_write",
+					 "generic_perform_write", "folio_wait_writeback", "wait_on_page_writeback",
+					 "balance_dirty_pages", "write_cache_pages", "sync_file_range", NULL };
+	for (int i = 0; w[i]; i++)
+		if (strstr(fn, w[i]))
+			return true;
+	return false;
+}
+
+const char *dwait_kind(const struct actx *c, const struct entity *e)
+{
+	const char *k = wait_kind(e->wchan);
+	if (strcmp(k, "page-fault") || strstr(e->wchan, "fault") || strstr(e->wchan, "swap") ||
+	    strstr(e->wchan, "read"))
+		return k;
+	int in_write = 0, in_fault = 0;
+	for (size_t i = 0; c->kd && i < kd_ndumps(c->kd); i++) {
+		const struct kd_dump *d = kd_dump_at(c->kd, i);
+		for (size_t t = 0; t < d->ntasks; t++) {
+			const struct kd_task *kt = &d->tasks[t];
+			if (!kt->comm || strcmp(kt->comm, e->name))
+				continue;
+			bool w = false, f = false;
+			for (size_t j = 0; j < kt->nframes; j++) {
+				const char *fn = kt->frames[j].function;
+				w |= fn && write_path(fn);
+				f |= fn && (strstr(fn, "fault") != NULL);
+			}
+			in_write += w && !f;
+			in_fault += f;
+		}
+	}
+	if (in_write || in_fault)
+		return in_write > in_fault ? "writeback" : k;
+	const struct model *fm = c->fm;
+	double wr = 0, maj = 0, page_kb = (fm->hdr.page_size ? fm->hdr.page_size : 4096) / 1024.0;
+	for (size_t i = 0; i < fm->nents; i++) {
+		const struct entity *p = &fm->ents[i];
+		if (p->kind != ENT_PROC || strcmp(p->name, e->name))
+			continue;
+		wr += ent_sum(fm, p, PF_WR_KB, c->fa, c->fb);
+		maj += ent_sum(fm, p, PF_MAJFLT, c->fa, c->fb) * page_kb;
+	}
+	return wr >= 1024 && wr >= 4 * maj ? "writeback" : k;
+}
 
 static int by_faulty(const void *a, const void *b)
 {
@@ -31,7 +84,7 @@ int blocked_groups(const struct actx *c, struct wait_group *out, int max)
 		struct wait_group *g = &tmp[n++];
 		snprintf(g->comm, sizeof g->comm, "%s", e->name);
 		snprintf(g->wchan, sizeof g->wchan, "%s", e->wchan);
-		g->kind = wait_kind(e->wchan);
+		g->kind = dwait_kind(c, e);
 		g->faulty_s = fs;
 		g->healthy_s = hs;
 	}
@@ -64,6 +117,7 @@ int detect_blocked(const struct actx *c, struct finding *f)
 	int n = blocked_groups(c, g, 16);
 	double kind_s[5] = { 0 }, tot = 0;
 	static const char *const kinds[5] = { "page-fault", "reclaim", "writeback", "io", "other" };
+	/* a wait of unknown place votes for no kind */
 	for (int i = 0; i < n; i++)
 		for (int k = 0; k < 5; k++)
 			if (!strcmp(g[i].kind, kinds[k])) {
@@ -74,16 +128,16 @@ int detect_blocked(const struct actx *c, struct finding *f)
 	for (int k = 0; k < 5; k++)
 		if (kind_s[k] > kind_s[dom])
 			dom = k;
-	snprintf(f->tag, sizeof f->tag, "%s", tot > 0 ? kinds[dom] : pf * 2 > dumped ? "page-fault" : "other");
+	snprintf(f->tag, sizeof f->tag, "%s", tot > 0 ? kinds[dom] : pf * 2 > dumped ? "page-fault" : n ? "unknown" : "other");
 	f->score = 0.3 + 0.4 * fmin(1, fv / (2.0 * c->ncpu));
 	char who[200] = "";
 	/* name the waits that matter: a task seen once in D (a vfork, a
 	 * short sync) is noise next to tasks stuck for minutes */
 	for (int i = 0, k = 0; i < n && k < 4; i++)
-		if (i == 0 || g[i].faulty_s >= 0.05 * tot)
-			sappend(who, sizeof who, "%s%s in %s", k++ ? ", " : "", g[i].comm,
-				 /* "0": it was running again when wchan was read */
-				 g[i].wchan[0] && strcmp(g[i].wchan, "0") ? g[i].wchan : "?");
+		if (strcmp(g[i].kind, "unknown") && (k == 0 || g[i].faulty_s >= 0.05 * tot))
+			sappend(who, sizeof who, "%s%s in %s", k++ ? ", " : "", g[i].comm, g[i].wchan);
+	if (!who[0] && n)
+		snprintf(who, sizeof who, "%s (where it waits was not recorded)", g[0].comm);
 	if (!n && top)
 		snprintf(who, sizeof who, "%s", top->label);
 	snprintf(f->summary, sizeof f->summary, "%.1f tasks in D state on average (healthy %.1f), mostly %s waits: %s", fv, h,

@@ -556,6 +556,11 @@ int detect_hog(const struct actx *c, struct finding *f)
 			 "%s (pid %u) grew from %s to %s %s in this capture (+%s) and holds %.0f%% of %s; the growth "
 			 "began before the capture did", x->e->name, x->e->pid, fmt_kb(x->low, a, sizeof a),
 			 fmt_kb(x->held, b, sizeof b), what, fmt_kb(x->grow, g, sizeof g), 100 * share, dom);
+	else if (x->e->last_sample < c->fb - 2)
+		sappend(f->summary, sizeof f->summary,
+			 "%s (pid %u) held %s %s, %.0f%% of %s, until it exited %.0f s into the capture; growth not "
+			 "seen in this capture: the holder is named by its share", x->e->name, x->e->pid,
+			 fmt_kb(x->held, a, sizeof a), what, 100 * share, dom, fm->t[x->e->last_sample]);
 	else
 		sappend(f->summary, sizeof f->summary,
 			 "%s (pid %u) holds %s %s, %.0f%% of %s, while the kernel fights for memory there; growth not "

@@ -225,3 +225,43 @@ void input_close(struct input *in)
 	free(in->text);
 	free(in);
 }
+
+/* The capture id and frame number of a file's first header; false when it
+ * has none or cannot be read. */
+static bool first_header(const char *path, uint64_t *id, uint64_t *seq)
+{
+	char err[64];
+	struct input *in = input_open(path, false, err, sizeof err);
+	if (!in)
+		return false;
+	struct cap_rec rec;
+	bool got = false;
+	for (int k = 0; k < 64 && input_next(in, &rec) == 1; k++)
+		if (rec.type == CAP_HEADER) {
+			*id = rec.u.header->capture_id;
+			*seq = rec.u.header->frame_seq;
+			got = true;
+			break;
+		}
+	input_close(in);
+	return got;
+}
+
+void input_order(const char **paths, int n)
+{
+	uint64_t id[16], seq[16];
+	if (n < 2 || n > 16)
+		return;
+	for (int i = 0; i < n; i++)
+		if (!first_header(paths[i], &id[i], &seq[i]) || id[i] != id[0])
+			return;
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && seq[j] < seq[j - 1]; j--) {
+			uint64_t t = seq[j];
+			seq[j] = seq[j - 1];
+			seq[j - 1] = t;
+			const char *p = paths[j];
+			paths[j] = paths[j - 1];
+			paths[j - 1] = p;
+		}
+}

@@ -25,5 +25,9 @@ double input_progress(const struct input *in);
 /* For IN_TEXT: the whole file (NUL-terminated), its length. */
 const char *input_text(const struct input *in, size_t *len);
 void input_close(struct input *in);
+/* Pieces of one capture (the same capture id, as --max-size rotates
+ * FILE to FILE.1) given in any order are put in recording order, by the
+ * frame number of each one's first frame; anything else keeps its order. */
+void input_order(const char **paths, int n);
 
 #endif

@@ -34,6 +34,8 @@
  * store time, not console time); a longer silence means the dump is over
  * and later traces belong to something else. */
 #define KD_DUMP_SILENCE 60.0
+/* An RCU stall report prints two or three lines before the CPU's own. */
+#define KD_STALL_LINES 6
 
 struct kd_result {
 	struct kd_dump *dumps;
@@ -44,7 +46,13 @@ struct kd_parser {
 	struct kd_result *res;
 	long trigger;
 	bool trigger_fresh;   /* no dump begun since kd_set_trigger */
-	bool dump_open;       /* res->dumps[ndumps-1] still takes lines */
+	bool dump_open;       /* res->dumps[open_idx] still takes lines */
+	size_t open_idx;
+	/* A task listing that an all-CPU backtrace cut into: its next task
+	 * line continues it (SIZE_MAX: none). */
+	size_t listing_idx;
+	bool panic_task;      /* the next CPU line is the hung-task panic's */
+	int stall_lines;      /* lines left in which a CPU line is a stalled CPU */
 	bool task_open;       /* its last task still takes frames */
 	bool task_has_header; /* the open task has seen its task line */
 	bool discard;         /* frames belong to something that is not ours */
@@ -54,7 +62,11 @@ struct kd_parser {
 	size_t tasks_cap, frames_cap;
 	char pend[KD_LINE_MAX + 1]; /* lookahead line, prefixes kept */
 	size_t pend_len;
-	bool have_pend, pend_prefixed;
+	bool have_pend, pend_prefixed, pend_joined;
+	char task_caller[16]; /* caller id of the line that began the open task */
+	char last[KD_LINE_MAX + 1]; /* the line processed before it, as read */
+	size_t last_len;
+	bool have_last;
 };
 
 /* ---------- small helpers ---------- */
@@ -177,7 +189,7 @@ static void dump_free(struct kd_dump *d)
 
 static struct kd_dump *cur_dump(struct kd_parser *p)
 {
-	return p->dump_open ? &p->res->dumps[p->res->ndumps - 1] : NULL;
+	return p->dump_open ? &p->res->dumps[p->open_idx] : NULL;
 }
 
 static struct kd_task *cur_task(struct kd_parser *p)
@@ -196,7 +208,8 @@ static const char *const stack_bases[] = {
 	"ret_to_user", "vector_swi", "work_pending", "resume_userspace",
 	"syscall_exit", "start_secondary", "x86_64_start", "start_here",
 	"do_idle", "cpu_idle", "kthread", "worker_thread", "syscall_common",
-	"handle_sys", "__sys_trace", "do_syscall_64",
+	"handle_sys", "__sys_trace", "do_syscall_64", "linux_sparc_syscall",
+	"stack_done",
 };
 
 static bool is_stack_base(const char *fn)
@@ -239,6 +252,19 @@ static void close_dump(struct kd_parser *p, bool cut)
 	close_task(p, cut);
 	p->dump_open = false;
 	p->discard = false;
+	p->panic_task = false;
+}
+
+/* Continues an earlier dump: its storage only ever grows, so the capacity
+ * is taken as its count and the next task reallocates. */
+static struct kd_dump *reopen_dump(struct kd_parser *p, size_t idx)
+{
+	close_dump(p, false);
+	struct kd_dump *d = &p->res->dumps[idx];
+	p->dump_open = true;
+	p->open_idx = idx;
+	p->tasks_cap = d->ntasks;
+	return d;
 }
 
 static struct kd_dump *open_dump(struct kd_parser *p, enum kd_kind kind,
@@ -261,6 +287,9 @@ static struct kd_dump *open_dump(struct kd_parser *p, enum kd_kind kind,
 	d->oom_victim_rss_kb = -1;
 	d->trigger_id = p->trigger;
 	p->dump_open = true;
+	p->open_idx = r->ndumps - 1;
+	p->listing_idx = SIZE_MAX;
+	p->stall_lines = 0;
 	p->trigger_fresh = false;
 	p->tasks_cap = 0;
 	p->last_ts = ts;
@@ -659,6 +688,31 @@ static bool try_arm_old(const char *t, struct fline *fl)
 	return true;
 }
 
+/* arm without kallsyms: "Function entered at [<c001e990>] from [<c0109b14>]";
+ * the functions are their addresses. */
+static bool try_arm_entered(const char *t, struct fline *fl)
+{
+	const char *hex, *q;
+	size_t hn;
+	if (!starts(t, "Function entered at "))
+		return false;
+	for (int i = 0; i < 2; i++) {
+		q = skip_ws(t + (i ? 0 : 20));
+		if (!(q = parse_angle_addr(q, &hex, &hn)) || hn > 32)
+			return false;
+		struct kd_frame *f = fline_add(fl);
+		char buf[2 + 32 + 1];
+		snprintf(buf, sizeof buf, "0x%.*s", (int)hn, hex);
+		f->function = xstrndup(buf, strlen(buf));
+		f->address = xstrndup(hex, hn);
+		if (i == 0 && !starts(q, " from "))
+			return false;
+		t = q + 6;
+	}
+	fl->arm_pair = true;
+	return true;
+}
+
 /* arm 6.x: " __schedule from schedule+0x20/0x134" */
 static bool try_arm_new(const char *t, struct fline *fl)
 {
@@ -696,6 +750,23 @@ static bool try_ppc(const char *t, struct fline *fl)
 	bool inl = false, clean;
 	parse_decorations(q, f, &inl, &clean);
 	return true;
+}
+
+/* sparc64 before 5.x: " [00000000004a7c44] io_schedule+0x20/0x3c" */
+static bool try_square(const char *t, struct fline *fl)
+{
+	const char *hex, *q;
+	size_t hn;
+	if (!(q = parse_square_addr(t, &hex, &hn)) || *q != ' ')
+		return false;
+	struct kd_frame *f = fline_add(fl);
+	f->address = xstrndup(hex, hn);
+	q = skip_ws(q);
+	if (*q == '[' || !(q = parse_sym(q, f, false)))
+		return false;
+	bool inl = false, clean;
+	parse_decorations(q, f, &inl, &clean);
+	return clean && (f->offset || f->function[0] == '0');
 }
 
 /* x86/mips/riscv/arm64/i386: "[<addr>] ? sym+0x1/0x2 [mod]", possibly several
@@ -743,10 +814,28 @@ static bool try_bare(const char *t, struct fline *fl)
 	return clean && (f->offset || f->file_line);
 }
 
+/* s390 marks a frame it could not verify by parentheses:
+ * "([<00000000174adf7a>] __schedule+0x342/0x748)". */
+static bool try_s390_unreliable(const char *t, struct fline *fl)
+{
+	size_t n = strlen(t);
+	if (t[0] != '(' || t[1] != '[' || t[2] != '<' || t[n - 1] != ')' || n > KD_LINE_MAX)
+		return false;
+	char buf[KD_LINE_MAX + 1];
+	memcpy(buf, t + 1, n - 2);
+	buf[n - 2] = '\0';
+	if (!try_angle(buf, fl))
+		return false;
+	for (int i = 0; i < fl->n; i++)
+		fl->f[i].reliable = false;
+	return true;
+}
+
 typedef bool (*frame_recognizer)(const char *t, struct fline *fl);
 
 static const frame_recognizer frame_recognizers[] = {
-	try_arm_old, try_angle, try_ppc, try_arm_new, try_bare,
+	try_arm_old, try_arm_entered, try_s390_unreliable, try_angle, try_ppc, try_square,
+	try_arm_new, try_bare,
 };
 
 /* Skips "<IRQ>", "<EOI>", "<<EOE>>", "<TASK>" markers that x86 puts in front
@@ -907,6 +996,7 @@ static bool parse_task_header(const char *t, struct hdr *h)
 struct ctx {
 	const char *t; /* body, leading blanks skipped, trailing blanks cut */
 	double ts;
+	char caller[16]; /* printk caller id, "" when not printed */
 };
 
 static void set_comm(struct kd_task *t, const char *c, size_t n)
@@ -971,6 +1061,22 @@ static struct kd_task *new_cpu_task(struct kd_parser *p, double ts, int cpu)
 	return t;
 }
 
+static bool header_allowed(const struct kd_dump *d)
+{
+	return d->kind == KD_SYSRQ_W || d->kind == KD_SYSRQ_T || d->kind == KD_HUNG_TASK;
+}
+
+/* The task listing an all-CPU backtrace interrupted, if the open dump is
+ * that backtrace and the listing is of `kind` (or any, for -1). */
+static size_t interrupted_listing(const struct kd_parser *p, int kind)
+{
+	if (!p->dump_open || p->res->dumps[p->open_idx].kind != KD_SYSRQ_L ||
+		p->listing_idx == SIZE_MAX)
+		return SIZE_MAX;
+	const struct kd_dump *l = &p->res->dumps[p->listing_idx];
+	return kind < 0 || l->kind == (enum kd_kind)kind ? p->listing_idx : SIZE_MAX;
+}
+
 /* "NMI backtrace for cpu 1", "... skipped: idling at native_safe_halt+0x2/0x10" */
 static bool h_nmi(struct kd_parser *p, const struct ctx *c)
 {
@@ -982,8 +1088,13 @@ static bool h_nmi(struct kd_parser *p, const struct ctx *c)
 	if (!n)
 		return false;
 	struct kd_dump *d = cur_dump(p);
-	if (!d || d->kind != KD_SYSRQ_L)
+	if (!d || d->kind != KD_SYSRQ_L) {
+		/* khungtaskd and the RCU stall detector print every CPU in the
+		 * middle of a task listing, which may go on afterwards */
+		size_t from = d && header_allowed(d) ? p->open_idx : SIZE_MAX;
 		d = open_dump(p, KD_SYSRQ_L, c->ts, true);
+		p->listing_idx = from;
+	}
 	if (!d)
 		return true;
 	struct kd_task *t = new_cpu_task(p, c->ts, (int)to_long(q, n));
@@ -1024,8 +1135,12 @@ static bool h_sysrq_cpu(struct kd_parser *p, const struct ctx *c)
 			return false;
 		d = open_dump(p, KD_SYSRQ_L, c->ts, false);
 	}
-	if (d)
-		new_cpu_task(p, c->ts, (int)to_long(q, n));
+	int cpu = (int)to_long(q, n);
+	struct kd_task *t = cur_task(p);
+	/* vendor showacpu prints "CPU0:" again between the registers and the
+	 * stack of the same CPU */
+	if (d && !(t && t->cpu == cpu && t->nframes == 0))
+		new_cpu_task(p, c->ts, cpu);
 	return true;
 }
 
@@ -1064,12 +1179,15 @@ static bool h_hung(struct kd_parser *p, const struct ctx *c)
 			colon = q;
 	if (!colon || !is_dec_str(colon + 1, (size_t)(bl - colon - 1)))
 		return true;
-	struct kd_dump *d = cur_dump(p);
+	size_t scan = interrupted_listing(p, KD_HUNG_TASK);
+	struct kd_dump *d = scan != SIZE_MAX ? &p->res->dumps[scan] : cur_dump(p);
 	bool same_scan = d && d->kind == KD_HUNG_TASK &&
 					 (c->ts < 0 || p->last_ts < 0 ||
 					  (c->ts >= p->last_ts - 1 && c->ts - p->last_ts < KD_HUNG_SCAN_GAP));
 	if (!same_scan)
 		d = open_dump(p, KD_HUNG_TASK, c->ts, true);
+	else if (scan != SIZE_MAX)
+		d = reopen_dump(p, scan);
 	if (!d)
 		return true;
 	struct kd_task *t = new_task(p, c->ts, false);
@@ -1094,6 +1212,26 @@ static bool h_oom(struct kd_parser *p, const struct ctx *c)
 	return true;
 }
 
+/* "Kernel panic - not syncing: hung_task: blocked tasks": khungtaskd's own
+ * stack follows, the only trace left when the blocked task's was lost; it
+ * stays with the report that caused it. */
+static bool h_hung_panic(struct kd_parser *p, const struct ctx *c)
+{
+	if (!starts(c->t, "Kernel panic") || !strstr(c->t, "hung_task"))
+		return false;
+	size_t idx = interrupted_listing(p, KD_HUNG_TASK);
+	if (idx == SIZE_MAX && p->dump_open && cur_dump(p)->kind == KD_HUNG_TASK)
+		idx = p->open_idx;
+	if (idx == SIZE_MAX) {
+		if (p->dump_open)
+			close_dump(p, false);
+		return true;
+	}
+	reopen_dump(p, idx);
+	p->panic_task = true;
+	return true;
+}
+
 /* Lines that end whatever dump is open: other kernel reports. */
 static bool h_terminator(struct kd_parser *p, const struct ctx *c)
 {
@@ -1108,6 +1246,9 @@ static bool h_terminator(struct kd_parser *p, const struct ctx *c)
 		if (starts(c->t, tab[i])) {
 			if (p->dump_open)
 				close_dump(p, false);
+			/* where no NMI exists (s390) the stalled CPU's registers and
+			 * stack follow the RCU stall report directly */
+			p->stall_lines = strstr(c->t, "stall") ? KD_STALL_LINES : 0;
 			return true;
 		}
 	return false;
@@ -1117,7 +1258,7 @@ typedef bool (*line_handler)(struct kd_parser *p, const struct ctx *c);
 
 /* Recognised anywhere: they open or close dumps. */
 static const line_handler top_handlers[] = {
-	h_sysrq, h_hung, h_nmi, h_sysrq_cpu, h_oom, h_terminator,
+	h_sysrq, h_hung, h_nmi, h_sysrq_cpu, h_oom, h_hung_panic, h_terminator,
 };
 
 /* ---- handlers that apply inside an open dump ---- */
@@ -1195,6 +1336,11 @@ static bool h_cpu_line(struct kd_parser *p, const struct ctx *c)
 			close_task(p, false);
 			return true;
 		}
+	} else if (p->panic_task) {
+		p->panic_task = false;
+		t = new_task(p, c->ts, true);
+		if (t)
+			strcpy(t->state, "R"); /* the task printing the panic runs */
 	} else {
 		/* A CPU line inside a task listing is another report's stack. */
 		close_task(p, false);
@@ -1211,10 +1357,6 @@ static bool h_cpu_line(struct kd_parser *p, const struct ctx *c)
 	return true;
 }
 
-static bool header_allowed(const struct kd_dump *d)
-{
-	return d->kind == KD_SYSRQ_W || d->kind == KD_SYSRQ_T || d->kind == KD_HUNG_TASK;
-}
 
 static void apply_header(struct kd_parser *p, struct kd_task *t, const struct hdr *h)
 {
@@ -1231,8 +1373,11 @@ static bool h_task_header(struct kd_parser *p, const struct ctx *c)
 {
 	struct kd_dump *d = cur_dump(p);
 	struct hdr h;
-	if (!header_allowed(d) || !parse_task_header(c->t, &h))
+	size_t listing = interrupted_listing(p, -1);
+	if ((!header_allowed(d) && listing == SIZE_MAX) || !parse_task_header(c->t, &h))
 		return false;
+	if (!header_allowed(d))
+		d = reopen_dump(p, listing);
 	struct kd_task *t = cur_task(p);
 	/* The hung-task INFO line already made the task; its task line fills in. */
 	bool fill = d->kind == KD_HUNG_TASK && t && !p->task_has_header && t->nframes == 0 &&
@@ -1256,15 +1401,25 @@ static struct kd_task *task_for_frames(struct kd_parser *p, double ts)
 static void add_fline(struct kd_parser *p, struct kd_task *t, struct fline *fl)
 {
 	if (!fl->arm_pair) {
-		for (int i = 0; i < fl->n; i++)
+		for (int i = 0; i < fl->n; i++) {
+			const char *a = fl->f[i].address;
+			/* sparc and powerpc end a trace with the null frame pointer's
+			 * "[<0000000000000000>] 0x0": the unwinder's end, no caller */
+			if (a && strspn(a, "0") == strlen(a))
+				continue;
 			push_frame(p, t, &fl->f[i]);
-		fl->n = 0;
+		}
+		fline_free(fl);
 		return;
 	}
 	/* Each ARM line names a callee and its caller; the callee is the caller
-	 * of the previous line, so only the first line contributes both. */
+	 * of the previous line, so only the first line contributes both. The
+	 * address-only form names the callee by its entry, the caller by the
+	 * return address, which never match: there the callee always repeats. */
 	struct kd_frame *last = t->nframes ? &t->frames[t->nframes - 1] : NULL;
-	if (!last || !last->function || strcmp(last->function, fl->f[0].function) != 0)
+	bool unnamed = fl->f[0].function[0] == '0' && fl->f[0].function[1] == 'x';
+	if (!last || !last->function ||
+		(!unnamed && strcmp(last->function, fl->f[0].function) != 0))
 		push_frame(p, t, &fl->f[0]);
 	push_frame(p, t, &fl->f[1]);
 	fline_free(fl);
@@ -1281,15 +1436,22 @@ static bool h_trace_start(struct kd_parser *p, const struct ctx *c)
 	else
 		return false;
 	p->stack_words = false;
+	bool raw = strstr(rest, "Raw") != NULL;
 	struct kd_task *t = cur_task(p);
-	if (t && t->nframes > 0) {
+	if (t && t->nframes > 0 && p->raw_trace && !raw) {
+		/* mips prints the raw stack scan, then the unwound trace of the
+		 * same task: the unwound one is the task's */
+		for (size_t i = 0; i < t->nframes; i++)
+			frame_free(&t->frames[i]);
+		t->nframes = 0;
+	} else if (t && t->nframes > 0) {
 		close_task(p, false);
 		t = NULL;
 	}
 	t = task_for_frames(p, c->ts);
 	if (!t)
 		return true;
-	p->raw_trace = strstr(rest, "Raw") != NULL;
+	p->raw_trace = raw;
 	const char *f = strstr(rest, "[<");
 	struct fline fl;
 	fl.n = 0;
@@ -1304,7 +1466,7 @@ static bool h_trace_start(struct kd_parser *p, const struct ctx *c)
 static bool h_pc(struct kd_parser *p, const struct ctx *c)
 {
 	static const char *const keys[] = {"pc :", "pc:", "PC is at", "RIP:", "NIP", "epc",
-									   "EIP is at", "EIP:", "IP:", "ERA:"};
+									   "EIP is at", "EIP:", "IP:", "ERA:", "Krnl PSW :"};
 	const char *q = NULL;
 	for (size_t i = 0; i < sizeof keys / sizeof *keys && !q; i++)
 		if (starts(c->t, keys[i]))
@@ -1322,6 +1484,10 @@ static bool h_pc(struct kd_parser *p, const struct ctx *c)
 		memcpy(buf, tk[i].s, len);
 		buf[len] = '\0';
 		const char *s = buf;
+		if (*s == '(' && len > 2 && buf[len - 1] == ')') {
+			buf[len - 1] = '\0'; /* s390: "(hugetlb_fault_mutex_hash+0x2a/0xd8)" */
+			s++;
+		}
 		const char *colon = strrchr(s, ':');
 		if (colon && colon[1])
 			s = colon + 1;
@@ -1367,6 +1533,13 @@ static bool h_task_end(struct kd_parser *p, const struct ctx *c)
 			close_task(p, false);
 			return true;
 		}
+	/* s390: the address on the next line is the last branch taken, not a
+	 * caller; what follows belongs to no task until a new one starts */
+	if (starts(c->t, "Last Breaking-Event-Address:")) {
+		close_task(p, false);
+		p->discard = true;
+		return true;
+	}
 	return false;
 }
 
@@ -1453,6 +1626,22 @@ static void handle_orphan(struct kd_parser *p, const struct ctx *c)
 			h_oom_lines(p, c);
 		return;
 	}
+	int cpu;
+	long pid;
+	const char *comm;
+	size_t cl;
+	if (p->stall_lines > 0 && parse_cpu_line(c->t, &cpu, &pid, &comm, &cl)) {
+		p->stall_lines = 0;
+		struct kd_task *t = open_dump(p, KD_SYSRQ_L, c->ts, true) ?
+							new_cpu_task(p, c->ts, cpu) : NULL;
+		if (t) {
+			t->pid = pid;
+			set_comm(t, comm, cl);
+		}
+		return;
+	}
+	if (p->stall_lines > 0)
+		p->stall_lines--;
 	struct hdr h;
 	if (p->trigger >= 0 && p->trigger_fresh && parse_task_header(c->t, &h)) {
 		if (!open_dump(p, KD_SYSRQ_W, c->ts, false))
@@ -1463,11 +1652,44 @@ static void handle_orphan(struct kd_parser *p, const struct ctx *c)
 	}
 }
 
-static void process_line(struct kd_parser *p, char *line)
+/* The printk caller id ("T59", "C1") among a line's prefixes, or "". */
+static void caller_id(const char *line, const char *body, char *out, size_t cap)
+{
+	out[0] = '\0';
+	for (const char *q = line; q < body; q++)
+		if (*q == '[' && strip_callerid(q)) {
+			const char *id = skip_ws(q + 1);
+			size_t n = strcspn(id, "]");
+			if (n < cap) {
+				memcpy(out, id, n);
+				out[n] = '\0';
+			}
+			return;
+		}
+}
+
+/* The dump's text was damaged on the way (a mail client broke a line, or
+ * another context's line landed inside an unfinished trace): what it holds
+ * is kept, but it may not be all the kernel printed. */
+static void note_damage(struct kd_parser *p, const struct ctx *c, bool joined, bool handled)
+{
+	struct kd_dump *d = cur_dump(p);
+	if (!d)
+		return;
+	if (joined)
+		d->complete = false;
+	struct kd_task *t = cur_task(p);
+	if (!handled && c->caller[0] && p->task_caller[0] && strcmp(c->caller, p->task_caller) &&
+		t && t->nframes && !trace_finished(t))
+		d->complete = false;
+}
+
+static void process_line(struct kd_parser *p, char *line, bool joined)
 {
 	struct ctx c;
 	bool prefixed;
 	const char *body = strip_prefixes(line, &c.ts, &prefixed);
+	caller_id(line, body, c.caller, sizeof c.caller);
 	char *end = line + strlen(line);
 	while (end > body && isspace((unsigned char)end[-1]))
 		*--end = '\0';
@@ -1477,18 +1699,25 @@ static void process_line(struct kd_parser *p, char *line)
 	if (p->dump_open && c.ts >= 0 && p->last_ts >= 0 &&
 		(c.ts - p->last_ts > KD_DUMP_SILENCE || c.ts < p->last_ts - 1))
 		close_dump(p, false); /* silence, or the clock went back (reboot) */
-	for (size_t i = 0; i < sizeof top_handlers / sizeof *top_handlers; i++)
-		if (top_handlers[i](p, &c))
-			return;
-	if (!p->dump_open) {
+	size_t idx = p->dump_open ? p->open_idx : SIZE_MAX;
+	size_t ntasks = p->dump_open ? cur_dump(p)->ntasks : 0;
+	bool handled = false;
+	for (size_t i = 0; i < sizeof top_handlers / sizeof *top_handlers && !handled; i++)
+		handled = top_handlers[i](p, &c);
+	if (!handled && !p->dump_open) {
 		handle_orphan(p, &c);
-		return;
+		handled = true;
 	}
-	if (c.ts >= 0)
+	if (!handled && c.ts >= 0)
 		p->last_ts = c.ts;
-	for (size_t i = 0; i < sizeof dump_handlers / sizeof *dump_handlers; i++)
-		if (dump_handlers[i](p, &c))
-			return;
+	for (size_t i = 0; i < sizeof dump_handlers / sizeof *dump_handlers && !handled; i++)
+		handled = dump_handlers[i](p, &c);
+	if (!p->dump_open)
+		return;
+	/* a task begun by this line belongs to this line's context */
+	if (p->open_idx != idx || cur_dump(p)->ntasks != ntasks)
+		memcpy(p->task_caller, c.caller, sizeof c.caller);
+	note_damage(p, &c, joined, handled);
 }
 
 /* ---------- lookahead / wrapped lines ---------- */
@@ -1502,11 +1731,16 @@ static bool line_is_prefixed(const char *s)
 }
 
 /* A mail client that wraps a long line leaves the tail alone on the next
- * line, without the prefix every other line has. Such a tail never starts
- * with a blank and never is a line the kernel starts on its own. */
+ * line, without the prefix every other line has. Such a tail never is a
+ * line the kernel starts on its own, and starts with a blank only when the
+ * break fell inside a padded field ("ppid: " / "     2 flags:..."). */
 static bool is_wrapped_tail(const struct kd_parser *p, const char *s)
 {
-	if (!p->have_pend || !p->pend_prefixed || !*s || isspace((unsigned char)*s))
+	if (!p->have_pend || !p->pend_prefixed || !*s)
+		return false;
+	bool in_field = p->pend_len >= 2 && p->pend[p->pend_len - 1] == ' ' &&
+					p->pend[p->pend_len - 2] == ':';
+	if (isspace((unsigned char)*s) && (!in_field || !*skip_ws(s)))
 		return false;
 	if (line_is_prefixed(s) || looks_like_syslog_start(s) || is_elision(s))
 		return false;
@@ -1519,12 +1753,32 @@ static bool is_wrapped_tail(const struct kd_parser *p, const char *s)
 	return true;
 }
 
+/* Some consoles log every line twice (serial and netconsole into one
+ * file): the same timestamped line again right after itself is the copy.
+ * Without a timestamp a repeat is real (recursion prints equal frames). */
+static bool is_repeat(struct kd_parser *p)
+{
+	bool same = p->have_last && p->last_len == p->pend_len &&
+				memcmp(p->last, p->pend, p->pend_len) == 0;
+	if (!same) {
+		memcpy(p->last, p->pend, p->pend_len + 1);
+		p->last_len = p->pend_len;
+		p->have_last = true;
+		return false;
+	}
+	double ts = -1;
+	bool prefixed;
+	strip_prefixes(p->pend, &ts, &prefixed);
+	return ts >= 0;
+}
+
 static void flush_pending(struct kd_parser *p)
 {
 	if (!p->have_pend)
 		return;
 	p->have_pend = false;
-	process_line(p, p->pend);
+	if (!is_repeat(p))
+		process_line(p, p->pend, p->pend_joined);
 }
 
 static size_t sanitize(char *dst, const char *src, size_t len)
@@ -1555,12 +1809,14 @@ void kd_feed_line(struct kd_parser *p, const char *line, size_t len)
 			memcpy(p->pend + p->pend_len, buf, n + 1);
 			p->pend_len += n;
 		}
+		p->pend_joined = true;
 		return;
 	}
 	flush_pending(p);
 	memcpy(p->pend, buf, n + 1);
 	p->pend_len = n;
 	p->have_pend = true;
+	p->pend_joined = false;
 	p->pend_prefixed = line_is_prefixed(buf);
 }
 
@@ -1589,6 +1845,7 @@ struct kd_parser *kd_parser_new(void)
 	}
 	p->trigger = -1;
 	p->last_ts = -1;
+	p->listing_idx = SIZE_MAX;
 	return p;
 }
 

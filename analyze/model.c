@@ -178,6 +178,8 @@ struct rd {
 	bool have_prev, in_sample, key;
 	uint64_t capture_id;
 	bool have_id;
+	uint64_t list_id;         /* the capture id of the run being listed */
+	bool skip, frame_pending; /* in a capture the model does not hold */
 	struct tslot *tasks;
 	size_t tcap, tn;
 	struct strtab st;
@@ -1047,7 +1049,8 @@ static void end_sample(struct model *mo, struct rd *r)
 			if (eb)
 				eb[PF_D] += 1;
 			if (t->dw < 0) {
-				uint32_t w = t->wchan ? t->wchan : intern(&r->st, "?");
+				/* "0" is no place: the task was running when wchan was read */
+				uint32_t w = t->wchan && strcmp(str_of(r, t->wchan), "0") ? t->wchan : intern(&r->st, "?");
 				int *slot = map_slot(r, KEY_DW(t->comm, w), true);
 				if (slot && *slot < 0) {
 					*slot = ent_new(mo, ENT_DWAIT, str_of(r, t->comm), i);
@@ -1183,11 +1186,82 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	}
 }
 
+/* A new capture replaces what was read so far: the model holds one
+ * capture, never a mix of machines with time running backwards. */
+static void restart(struct model *mo)
+{
+	struct model *n = model_new();
+	if (!n)
+		return; /* out of memory: keep reading into the old one */
+	memcpy(n->caps, mo->caps, sizeof mo->caps);
+	n->ncaps = mo->ncaps;
+	n->want_capture = mo->want_capture;
+	struct model tmp = *mo;
+	*mo = *n;
+	*n = tmp;
+	model_free(n);
+}
+
+/* Keeps the list of captures; 1 when this record belongs to a capture the
+ * model does not hold. */
+static bool other_capture(struct model *mo, const struct cap_rec *rec)
+{
+	struct rd *r = mo->priv;
+	struct capinfo *ci = mo->ncaps && mo->ncaps <= MODEL_MAXCAPS ? &mo->caps[mo->ncaps - 1] : NULL;
+	/* a frame is counted once its header says whose it is */
+	if (rec->type == CAP_EV_FRAME) {
+		r->frame_pending = true;
+		return true;
+	}
+	if (rec->type == CAP_HEADER) {
+		uint64_t id = rec->u.header->capture_id;
+		bool fresh = !mo->ncaps || id != r->list_id, fp = r->frame_pending;
+		if (fresh) {
+			if (mo->ncaps < MODEL_MAXCAPS) {
+				ci = &mo->caps[mo->ncaps];
+				memset(ci, 0, sizeof *ci);
+				ci->id = id;
+				snprintf(ci->host, sizeof ci->host, "%.63s", rec->u.header->host);
+				text_tidy(ci->host);
+			} else {
+				ci = NULL;
+			}
+			mo->ncaps++;
+			r->list_id = id;
+			if (mo->want_capture > 0) {
+				r->skip = mo->ncaps != mo->want_capture;
+			} else if (mo->ncaps > 1) {
+				restart(mo);
+				r = mo->priv;
+				r->list_id = id;
+			}
+			if (!r->skip)
+				mo->chosen = mo->ncaps;
+		}
+		if (ci && fp)
+			ci->frames++;
+		if (fp && !r->skip)
+			mo->frames++;
+		r->frame_pending = false;
+		return r->skip;
+	}
+	if (rec->type == CAP_SAMPLE && ci) {
+		if (!ci->samples)
+			ci->first_wall_us = rec->u.sample.wall_us;
+		ci->samples++;
+		ci->last_wall_us = rec->u.sample.wall_us;
+	}
+	return r->skip;
+}
+
 int model_feed(struct model *mo, const struct cap_rec *rec)
 {
 	struct rd *r = mo->priv;
 	if (!r)
 		return 0;
+	if (other_capture(mo, rec))
+		return 0;
+	r = mo->priv;
 	switch (rec->type) {
 	case CAP_EV_FRAME:
 		mo->frames++;
@@ -1268,6 +1342,10 @@ void model_finish(struct model *mo)
 	if (!r)
 		return;
 	end_sample(mo, r);
+	if (mo->ncaps > 1 && mo->chosen)
+		model_warn(mo, "the input holds %d captures (by capture id); this report is of capture %d (id %016llx); "
+			   "`analyze info` lists them, --capture N picks another", mo->ncaps, mo->chosen,
+			   (unsigned long long)mo->hdr.capture_id);
 	if (mo->nsamples && !mo->clean_end && !mo->damaged)
 		model_warn(mo, "the capture has no end record: the recorder was stopped abruptly (power cut, SIGKILL) or is still running");
 	if (mo->unknown_recs) {

@@ -86,8 +86,23 @@ struct kmsg_line {
 	char *text;
 };
 
+/* One capture held in the input (a capture id's run of frames): `cat a b`
+ * or files from several devices attached to one bug hold several. */
+struct capinfo {
+	uint64_t id;
+	char host[64];
+	uint64_t first_wall_us, last_wall_us;
+	int samples, frames;
+};
+#define MODEL_MAXCAPS 64
+
 struct model {
 	struct cap_header hdr;
+	/* the captures in the input, in order; the model holds one of them */
+	struct capinfo caps[MODEL_MAXCAPS];
+	int ncaps;             /* how many (the list keeps the first MODEL_MAXCAPS) */
+	int want_capture;      /* 1-based; 0 = the last one (set before feeding) */
+	int chosen;            /* 1-based index of the capture the model holds */
 	bool have_hdr;
 	int nsamples, cap_samples;
 	double *m;             /* nsamples * M_COUNT */

@@ -25,7 +25,7 @@ static bool edge(const struct finding *a, const struct finding *b, const struct 
 		thrash |= is(&all[i], "reclaim-thrash") || is(&all[i], "swap-thrash");
 	const char *k = b->tag;
 	bool mem_wait = is(b, "blocked-tasks") && (!strcmp(k, "page-fault") || !strcmp(k, "reclaim") ||
-						   !strcmp(k, "io") || !strcmp(k, "other"));
+						   !strcmp(k, "io") || !strcmp(k, "other") || !strcmp(k, "unknown"));
 	bool kswapd_cpu = is(b, "cpu-saturation") && !strncmp(b->comm, "kswapd", 6);
 	if (memory_cause(a))
 		return is(b, "reclaim-thrash") || is(b, "swap-thrash") || is(b, "oom-kill") || mem_wait ||
@@ -38,7 +38,8 @@ static bool edge(const struct finding *a, const struct finding *b, const struct 
 	if (is(a, "writeback-stall"))
 		return (is(b, "blocked-tasks") && (!strcmp(k, "writeback") || !strcmp(k, "io"))) || is(b, "io-saturation");
 	if (is(a, "io-saturation"))
-		return is(b, "blocked-tasks") && (!strcmp(k, "io") || !strcmp(k, "other") || !strcmp(k, "writeback"));
+		return is(b, "blocked-tasks") && (!strcmp(k, "io") || !strcmp(k, "other") || !strcmp(k, "unknown") ||
+						  !strcmp(k, "writeback"));
 	return false;
 }
 

@@ -144,6 +144,19 @@ int render_info_json(FILE *out, const struct model *mo, const char *path)
 	json_object_set_new(root, "integrity", d);
 	json_object_set_new(root, "tasks_seen", json_integer(mo->tasks_seen));
 	json_object_set_new(root, "kernel_log_lines", json_integer((json_int_t)mo->nkmsg));
+	/* every capture the input holds; "chosen" is the one described above */
+	json_t *cl = json_array();
+	for (int i = 0; i < mo->ncaps && i < MODEL_MAXCAPS; i++) {
+		const struct capinfo *ci = &mo->caps[i];
+		char id[20], a[40], b[40];
+		snprintf(id, sizeof id, "%016llx", (unsigned long long)ci->id);
+		fmt_wall(ci->first_wall_us, a, sizeof a, true);
+		fmt_wall(ci->last_wall_us, b, sizeof b, true);
+		json_array_append_new(cl, json_pack("{s:i, s:s, s:s, s:s, s:s, s:i, s:i, s:b}", "n", i + 1, "id", id,
+						    "host", ci->host, "first", a, "last", b, "samples", ci->samples,
+						    "frames", ci->frames, "chosen", i + 1 == mo->chosen));
+	}
+	json_object_set_new(root, "captures", cl);
 	return dump(out, root);
 }
 

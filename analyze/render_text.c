@@ -35,7 +35,7 @@ static void print_window(FILE *out, const struct model *mo, const char *name, co
 	wall(mo, w->a, a, sizeof a);
 	wall(mo, w->b - 1, b, sizeof b);
 	double end = w->b < mo->nsamples ? mo->t[w->b] : mo->t[mo->nsamples - 1];
-	fprintf(out, "  %-8s %7.0f s .. %7.0f s   (%s .. %s UTC, %d samples)%s\n", name, mo->t[w->a], end, a, b,
+	fprintf(out, "  %-8s %7.0f s .. %7.0f s   (%s .. %s %s, %d samples)%s\n", name, mo->t[w->a], end, a, b, wall_zone(),
 		w->b - w->a, note);
 }
 
@@ -58,7 +58,7 @@ void render_timeline_cols(FILE *out, const struct model *mo, const struct tl_row
 #define timeline_cols cols
 #define ntimeline_cols ncols
 	if (header) {
-		fprintf(out, "%8s %8s", "t(s)", "UTC");
+		fprintf(out, "%8s %8s", "t(s)", wall_zone());
 		for (int c = 0; c < ntimeline_cols; c++)
 			fprintf(out, " %8s", metric_info[timeline_cols[c]].label);
 		fprintf(out, "  events\n");
@@ -242,4 +242,16 @@ void render_info_text(FILE *out, const struct model *mo, const char *path)
 				mo->evs[i].text);
 	for (size_t i = 0; i < mo->nwarn; i++)
 		fprintf(out, "warning       %s\n", mo->warnings[i]);
+	if (mo->ncaps > 1) {
+		fprintf(out, "captures      %d in the input (the one above is marked *; --capture N picks another)\n", mo->ncaps);
+		for (int i = 0; i < mo->ncaps && i < MODEL_MAXCAPS; i++) {
+			const struct capinfo *ci = &mo->caps[i];
+			char a[40], e[40];
+			fmt_wall(ci->first_wall_us, a, sizeof a, true);
+			fmt_wall(ci->last_wall_us, e, sizeof e, true);
+			fprintf(out, "  %c%3d  id %016llx  host %-16s %s .. %s  %d samples, %d frames\n",
+				i + 1 == mo->chosen ? '*' : ' ', i + 1, (unsigned long long)ci->id, ci->host, a, e,
+				ci->samples, ci->frames);
+		}
+	}
 }

@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -99,13 +100,30 @@ void report_free(struct report *r)
 	r->ctx.kd = NULL;
 }
 
+/* The dated form is ISO 8601 UTC for machines; the time of day is for
+ * people, in the zone TZ names when it is set (labelled by wall_zone()). */
 void fmt_wall(uint64_t wall_us, char *buf, size_t n, bool date)
 {
 	time_t s = (time_t)(wall_us / 1000000);
 	struct tm tm;
-	if (!gmtime_r(&s, &tm)) {
+	const char *tz = getenv("TZ");
+	bool local = !date && tz && *tz;
+	if (local ? !localtime_r(&s, &tm) : !gmtime_r(&s, &tm)) {
 		snprintf(buf, n, "?");
 		return;
 	}
 	strftime(buf, n, date ? "%Y-%m-%dT%H:%M:%SZ" : "%H:%M:%S", &tm);
+}
+
+const char *wall_zone(void)
+{
+	static char z[16];
+	const char *tz = getenv("TZ");
+	if (!tz || !*tz)
+		return "UTC";
+	time_t now = time(NULL);
+	struct tm tm;
+	if (!localtime_r(&now, &tm) || !strftime(z, sizeof z, "%Z", &tm) || !z[0])
+		return "local time";
+	return z;
 }

@@ -130,6 +130,23 @@ static const char *const cpu_plumbing[] = {
 	"riscv_intc_irq", "handle_riscv_irq", "do_IPI", "ipi_cpu_backtrace", NULL,
 };
 
+/* Where an interrupt entered: a CPU stack printed from inside the
+ * interrupt continues past it with the code the CPU was running. */
+static const char *const irq_entries[] = {
+	"__irq_svc", "__irq_usr", "ret_from_irq", "ret_from_intr", "common_interrupt",
+	"asm_common_interrupt", "asm_sysvec_*", "apic_timer_interrupt", "el1_irq", "el0_irq",
+	"el1h_64_irq", "el0t_64_irq", "intr_return", "ext_int_handler", "io_int_handler",
+	"handle_arch_irq", NULL,
+};
+
+/* Frames that show the stack was printed by the dumping machinery itself
+ * (sysrq, the RCU stall detector, an NMI/IPI backtrace). */
+static const char *const dump_causes[] = {
+	"__handle_sysrq", "handle_sysrq", "sysrq_handle_*", "showacpu", "nmi_cpu_backtrace*",
+	"rcu_dump_cpu_stacks", "print_cpu_stall*", "print_other_cpu_stall", "dump_stack*",
+	"show_stack", "show_regs", NULL,
+};
+
 static const char *const idle_funcs[] = {
 	"arch_cpu_idle*", "default_idle*", "cpu_idle_poll", "do_idle", "cpu_idle",
 	"native_safe_halt", "cpuidle_enter*", "cpu_startup_entry", "mwait_idle*",
@@ -257,12 +274,32 @@ static bool any_reliable(const struct kd_task *t)
 /* Fills a->names with the frames past the leading scheduler / wait /
  * dump plumbing. "?" frames are stale stack words on x86 and are skipped,
  * unless the whole trace is a raw scan (then nothing would remain). */
+/* A CPU stack that the dumping code printed from inside an interrupt
+ * (sysrq from a console break, the RCU stall detector in the timer tick,
+ * an IPI) begins with the interrupt's own frames; the CPU's work starts
+ * after the interrupt entry. */
+static size_t cpu_work_start(const struct kd_task *t)
+{
+	bool caused = false;
+	for (size_t i = 0; i < t->nframes; i++) {
+		char name[SG_NAME_MAX];
+		if (!t->frames[i].function)
+			continue;
+		norm_name(t->frames[i].function, name, sizeof name);
+		if (in_list(name, dump_causes))
+			caused = true;
+		else if (in_list(name, irq_entries))
+			return caused && i + 1 < t->nframes ? i + 1 : 0;
+	}
+	return 0;
+}
+
 static void analyze_task(const struct kd_task *t, bool cpu, struct analysis *a)
 {
 	memset(a, 0, sizeof *a);
 	bool need_reliable = any_reliable(t);
 	bool leading = true;
-	for (size_t i = 0; i < t->nframes && a->n < SG_STACK_FRAMES; i++) {
+	for (size_t i = cpu ? cpu_work_start(t) : 0; i < t->nframes && a->n < SG_STACK_FRAMES; i++) {
 		const struct kd_frame *f = &t->frames[i];
 		if (!usable(f) || (need_reliable && !f->reliable))
 			continue;

@@ -124,6 +124,16 @@ void windows_choose(const struct model *mo, const struct model *baseline, const 
 		    struct windows *w)
 {
 	int n = mo->nsamples;
+	/* --from/--to: the automatic search, and its fallbacks, stay inside */
+	bool range = o->hi > o->lo; /* zeroes (older callers) and NaN: the whole capture */
+	int lo = range ? model_index_at(mo, o->lo) : 0;
+	int hi = range ? model_index_at(mo, o->hi + 1e-9) : n;
+	if (hi > n)
+		hi = n;
+	if (lo >= hi) {
+		lo = 0;
+		hi = n;
+	}
 	char *why = w->why;
 	size_t wl = sizeof w->why;
 	w->how = baseline ? "baseline" : "auto";
@@ -138,7 +148,7 @@ void windows_choose(const struct model *mo, const struct model *baseline, const 
 	size_t off = strlen(why);
 	if (!w->faulty.set) {
 		struct run r[4096];
-		int nr = runs(mo, 0, n, true, merge, r, 4096);
+		int nr = runs(mo, lo, hi, true, merge, r, 4096);
 		int best = -1;
 		for (int k = 0; k < nr; k++)
 			if (best < 0 || r[k].sum > r[best].sum)
@@ -148,7 +158,7 @@ void windows_choose(const struct model *mo, const struct model *baseline, const 
 			off += (size_t)snprintf(why + off, wl - off,
 					"faulty: the longest, worst stretch where the health signal is >= %.2f; ", FAULT_T);
 		} else {
-			w->faulty = (struct window){ true, 0, n };
+			w->faulty = (struct window){ true, lo, hi };
 			off += (size_t)snprintf(why + off, wl - off,
 					"no sample reaches the fault threshold (health signal %.2f): the whole capture is examined as 'faulty'; ",
 					FAULT_T);
@@ -162,10 +172,10 @@ void windows_choose(const struct model *mo, const struct model *baseline, const 
 			if (!w->healthy.set)
 				w->healthy = (struct window){ true, 0, baseline->nsamples };
 			off += (size_t)snprintf(why + off, wl - off, "healthy: the calmest stretch of the baseline capture");
-		} else if (w->faulty.a == 0 && w->faulty.b == n && !strstr(why, "longest, worst")) {
+		} else if (w->faulty.a == lo && w->faulty.b == hi && !strstr(why, "longest, worst")) {
 			off += (size_t)snprintf(why + off, wl - off, "healthy: none needed (no fault found)");
 		} else {
-			w->healthy = longest_calm(mo, 0, w->faulty.a);
+			w->healthy = longest_calm(mo, lo < w->faulty.a ? lo : 0, w->faulty.a);
 			if (w->healthy.set)
 				off += (size_t)snprintf(why + off, wl - off,
 						"healthy: the longest stretch before it where the signal stays < %.2f", CALM_T);

@@ -2,7 +2,7 @@
  * benchmark and the tests (which #include this file with GENCAP_NO_MAIN).
  *
  *   gencap OUT [--scenario seed|cgroup|writer|healthy|late] [--seconds S]
- *              [--tasks N] [--interval S]
+ *              [--tasks N] [--interval S] [--frame S]
  *
  * seed:    the field report: Linux 4.9 armv7, 650 MB, no swap; logd leaks
  *          2 -> 290 MB from 30% to 60% of the run; from 50% kswapd0 burns
@@ -28,6 +28,8 @@ struct gen_opts {
 	double seconds, interval;
 	int tasks;
 };
+
+static double gen_frame_s; /* --frame: frame length in seconds; 0 = the writer's default */
 
 struct gtask {
 	uint32_t tid, tgid;
@@ -116,7 +118,7 @@ static int gencap_write(const struct gen_opts *o, cap_write_fn fn, void *ctx)
 	h.start_us = 1647534480000000ull;
 	h.interval_us = (uint64_t)(iv * 1e6);
 	h.capture_id = 0x5eed0001;
-	struct cap_writer_limits lim = { .max_tasks = 8192 };
+	struct cap_writer_limits lim = { .max_tasks = 8192, .frame_us = (uint64_t)(gen_frame_s * 1e6) };
 	struct cap_writer *w = cap_writer_new(&h, &lim, fn, ctx);
 	if (!w)
 		return -1;
@@ -353,7 +355,9 @@ static int gencap_write(const struct gen_opts *o, cap_write_fn fn, void *ctx)
 		}
 		if (cap_sample_end(w, 1500))
 			rc = -1;
-		if ((s + 1) % 60 == 0 && cap_flush(w))
+		/* a flush point every 10 samples, as capture at 1 Hz; the
+		 * writer ends a frame every CAP_FRAME_US_DEFAULT */
+		if ((s + 1) % 10 == 0 && cap_flush_point(w) < 0)
 			rc = -1;
 	}
 	if (!rc && cap_writer_close(w))
@@ -382,10 +386,12 @@ int main(int argc, char **argv)
 			o.tasks = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--interval") && i + 1 < argc)
 			o.interval = atof(argv[++i]);
+		else if (!strcmp(argv[i], "--frame") && i + 1 < argc)
+			gen_frame_s = atof(argv[++i]);
 		else if (argv[i][0] != '-' && !out)
 			out = argv[i];
 		else {
-			fprintf(stderr, "usage: gencap OUT [--scenario seed|cgroup|writer|healthy|late] [--seconds S] [--tasks N] [--interval S]\n");
+			fprintf(stderr, "usage: gencap OUT [--scenario seed|cgroup|writer|healthy|late] [--seconds S] [--tasks N] [--interval S] [--frame S]\n");
 			return 2;
 		}
 	}

@@ -65,8 +65,10 @@ static const char usage_text[] =
 	"                       back); each gap is random in [i/2, 3i/2) so nothing aliases it\n"
 	"  -n COUNT             stop after COUNT samples\n"
 	"  -d SECONDS           stop after SECONDS\n"
-	"  --flush SECONDS      write a complete frame at least this often (default 10, at most 10);\n"
-	"                       a crash loses at most this much\n"
+	"  --flush SECONDS      make what was recorded readable at least this often (a flush\n"
+	"                       point; default 10, at most 10): a crash loses at most this much\n"
+	"  --frame SECONDS      start a self-contained frame (every task and counter restated)\n"
+	"                       at least this often (default 600): damage costs at most one frame\n"
 	"  --max-size SIZE      disk cap (k/M/G): at SIZE/2 FILE is renamed FILE.1 (replacing it)\n"
 	"                       and a new FILE starts, so both stay under SIZE; with -o - the\n"
 	"                       capture stops cleanly at SIZE\n"
@@ -93,7 +95,7 @@ static const char usage_text[] =
 
 struct opts {
 	const char *out, *proc_root, *kmsg, *cgroup_root;
-	uint64_t interval_us, count, duration_us, flush_us, max_size;
+	uint64_t interval_us, count, duration_us, flush_us, frame_us, max_size;
 	int cgroup_depth;
 	size_t max_tasks;
 	bool priority, no_mlock, force;
@@ -110,10 +112,11 @@ static int usage_error(const char *fmt, const char *arg)
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { O_FLUSH = 256, O_MAXSIZE, O_SYSRQ, O_SYSRQ_WHEN, O_PROC, O_KMSG, O_CGROOT,
+	enum { O_FLUSH = 256, O_FRAME, O_MAXSIZE, O_SYSRQ, O_SYSRQ_WHEN, O_PROC, O_KMSG, O_CGROOT,
 	       O_CGDEPTH, O_MAXTASKS, O_PRIO, O_NOMLOCK, O_VERSION, O_FORCE };
 	static const struct option lo[] = {
 		{ "flush", required_argument, NULL, O_FLUSH },
+		{ "frame", required_argument, NULL, O_FRAME },
 		{ "max-size", required_argument, NULL, O_MAXSIZE },
 		{ "sysrq", required_argument, NULL, O_SYSRQ },
 		{ "sysrq-when", required_argument, NULL, O_SYSRQ_WHEN },
@@ -160,6 +163,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case O_FLUSH:
 			if (parse_seconds_us(a, &o->flush_us) || !o->flush_us || o->flush_us > MAX_FLUSH_US)
 				return usage_error("--flush %s: expected seconds, more than 0 and at most 10", a);
+			break;
+		case O_FRAME:
+			if (parse_seconds_us(a, &o->frame_us) || !o->frame_us || o->frame_us > 86400000000ull)
+				return usage_error("--frame %s: expected seconds, more than 0 and at most 86400", a);
 			break;
 		case O_MAXSIZE:
 			if (parse_size(a, &o->max_size) || o->max_size < 65536)
@@ -354,7 +361,7 @@ static int write_failed(struct run *r)
 	const char *what = r->c.w ? cap_writer_error(r->c.w) : NULL;
 	if (e)
 		fprintf(stderr, "capture: writing %s failed: %s; the file is valid up to its last complete "
-			"frame%s\n", r->out.path ? r->out.path : "standard output", strerror(e),
+			"flush point%s\n", r->out.path ? r->out.path : "standard output", strerror(e),
 			e == ENOSPC ? " (free space or use --max-size)" : "");
 	else
 		fprintf(stderr, "capture: recording failed: %s\n", what ? what : "unknown error");
@@ -445,6 +452,7 @@ int main(int argc, char **argv)
 		.init_tasks = c->init_tasks,
 		.max_counters = cn.values * 2 + 1024,
 		.names_bytes = 64u << 10,
+		.frame_us = r.o.frame_us,
 	};
 	c->w = cap_writer_new(&hdr, &lim, out_write, &r.out);
 	if (!c->w) {
@@ -498,11 +506,14 @@ int main(int argc, char **argv)
 		uint64_t now = clock_us(CLOCK_MONOTONIC);
 		if (now - last_flush >= r.o.flush_us) {
 			last_flush = now;
-			if (cap_flush(c->w)) {
+			/* a flush point; a frame ends when it is long enough or
+			 * the file is due to rotate */
+			int ended = out_rotation_due(&r.out) ? (cap_flush(c->w) ? -1 : 1) : cap_flush_point(c->w);
+			if (ended < 0) {
 				status = write_failed(&r);
 				break;
 			}
-			int f = out_frame_done(&r.out);
+			int f = out_flushed(&r.out, ended == 1);
 			if (f < 0) {
 				status = r.out.err == ENOENT ? 1 : write_failed(&r);
 				break;

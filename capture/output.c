@@ -1,7 +1,8 @@
 /* output.c - where the compressed frames go.
  *
  * The writer hands over compressed bytes; a frame is complete once
- * cap_flush() returns.  So rotation happens only between frames, and a
+ * cap_flush() returns, and readable up to its last flush point once
+ * cap_flush_point() returns.  Rotation happens only between frames, and a
  * failed write (ENOSPC, EIO) at worst leaves a partial last frame, which
  * readers skip: everything flushed before stays readable.
  *
@@ -103,6 +104,16 @@ int out_write(void *ctx, const void *buf, size_t len)
 
 int out_frame_done(struct output *o)
 {
+	return out_flushed(o, true);
+}
+
+bool out_rotation_due(const struct output *o)
+{
+	return o->path && o->max_size && o->file_bytes >= o->max_size / 2;
+}
+
+int out_flushed(struct output *o, bool frame_ended)
+{
 	if (!o->path) {
 		if (o->max_size && o->total_bytes >= o->max_size)
 			o->full = true;
@@ -115,12 +126,13 @@ int out_frame_done(struct output *o)
 		o->err = ENOENT;
 		return -1;
 	}
-	/* the frame must survive a power cut, not just a crash */
+	/* what was flushed must survive a power cut, not just a crash */
 	if (fdatasync(o->fd) < 0 && errno != EINVAL && errno != EROFS) {
 		o->err = errno;
 		return -1;
 	}
-	if (!o->max_size || o->file_bytes < o->max_size / 2)
+	/* a new file must start with a new frame */
+	if (!frame_ended || !out_rotation_due(o))
 		return 0;
 	char old[PATH_MAX];
 	if (snprintf(old, sizeof old, "%s.1", o->path) >= (int)sizeof old) {

@@ -27,6 +27,11 @@ int out_write(void *ctx, const void *buf, size_t len);
  * file still exists.  0 = go on, 1 = stop cleanly (cap on stdout), -1 =
  * failure (message printed). */
 int out_frame_done(struct output *o);
+/* The same after a flush point (cap_flush_point()): rotates only if
+ * frame_ended, since a new file must start with a frame of its own. */
+int out_flushed(struct output *o, bool frame_ended);
+/* The file has reached half the size cap: end the frame so it can rotate. */
+bool out_rotation_due(const struct output *o);
 int out_close(struct output *o);
 
 #endif

@@ -30,7 +30,7 @@ _iowd_capture()
 	--proc-root|--cgroup-root) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
 	--kmsg) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--sysrq) COMPREPLY=($(compgen -W 'auto off every=' -- "$cur")); return ;;
-	-i|-n|-d|--flush|--max-size|--sysrq-when|--cgroup-depth|--max-tasks) return ;;
+	-i|-n|-d|--flush|--frame|--max-size|--sysrq-when|--cgroup-depth|--max-tasks) return ;;
 	esac
 	COMPREPLY=($(compgen -W "$(_iowd_opts "${COMP_WORDS[0]}")" -- "$cur"))
 }
@@ -40,12 +40,12 @@ _iowd_analyze()
 	local cur prev cmds i
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	cmds='timeline html dump info stacks'
+	cmds='timeline top html dump info stacks triage'
 	COMPREPLY=()
 	case $prev in
 	-o|--output|--baseline) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--sort) COMPREPLY=($(compgen -W 'cpu rss majflt state' -- "$cur")); return ;;
-	--step|--healthy|--faulty|--from|--to|--at|-p|--pid|--rows|--jobs) return ;;
+	--step|--healthy|--faulty|--from|--to|--at|-p|--pid|--rows|--jobs|--capture) return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$(_iowd_opts "${COMP_WORDS[0]}")" -- "$cur"))

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#define CAP_FORMAT_VERSION 1
+#define CAP_FORMAT_VERSION 2          /* what the writer writes; the reader reads 1 and 2 */
 #define CAP_MAGIC "IOWCAP"          /* first bytes of every HEADER body */
 #define CAP_NA UINT64_MAX           /* a value the kernel did not give us */
 
@@ -26,6 +26,7 @@ enum cap_type {
 	CAP_SAMPLE_END = 7, /* the sample is complete; how long it took */
 	CAP_TEXT = 8,       /* kernel log line, sysrq trigger, note */
 	CAP_END = 9,        /* clean end of the capture */
+	CAP_CHECKPOINT = 10,/* v2: a flush point; checksum of the frame's bytes since the last one */
 	/* reader-side events: never stored */
 	CAP_EV_FRAME = 100, /* a frame starts (its byte offset in the file) */
 	CAP_EV_DAMAGE = 101,/* bytes skipped: offset, length, what */
@@ -110,7 +111,12 @@ struct cap_writer_limits {
 	/* task slots allocated at start (0: max_tasks); the table grows in
 	 * steps to max_tasks when tasks appear, never per sample otherwise */
 	size_t init_tasks;
+	uint64_t frame_us;   /* end the frame at the first flush point where it spans this long:
+				first sample to one interval after the last, on the samples'
+				CLOCK_MONOTONIC (default CAP_FRAME_US_DEFAULT); 1 = every flush
+				point ends a frame */
 };
+#define CAP_FRAME_US_DEFAULT (600ull * 1000000)
 
 /* Output goes through this callback, so capture owns the fd and its errors.
  * Return 0 on success, -1 with errno set on failure. */
@@ -147,6 +153,13 @@ int cap_text(struct cap_writer *w, enum cap_text_kind kind, uint64_t ts_us,
 	     uint64_t seq, uint64_t level, uint64_t trigger, const char *text, size_t len);
 /* Ends the current frame and hands its bytes to the write callback. */
 int cap_flush(struct cap_writer *w);
+/* A flush point: everything recorded so far reaches the write callback and
+ * reads back even if the file is cut right after.  Inside a frame it writes
+ * a CHECKPOINT and a zstd flush (the frame goes on, its tables too); once the
+ * frame is frame_us or frame_raw long it ends the frame instead, as
+ * cap_flush().  Returns 0 for a flush point, 1 when the frame was ended (or
+ * none was open), -1 on failure.  Call it once per flush interval. */
+int cap_flush_point(struct cap_writer *w);
 /* Writes an END record, ends the frame. */
 int cap_writer_close(struct cap_writer *w);
 /* Raw (uncompressed) bytes in the open frame, and compressed bytes written. */

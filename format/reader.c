@@ -3,10 +3,13 @@
  * Every byte is untrusted: lengths are checked before use, a damaged frame
  * is reported and skipped, and reading resumes at the next zstd frame magic.
  * A frame is decoded whole (and its checksum checked) before any of its
- * records is handed out, so damage never produces half-true samples.
+ * records is handed out, so damage never produces half-true samples.  A v2
+ * frame that is cut or damaged hands out what its last good CHECKPOINT
+ * vouches for, then the damage.
  */
 #include "cap.h"
 #include "codec.h"
+#include "xxh32.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +45,10 @@ struct cap_reader {
 	uint8_t *fb; size_t fb_cap, flen, fpos; /* the decoded frame */
 	bool in_frame, header_seen;
 	uint64_t frame_off;
+	/* a cut or damaged v2 frame: reported once its verified part is read */
+	bool tail_damage;
+	uint64_t tail_off, tail_len;
+	char tail_what[240];
 
 	struct cap_header hdr;
 	char **names; size_t names_n, names_cap; /* names[0] = "" */
@@ -49,8 +56,9 @@ struct cap_reader {
 	struct rgroup *groups; size_t groups_n, groups_cap, gcursor;
 	struct tslot *tasks; size_t tasks_cap, tasks_n;
 	uint64_t prev_wall, prev_mono;
+	uint64_t prev_tid; /* v2: TASK tids are steps within a sample */
 
-	char what[200];
+	char what[240];
 };
 
 static bool is_magic(const uint8_t *p, size_t left)
@@ -197,13 +205,18 @@ static int damage(struct cap_reader *r, struct cap_rec *rec, size_t off, size_t 
 	return 1;
 }
 
-/* Decodes the frame at r->pos into r->fb.  Returns 0 or a static message. */
-static const char *inflate_frame(struct cap_reader *r, size_t csize)
+/* Decodes the frame at r->pos into r->fb.  Returns 0 or a static message.
+ * step 0 hands zstd the whole frame, which it may then decode in one pass
+ * straight into r->fb, leaving nothing there on an error; a step hands it
+ * that much input at a time, so the output before the error is kept. */
+static const char *inflate_frame(struct cap_reader *r, size_t csize, size_t step)
 {
 	ZSTD_DCtx_reset(r->dc, ZSTD_reset_session_only);
-	ZSTD_inBuffer in = { r->buf + r->pos, csize, 0 };
+	ZSTD_inBuffer in = { r->buf + r->pos, step && step < csize ? step : csize, 0 };
 	r->flen = 0;
 	for (;;) {
+		if (in.pos == in.size && in.size < csize)
+			in.size = csize - in.size > step ? in.size + step : csize;
 		if (r->flen == r->fb_cap) {
 			if (r->fb_cap >= FRAME_MAX)
 				return "frame inflates beyond 256 MiB";
@@ -221,7 +234,7 @@ static const char *inflate_frame(struct cap_reader *r, size_t csize)
 			return ZSTD_getErrorName(rc);
 		if (rc == 0)
 			return NULL;
-		if (in.pos == in.size && out.pos < out.size)
+		if (in.pos == csize && out.pos < out.size)
 			return "frame ends early";
 	}
 }
@@ -238,6 +251,84 @@ static void reset_frame_state(struct cap_reader *r)
 	r->tasks_n = 0;
 	r->prev_wall = r->prev_mono = 0;
 	r->header_seen = false;
+}
+
+/* ---- record body parsing: a cursor that never reads past its end */
+
+struct cur { const uint8_t *p; size_t n; bool bad; };
+
+static inline uint64_t get_u(struct cur *c)
+{
+	if (c->n && c->p[0] < 0x80) { /* most values are small deltas */
+		c->n--;
+		return *c->p++;
+	}
+	uint64_t v = 0;
+	size_t k = c->bad ? 0 : cap_get_varint(c->p, c->n, &v);
+	if (!k) {
+		c->bad = true;
+		return 0;
+	}
+	c->p += k;
+	c->n -= k;
+	return v;
+}
+
+/* A frame that did not decode to its end: the bytes up to the end of its
+ * last CHECKPOINT whose length and checksum match, if it is a v2 frame; 0
+ * if nothing in it can be trusted. */
+static size_t verified_prefix(const struct cap_reader *r)
+{
+	size_t pos = 0, seg = 0, good = 0;
+	while (pos < r->flen) {
+		struct cur c = { r->fb + pos, r->flen - pos, false };
+		uint64_t type = get_u(&c), len = get_u(&c);
+		if (c.bad || len > c.n)
+			break;
+		size_t hl = (size_t)(c.p - (r->fb + pos));
+		struct cur b = { c.p, (size_t)len, false };
+		if (pos == 0) {
+			size_t ml = strlen(CAP_MAGIC);
+			if (type != CAP_HEADER || b.n < ml || memcmp(b.p, CAP_MAGIC, ml))
+				return 0;
+			b.p += ml;
+			b.n -= ml;
+			if (get_u(&b) < 2 || b.bad)
+				return 0; /* v1 has no checkpoints: a frame is all or nothing */
+		} else if (type == CAP_CHECKPOINT) {
+			uint64_t n = get_u(&b), h = get_u(&b);
+			if (b.bad || n != pos - seg || h != cap_xxh32(r->fb + seg, pos - seg))
+				break;
+			good = seg = pos + hl + (size_t)len;
+		}
+		pos += hl + (size_t)len;
+	}
+	return good;
+}
+
+/* Starts handing out the verified part of a cut or damaged v2 frame; the
+ * damage follows its last record.  0 if there is none to hand out. */
+static int partial_frame(struct cap_reader *r, struct cap_rec *rec, size_t start, size_t next,
+			 const char *what)
+{
+	size_t good = verified_prefix(r);
+	if (!good)
+		return 0;
+	r->flen = good;
+	r->pos = next;
+	r->in_frame = true;
+	r->fpos = 0;
+	r->frame_off = start;
+	reset_frame_state(r);
+	r->tail_damage = true;
+	r->tail_off = start;
+	r->tail_len = next - start;
+	snprintf(r->tail_what, sizeof r->tail_what, "%s; read up to its last checkpoint (%zu bytes inflated)",
+		 what, good);
+	rec->type = CAP_EV_FRAME;
+	rec->frame_offset = start;
+	rec->u.frame.offset = start;
+	return 1;
 }
 
 /* Finds and decodes the next frame.  Returns 1 with an event in rec, or 0 at
@@ -265,18 +356,24 @@ static int next_frame(struct cap_reader *r, struct cap_rec *rec)
 	size_t csize = ZSTD_findFrameCompressedSize(p, left);
 	if (ZSTD_isError(csize)) {
 		size_t next = find_magic(r, start + 1);
-		r->pos = next;
-		return damage(r, rec, start, next - start,
-			      next == r->size ? "truncated frame (the capture was cut off here)"
-					      : "corrupt frame header");
+		const char *what = next == r->size ? "truncated frame (the capture was cut off here)"
+						   : "corrupt frame header";
+		/* a cut v2 frame still holds whole segments before the cut */
+		if (!inflate_frame(r, next - start, 1u << 12) || !partial_frame(r, rec, start, next, what)) {
+			r->pos = next;
+			return damage(r, rec, start, next - start, what);
+		}
+		return 1;
 	}
-	const char *bad = inflate_frame(r, csize);
-	if (bad) {
+	const char *bad = inflate_frame(r, csize, 0);
+	if (bad && (bad = inflate_frame(r, csize, 1u << 12))) { /* again, keeping what comes before the damage */
 		size_t next = find_magic(r, start + 1);
 		if (next > start + csize && start + csize < r->size && is_magic(r->buf + start + csize, r->size - start - csize))
 			next = start + csize;
 		char msg[160];
 		snprintf(msg, sizeof msg, "damaged frame: %s", bad);
+		if (partial_frame(r, rec, start, next, msg))
+			return 1;
 		r->pos = next;
 		return damage(r, rec, start, next - start, msg);
 	}
@@ -289,27 +386,6 @@ static int next_frame(struct cap_reader *r, struct cap_rec *rec)
 	rec->frame_offset = start;
 	rec->u.frame.offset = start;
 	return 1;
-}
-
-/* ---- record body parsing: a cursor that never reads past its end */
-
-struct cur { const uint8_t *p; size_t n; bool bad; };
-
-static inline uint64_t get_u(struct cur *c)
-{
-	if (c->n && c->p[0] < 0x80) { /* most values are small deltas */
-		c->n--;
-		return *c->p++;
-	}
-	uint64_t v = 0;
-	size_t k = c->bad ? 0 : cap_get_varint(c->p, c->n, &v);
-	if (!k) {
-		c->bad = true;
-		return 0;
-	}
-	c->p += k;
-	c->n -= k;
-	return v;
 }
 
 static void get_str(struct cur *c, char *dst, size_t dlen)
@@ -406,16 +482,9 @@ static struct rgroup *group_get(struct cap_reader *r, uint32_t src, uint32_t ins
 /* The index of name in g, appended (value 0) if new.  Values come in the
  * order of first listing with unchanged ones left out, so a forward scan
  * from the last hit is short. */
-static bool group_index(struct rgroup *g, uint32_t name, size_t *at)
+/* Appends name (value 0) to g. */
+static bool group_append(struct rgroup *g, uint32_t name)
 {
-	for (size_t k = 0; k < g->n; k++) {
-		size_t i = (g->cursor + k) % g->n;
-		if (g->name[i] == name) {
-			g->cursor = i + 1;
-			*at = i;
-			return true;
-		}
-	}
 	if (g->n == g->cap) {
 		size_t nc = g->cap ? g->cap * 2 : 32;
 		uint32_t *nn = realloc(g->name, nc * sizeof *nn);
@@ -434,7 +503,26 @@ static bool group_index(struct rgroup *g, uint32_t name, size_t *at)
 	g->name[g->n] = name;
 	g->val[g->n] = 0;
 	g->str[g->n] = NULL;
-	*at = g->n++;
+	g->n++;
+	return true;
+}
+
+/* v1: the index of name in g, appended (value 0) if new.  Values come in
+ * the order of first listing with unchanged ones left out, so a forward
+ * scan from the last hit is short. */
+static bool group_index(struct rgroup *g, uint32_t name, size_t *at)
+{
+	for (size_t k = 0; k < g->n; k++) {
+		size_t i = (g->cursor + k) % g->n;
+		if (g->name[i] == name) {
+			g->cursor = i + 1;
+			*at = i;
+			return true;
+		}
+	}
+	if (!group_append(g, name))
+		return false;
+	*at = g->n - 1;
 	g->cursor = g->n;
 	return true;
 }
@@ -494,22 +582,64 @@ static bool parse_header(struct cap_reader *r, struct cur *c)
 	return !c->bad;
 }
 
+/* v2: new names first (appended to the group), then the listed positions
+ * as zigzag gaps, then the values: columns, so zstd matches the positions. */
+static bool parse_group_v2(struct cap_reader *r, struct cur *c, struct rgroup *g)
+{
+	uint64_t nnew = get_u(c);
+	if (c->bad || nnew > c->n)
+		return false;
+	for (uint64_t i = 0; i < nnew; i++) {
+		uint32_t name = (uint32_t)get_u(c);
+		if (c->bad || !group_append(g, name))
+			return false;
+	}
+	uint64_t n = get_u(c);
+	if (c->bad || n > c->n / 2)
+		return false;
+	const uint8_t *pos = c->p;
+	size_t npos = c->n;
+	/* skip the positions to reach the values */
+	for (uint64_t i = 0; i < n; i++)
+		get_u(c);
+	if (c->bad)
+		return false;
+	struct cur pc = { pos, npos - c->n, false };
+	int64_t at = -1;
+	for (uint64_t i = 0; i < n; i++) {
+		at += (int64_t)cap_unzigzag(get_u(&pc)) + 1;
+		uint64_t d = cap_unzigzag(get_u(c));
+		if (c->bad || pc.bad || at < 0 || (uint64_t)at >= g->n)
+			return false;
+		g->val[at] += d;
+	}
+	(void)r;
+	return true;
+}
+
 static bool parse_group(struct cap_reader *r, struct cur *c, struct cap_rec *rec)
 {
 	uint32_t src = (uint32_t)get_u(c), inst = (uint32_t)get_u(c);
-	uint64_t n = get_u(c);
-	if (c->bad || n > c->n / 2)
+	if (c->bad)
 		return false;
 	struct rgroup *g = group_get(r, src, inst);
 	if (!g)
 		return false;
-	for (uint64_t i = 0; i < n; i++) {
-		uint32_t name = (uint32_t)get_u(c);
-		uint64_t d = cap_unzigzag(get_u(c));
-		size_t at;
-		if (c->bad || !group_index(g, name, &at))
+	if (r->hdr.format_version >= 2) {
+		if (!parse_group_v2(r, c, g))
 			return false;
-		g->val[at] += d;
+	} else {
+		uint64_t n = get_u(c);
+		if (c->bad || n > c->n / 2)
+			return false;
+		for (uint64_t i = 0; i < n; i++) {
+			uint32_t name = (uint32_t)get_u(c);
+			uint64_t d = cap_unzigzag(get_u(c));
+			size_t at;
+			if (c->bad || !group_index(g, name, &at))
+				return false;
+			g->val[at] += d;
+		}
 	}
 	for (size_t i = 0; i < g->n; i++)
 		g->str[i] = name_of(r, g->name[i]);
@@ -523,7 +653,17 @@ static bool parse_group(struct cap_reader *r, struct cur *c, struct cap_rec *rec
 
 static bool parse_task(struct cap_reader *r, struct cur *c, struct cap_rec *rec)
 {
-	uint64_t tid = get_u(c), flags = get_u(c), mask = get_u(c);
+	uint64_t tid, flags, mask;
+	if (r->hdr.format_version >= 2) {
+		tid = r->prev_tid += cap_unzigzag(get_u(c));
+		mask = get_u(c);
+		flags = mask & 1;
+		mask >>= 1;
+	} else {
+		tid = get_u(c);
+		flags = get_u(c);
+		mask = get_u(c);
+	}
 	if (c->bad || tid > UINT32_MAX)
 		return false;
 	struct tslot *t = task_slot(r, (uint32_t)tid);
@@ -582,6 +722,7 @@ static int frame_record(struct cap_reader *r, struct cap_rec *rec)
 		break;
 	case CAP_SAMPLE: {
 		uint64_t flags = get_u(&b), seq = get_u(&b);
+		r->prev_tid = 0;
 		r->prev_wall += cap_unzigzag(get_u(&b));
 		r->prev_mono += cap_unzigzag(get_u(&b));
 		rec->u.sample.key = flags & 1;
@@ -619,6 +760,10 @@ static int frame_record(struct cap_reader *r, struct cap_rec *rec)
 		break;
 	case CAP_END:
 		break;
+	case CAP_CHECKPOINT:
+		/* verified only when the frame did not decode whole: otherwise
+		 * zstd's checksum of the frame has vouched for it already */
+		return 2;
 	default:
 		rec->type = CAP_EV_UNKNOWN;
 		rec->u.unknown.type = type;
@@ -644,6 +789,10 @@ int cap_next(struct cap_reader *r, struct cap_rec *rec)
 			continue;
 		}
 		r->in_frame = false;
+		if (r->tail_damage) {
+			r->tail_damage = false;
+			return damage(r, rec, r->tail_off, r->tail_len, r->tail_what);
+		}
 		return next_frame(r, rec);
 	}
 }
@@ -699,6 +848,7 @@ const char *cap_type_name(enum cap_type t)
 	case CAP_SAMPLE_END: return "sample_end";
 	case CAP_TEXT: return "text";
 	case CAP_END: return "end";
+	case CAP_CHECKPOINT: return "checkpoint";
 	case CAP_EV_FRAME: return "frame";
 	case CAP_EV_DAMAGE: return "damage";
 	case CAP_EV_UNKNOWN: return "unknown";

@@ -9,6 +9,7 @@
  */
 #include "cap.h"
 #include "codec.h"
+#include "xxh32.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,7 +23,8 @@
 #define TEXT_MAX (REC_BYTES - 64)
 
 struct name_slot { uint32_t off, len, hash, id; };
-struct ctr_slot { uint32_t src, inst, name, used; uint64_t last; };
+struct ctr_slot { uint32_t src, inst, name, used, pos; uint64_t last; };
+struct grp_slot { uint32_t src, inst, n, used; }; /* n: counters listed in this frame */
 struct task_slot {
 	uint32_t tid;
 	uint32_t state;      /* 0 free, 1 live */
@@ -40,14 +42,23 @@ struct cap_writer {
 	bool in_frame, failed;
 	uint64_t frame_no, sample_seq, frame_raw, written, prev_wall, prev_mono;
 	bool key_sample;
+	uint64_t prev_tid;             /* the last TASK record's tid in this sample */
 	char err[160];
 
 	uint8_t *stage; size_t stage_len;
+	size_t stage_hashed;           /* stage bytes already in seg_hash */
+	struct cap_xxh32 seg_hash;     /* raw bytes since the last checkpoint */
+	uint64_t seg_bytes, frame_mono0;
 	uint8_t *out;
 	uint8_t *rec; size_t rec_len;  /* body of the record being built */
-	size_t group_count_at;         /* where the GROUP value count goes */
-	uint32_t group_src, group_inst, group_n;
+	uint32_t group_src, group_inst, group_n, group_new;
+	int64_t group_prev;             /* position of the last value listed, -1 before */
+	struct grp_slot *group;
+	/* a GROUP body's three columns: new names, positions, values */
 	uint8_t *group_vals; size_t group_vals_len;
+	uint8_t *group_pos; size_t group_pos_len;
+	uint8_t *group_names; size_t group_names_len;
+	struct grp_slot *grps; size_t grps_cap, grps_n;
 
 	char *arena; size_t arena_len;
 	struct name_slot *names; size_t names_cap; uint32_t names_n;
@@ -81,8 +92,15 @@ static int fail(struct cap_writer *w, const char *what)
 	return -1;
 }
 
+static void hash_stage(struct cap_writer *w)
+{
+	cap_xxh32_update(&w->seg_hash, w->stage + w->stage_hashed, w->stage_len - w->stage_hashed);
+	w->stage_hashed = w->stage_len;
+}
+
 static int drain(struct cap_writer *w, ZSTD_EndDirective mode)
 {
+	hash_stage(w);
 	ZSTD_inBuffer in = { w->stage, w->stage_len, 0 };
 	for (;;) {
 		ZSTD_outBuffer out = { w->out, OUT_BYTES, 0 };
@@ -94,10 +112,11 @@ static int drain(struct cap_writer *w, ZSTD_EndDirective mode)
 				return fail(w, strerror(errno));
 			w->written += out.pos;
 		}
-		if (mode == ZSTD_e_end ? left == 0 : in.pos == in.size)
+		/* e_flush and e_end are done when zstd has nothing left to give */
+		if (mode == ZSTD_e_continue ? in.pos == in.size : left == 0)
 			break;
 	}
-	w->stage_len = 0;
+	w->stage_len = w->stage_hashed = 0;
 	return 0;
 }
 
@@ -110,6 +129,7 @@ static int stage(struct cap_writer *w, const void *p, size_t n)
 		memcpy(w->stage + w->stage_len, b, k);
 		w->stage_len += k; b += k; n -= k;
 		w->frame_raw += k;
+		w->seg_bytes += k;
 		if (w->stage_len == STAGE_BYTES && drain(w, ZSTD_e_continue))
 			return -1;
 	}
@@ -175,12 +195,18 @@ static int start_frame(struct cap_writer *w)
 		return fail(w, "zstd reset failed");
 	w->in_frame = true;
 	w->frame_raw = 0;
+	w->frame_mono0 = UINT64_MAX;
+	w->seg_bytes = 0;
+	w->stage_hashed = w->stage_len;
+	cap_xxh32_init(&w->seg_hash);
 	w->key_sample = true;
 	w->names_n = 0;
 	w->arena_len = 0;
 	memset(w->names, 0, w->names_cap * sizeof *w->names);
 	memset(w->ctrs, 0, w->ctrs_cap * sizeof *w->ctrs);
 	w->ctrs_n = 0;
+	memset(w->grps, 0, w->grps_cap * sizeof *w->grps);
+	w->grps_n = 0;
 	w->prev_wall = w->prev_mono = 0;
 	tidx_rebuild(w);
 
@@ -250,18 +276,23 @@ struct cap_writer *cap_writer_new(const struct cap_header *h,
 	w->hdr.format_version = CAP_FORMAT_VERSION;
 	w->write = write;
 	w->ctx = ctx;
-	w->lim = (struct cap_writer_limits){ 4096, 8192, 128u << 10, 4u << 20, 3, 0 };
+	w->lim = (struct cap_writer_limits){ 4096, 8192, 128u << 10, 4u << 20, 3, 0, CAP_FRAME_US_DEFAULT };
 	if (limits) {
 		if (limits->max_tasks) w->lim.max_tasks = limits->max_tasks;
 		if (limits->max_counters) w->lim.max_counters = limits->max_counters;
 		if (limits->names_bytes) w->lim.names_bytes = limits->names_bytes;
 		if (limits->frame_raw) w->lim.frame_raw = limits->frame_raw;
 		if (limits->level) w->lim.level = limits->level;
+		if (limits->frame_us) w->lim.frame_us = limits->frame_us;
 	}
 	w->stage = malloc(STAGE_BYTES);
 	w->out = malloc(OUT_BYTES);
 	w->rec = malloc(REC_BYTES);
 	w->group_vals = malloc(REC_BYTES);
+	w->group_pos = malloc(REC_BYTES);
+	w->group_names = malloc(REC_BYTES);
+	w->grps_cap = pow2_at_least(w->lim.max_counters / 2);
+	w->grps = calloc(w->grps_cap, sizeof *w->grps);
 	w->arena = malloc(w->lim.names_bytes);
 	w->names_cap = pow2_at_least(w->lim.names_bytes / 16);
 	w->names = calloc(w->names_cap, sizeof *w->names);
@@ -273,7 +304,8 @@ struct cap_writer *cap_writer_new(const struct cap_header *h,
 	w->tidx_cap = pow2_at_least(w->tasks_cap * 2);
 	w->tidx = malloc(w->tidx_cap * sizeof *w->tidx);
 	w->zc = ZSTD_createCCtx();
-	if (!w->stage || !w->out || !w->rec || !w->group_vals || !w->arena || !w->names ||
+	if (!w->stage || !w->out || !w->rec || !w->group_vals || !w->group_pos || !w->group_names ||
+	    !w->grps || !w->arena || !w->names ||
 	    !w->ctrs || !w->tasks || !w->tidx || !w->zc) {
 		cap_writer_free(w);
 		errno = ENOMEM;
@@ -307,6 +339,7 @@ void cap_writer_free(struct cap_writer *w)
 		return;
 	ZSTD_freeCCtx(w->zc);
 	free(w->stage); free(w->out); free(w->rec); free(w->group_vals);
+	free(w->group_pos); free(w->group_names); free(w->grps);
 	free(w->arena); free(w->names); free(w->ctrs); free(w->tasks); free(w->tidx);
 	free(w);
 }
@@ -323,14 +356,32 @@ int cap_sample_begin(struct cap_writer *w, uint64_t wall_us, uint64_t mono_us)
 	if (ensure_frame(w))
 		return -1;
 	w->sample_seq++;
+	w->prev_tid = 0;
 	rec_varint(w, w->key_sample ? 1 : 0);
 	rec_varint(w, w->sample_seq);
 	rec_varint(w, cap_zigzag(wall_us - w->prev_wall));
 	rec_varint(w, cap_zigzag(mono_us - w->prev_mono));
 	w->prev_wall = wall_us;
 	w->prev_mono = mono_us;
+	if (w->frame_mono0 == UINT64_MAX)
+		w->frame_mono0 = mono_us;
 	w->key_sample = false;
 	return emit_rec(w, CAP_SAMPLE);
+}
+
+/* The group's slot in this frame; NULL when the table is full (its
+ * counters are then dropped and counted). */
+static struct grp_slot *grp_find(struct cap_writer *w, uint32_t src, uint32_t inst)
+{
+	size_t m = w->grps_cap - 1, j = ((src * 2654435761u) ^ (inst * 40503u)) & m;
+	for (; w->grps[j].used; j = (j + 1) & m)
+		if (w->grps[j].src == src && w->grps[j].inst == inst)
+			return &w->grps[j];
+	if ((w->grps_n + 1) * 4 > w->grps_cap * 3)
+		return NULL;
+	w->grps_n++;
+	w->grps[j] = (struct grp_slot){ src, inst, 0, 1 };
+	return &w->grps[j];
 }
 
 int cap_group_begin(struct cap_writer *w, const char *source, const char *instance)
@@ -339,8 +390,10 @@ int cap_group_begin(struct cap_writer *w, const char *source, const char *instan
 		return -1;
 	w->group_src = intern(w, source);
 	w->group_inst = intern(w, instance);
-	w->group_n = 0;
-	w->group_vals_len = 0;
+	w->group_n = w->group_new = 0;
+	w->group_prev = -1;
+	w->group_vals_len = w->group_pos_len = w->group_names_len = 0;
+	w->group = grp_find(w, w->group_src, w->group_inst);
 	return 0;
 }
 
@@ -357,7 +410,7 @@ static struct ctr_slot *ctr_find(struct cap_writer *w, uint32_t src, uint32_t in
 	if (w->ctrs_n >= w->lim.max_counters)
 		return NULL;
 	w->ctrs_n++;
-	w->ctrs[j] = (struct ctr_slot){ src, inst, name, 2, 0 }; /* 2: not yet stored in this frame */
+	w->ctrs[j] = (struct ctr_slot){ src, inst, name, 2, 0, 0 }; /* 2: not yet stored in this frame */
 	return &w->ctrs[j];
 }
 
@@ -366,8 +419,9 @@ int cap_group_value(struct cap_writer *w, const char *name, uint64_t value)
 	if (w->failed)
 		return -1;
 	uint32_t id = intern(w, name);
-	struct ctr_slot *c = ctr_find(w, w->group_src, w->group_inst, id);
-	if (!c || w->group_vals_len + 2 * CAP_VARINT_MAX > REC_BYTES - 64) { /* room for the record head */
+	struct ctr_slot *c = w->group ? ctr_find(w, w->group_src, w->group_inst, id) : NULL;
+	/* room for this value in all three columns and the record head */
+	if (!c || w->group_vals_len + w->group_pos_len + w->group_names_len + 3 * CAP_VARINT_MAX > REC_BYTES - 64) {
 		w->ctrs_dropped++;
 		return 0;
 	}
@@ -375,8 +429,17 @@ int cap_group_value(struct cap_writer *w, const char *name, uint64_t value)
 	 * it changed, or the first time in the frame (which defines the key). */
 	if (c->used == 1 && c->last == value)
 		return 0;
+	if (c->used == 2) { /* new in this frame: it takes the next position */
+		c->pos = w->group->n++;
+		w->group_names_len += cap_put_varint(w->group_names + w->group_names_len, id);
+		w->group_new++;
+	}
 	c->used = 1;
-	w->group_vals_len += cap_put_varint(w->group_vals + w->group_vals_len, id);
+	/* positions ascend in the kernel's order: the gap is mostly 0 and the
+	 * same from sample to sample, which zstd then matches */
+	w->group_pos_len += cap_put_varint(w->group_pos + w->group_pos_len,
+					   cap_zigzag((uint64_t)((int64_t)c->pos - w->group_prev - 1)));
+	w->group_prev = c->pos;
 	w->group_vals_len += cap_put_varint(w->group_vals + w->group_vals_len, cap_zigzag(value - c->last));
 	c->last = value;
 	w->group_n++;
@@ -389,7 +452,10 @@ int cap_group_end(struct cap_writer *w)
 		return -1;
 	rec_varint(w, w->group_src);
 	rec_varint(w, w->group_inst);
+	rec_varint(w, w->group_new);
+	rec_bytes(w, w->group_names, w->group_names_len);
 	rec_varint(w, w->group_n);
+	rec_bytes(w, w->group_pos, w->group_pos_len);
 	rec_bytes(w, w->group_vals, w->group_vals_len);
 	return emit_rec(w, CAP_GROUP);
 }
@@ -515,9 +581,10 @@ int cap_task(struct cap_writer *w, const struct cap_task_in *in)
 	t->seen = w->sample_seq;
 	if (!mask && !first_in_frame && !is_new)
 		return 0;
-	rec_varint(w, in->tid);
-	rec_varint(w, is_new ? 1 : 0);
-	rec_varint(w, mask);
+	/* tasks come in /proc order: the tid step is small and repeats */
+	rec_varint(w, cap_zigzag((uint64_t)in->tid - w->prev_tid));
+	w->prev_tid = in->tid;
+	rec_varint(w, mask << 1 | (is_new ? 1 : 0));
 	for (int f = 0; f < CAP_TF_COUNT; f++)
 		if (mask & (1ull << f))
 			rec_varint(w, cap_zigzag(nv[f] - t->v[f]));
@@ -577,6 +644,30 @@ int cap_flush(struct cap_writer *w)
 		return 0;
 	w->in_frame = false;
 	return drain(w, ZSTD_e_end);
+}
+
+int cap_flush_point(struct cap_writer *w)
+{
+	if (w->failed)
+		return -1;
+	if (!w->in_frame)
+		return 1;
+	/* the frame spans its samples' intervals: first sample to one
+	 * interval after the last */
+	if ((w->frame_mono0 != UINT64_MAX &&
+	     w->prev_mono - w->frame_mono0 + w->hdr.interval_us >= w->lim.frame_us) ||
+	    w->frame_raw > w->lim.frame_raw)
+		return cap_flush(w) ? -1 : 1;
+	hash_stage(w);
+	rec_varint(w, w->seg_bytes);
+	rec_varint(w, cap_xxh32_digest(&w->seg_hash));
+	if (emit_rec(w, CAP_CHECKPOINT))
+		return -1;
+	/* the checkpoint is not part of the segment it closes, nor the next */
+	w->stage_hashed = w->stage_len;
+	w->seg_bytes = 0;
+	cap_xxh32_init(&w->seg_hash);
+	return drain(w, ZSTD_e_flush) ? -1 : 0;
 }
 
 int cap_writer_close(struct cap_writer *w)

@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mo->have_hdr && mo->nsamples > 0) {
 		windows_signal(mo);
 		struct report rep;
-		struct win_opts wo = { NAN, NAN, NAN, NAN };
+		struct win_opts wo = { NAN, NAN, NAN, NAN, NAN, NAN };
 		report_build(&rep, mo, NULL, &wo);
 		render_text(null, &rep, true);
 		render_json(null, &rep);

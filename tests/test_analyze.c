@@ -56,7 +56,7 @@ static bool explains(const struct finding *f, const char *id)
 
 static struct win_opts no_windows(void)
 {
-	return (struct win_opts){ NAN, NAN, NAN, NAN };
+	return (struct win_opts){ NAN, NAN, NAN, NAN, NAN, NAN };
 }
 
 /* The field report: logd first, thrash and D states explained by it. */
@@ -176,7 +176,7 @@ static void test_given_windows(void **state)
 	struct membuf m = gen("seed", 600);
 	struct model *mo = model_of(m.p, m.len);
 	struct report r;
-	struct win_opts w = { 10, 100, 400, 500 };
+	struct win_opts w = { 10, 100, 400, 500, NAN, NAN };
 	report_build(&r, mo, NULL, &w);
 	assert_string_equal(r.ctx.w.how, "given");
 	assert_int_equal(r.ctx.w.healthy.a, 10);

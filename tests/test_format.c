@@ -12,6 +12,9 @@
 
 #include "cap.h"
 #include "codec.h"
+#include "xxh32.h"
+
+#define GOLDEN_V2_BYTES 1086
 
 #include "membuf.h"
 
@@ -67,11 +70,23 @@ static struct cap_header test_header(void)
 static uint64_t memfree_at(int s) { return 500000 - (uint64_t)s * 12345; }
 static uint64_t rss_at(int s) { return 600 + (uint64_t)s * s * 100; }
 
+/* The series with v2 flush points: cap_flush_point() after every
+ * point_every-th sample (0: none), the byte count reached after each sample
+ * in written[] (if not NULL), and the writer limits in lim (NULL: defaults). */
+static struct membuf make_series_v2(int flush_every, int point_every, const struct cap_writer_limits *lim,
+				    size_t *written);
+
 static struct membuf make_series(int flush_every)
+{
+	return make_series_v2(flush_every, 0, NULL, NULL);
+}
+
+static struct membuf make_series_v2(int flush_every, int point_every, const struct cap_writer_limits *lim,
+				    size_t *written)
 {
 	struct membuf m = { 0 };
 	struct cap_header h = test_header();
-	struct cap_writer *w = cap_writer_new(&h, NULL, mem_write, &m);
+	struct cap_writer *w = cap_writer_new(&h, lim, mem_write, &m);
 	assert_non_null(w);
 	for (int s = 0; s < NSAMPLES; s++) {
 		assert_int_equal(cap_sample_begin(w, h.start_us + (uint64_t)s * 1000000, 5000000 + (uint64_t)s * 1000003), 0);
@@ -111,6 +126,10 @@ static struct membuf make_series(int flush_every)
 		assert_int_equal(cap_sample_end(w, 1500 + (uint64_t)s), 0);
 		if (flush_every && (s + 1) % flush_every == 0)
 			assert_int_equal(cap_flush(w), 0);
+		if (point_every && (s + 1) % point_every == 0)
+			assert_true(cap_flush_point(w) >= 0);
+		if (written)
+			written[s] = m.len;
 	}
 	assert_int_equal(cap_writer_close(w), 0);
 	cap_writer_free(w);
@@ -505,6 +524,221 @@ static void test_varint_edges(void **state)
 	assert_int_equal(cap_zigzag(1), 2);
 }
 
+/* ---- version 2: long frames, flush points, checkpoints */
+
+/* One long frame with a flush point after every sample: a cut at any byte
+ * reads exactly the samples whose flush point is wholly in the file, with
+ * the values pinned, and reports the rest once. */
+static void test_v2_cut_reads_to_last_checkpoint(void **state)
+{
+	(void)state;
+	size_t written[NSAMPLES];
+	struct membuf m = make_series_v2(0, 1, NULL, written);
+	assert_int_equal(ZSTD_findFrameCompressedSize(m.p, m.len), m.len); /* one frame */
+	struct tally t;
+	check_series(m.p, m.len, &t);
+	assert_true(t.values_ok);
+	assert_int_equal(t.samples, NSAMPLES);
+	assert_int_equal(t.damage, 0);
+	assert_int_equal(t.unknown, 0); /* checkpoints are the reader's business */
+	for (size_t cut = 0; cut < m.len; cut++) {
+		int expect = 0;
+		while (expect < NSAMPLES && written[expect] <= cut)
+			expect++;
+		check_series(m.p, cut, &t);
+		assert_int_equal(t.samples, expect);
+		assert_int_equal(t.sample_ends, expect);
+		assert_int_equal(t.frames, expect ? 1 : 0);
+		assert_int_equal(t.damage, cut ? 1 : 0);
+		assert_true(t.values_ok);
+	}
+	free(m.p);
+}
+
+/* Bytes that inflate without a zstd error but differ from what was written
+ * (no frame checksum yet: the frame is cut) are caught by the checkpoint:
+ * the segment before it is read, nothing of it or after. */
+static void test_v2_checkpoint_checksum(void **state)
+{
+	(void)state;
+	struct membuf m = make_series_v2(0, 1, NULL, NULL);
+	size_t rl;
+	uint8_t *raw = inflate_all(m.p, m.len, &rl);
+	assert_non_null(raw);
+	/* find the record ends of the first three checkpoints */
+	size_t cp[3], ncp = 0, pos = 0, end1 = 0;
+	while (pos < rl && ncp < 3) {
+		uint64_t ty = 0, ln = 0;
+		size_t k = cap_get_varint(raw + pos, rl - pos, &ty);
+		k += cap_get_varint(raw + pos + k, rl - pos - k, &ln);
+		if (ty == CAP_SAMPLE_END && !end1)
+			end1 = pos; /* the first sample's end record */
+		pos += k + (size_t)ln;
+		if (ty == CAP_CHECKPOINT)
+			cp[ncp++] = pos;
+	}
+	assert_int_equal(ncp, 3);
+	assert_true(end1 < cp[0]);
+	for (int tamper = 0; tamper < 2; tamper++) {
+		uint8_t *b = malloc(rl);
+		memcpy(b, raw, rl);
+		/* a took_us in segment 2 (the second sample's SAMPLE_END), or none */
+		size_t at = cp[0];
+		while (tamper) {
+			uint64_t ty = 0, ln = 0;
+			size_t k = cap_get_varint(b + at, rl - at, &ty);
+			k += cap_get_varint(b + at + k, rl - at - k, &ln);
+			if (ty == CAP_SAMPLE_END) {
+				b[at + k] ^= 0x01;
+				break;
+			}
+			at += k + (size_t)ln;
+		}
+		ZSTD_CCtx *zc = ZSTD_createCCtx();
+		size_t zcap = ZSTD_compressBound(rl) + 1024, zl = 0;
+		uint8_t *z = malloc(zcap);
+		size_t from = 0;
+		for (size_t i = 0; i < 3; i++) {
+			ZSTD_inBuffer in = { b + from, cp[i] - from, 0 };
+			ZSTD_outBuffer out = { z, zcap, zl };
+			while (ZSTD_compressStream2(zc, &out, &in, ZSTD_e_flush))
+				;
+			zl = out.pos;
+			from = cp[i];
+		}
+		struct tally t;
+		check_series(z, zl, &t); /* cut after the third flush point */
+		assert_int_equal(t.samples, tamper ? 1 : 3);
+		assert_int_equal(t.damage, 1);
+		assert_true(t.values_ok);
+		ZSTD_freeCCtx(zc);
+		free(z);
+		free(b);
+	}
+	free(raw);
+	free(m.p);
+}
+
+/* The frame length is a writer limit: frame_us 1 ends a frame at every
+ * flush point (a ring keeps such frames), 3 s one every third sample (the
+ * span counts the last sample's interval). */
+static void test_v2_frame_length_limit(void **state)
+{
+	(void)state;
+	struct cap_writer_limits lim = { .frame_us = 1 };
+	struct membuf m = make_series_v2(0, 1, &lim, NULL);
+	struct tally t;
+	check_series(m.p, m.len, &t);
+	assert_int_equal(t.frames, NSAMPLES + 1); /* the END after the last flush gets its own */
+	assert_int_equal(t.samples, NSAMPLES);
+	assert_true(t.values_ok);
+	free(m.p);
+	lim.frame_us = 3000000; /* samples are 1.000003 s apart */
+	m = make_series_v2(0, 1, &lim, NULL);
+	check_series(m.p, m.len, &t);
+	assert_int_equal(t.frames, 4); /* samples 0-2, 3-5, 6-8, 9 and END */
+	assert_int_equal(t.samples, NSAMPLES);
+	assert_int_equal(t.damage, 0);
+	assert_true(t.values_ok);
+	free(m.p);
+}
+
+/* Damage costs at most its frame: bit flips anywhere in the first of two
+ * long frames never cost a sample of the second, nor a wrong value. */
+static void test_v2_damage_costs_one_frame(void **state)
+{
+	(void)state;
+	struct membuf m = make_series_v2(5, 1, NULL, NULL);
+	size_t first_end = ZSTD_findFrameCompressedSize(m.p, m.len);
+	assert_true(first_end < m.len);
+	srand(4242);
+	int caught = 0;
+	for (int trial = 0; trial < 1000; trial++) {
+		uint8_t *b = malloc(m.len);
+		memcpy(b, m.p, m.len);
+		size_t at = (size_t)rand() % first_end;
+		b[at] ^= (uint8_t)(1u << (rand() % 8));
+		struct tally t;
+		check_series(b, m.len, &t);
+		assert_true(t.values_ok);
+		assert_true(t.samples >= NSAMPLES - 5);
+		assert_true(t.damage >= 1 || t.samples == NSAMPLES);
+		caught += t.damage > 0;
+		free(b);
+	}
+	assert_true(caught > 900);
+	free(m.p);
+}
+
+/* zstd accepts a v2 file, and cat of a cut file and a whole one reads the
+ * cut one to its last checkpoint and the other whole. */
+static void test_v2_stock_zstd_and_concat(void **state)
+{
+	(void)state;
+	size_t written[NSAMPLES];
+	struct membuf m = make_series_v2(0, 1, NULL, written);
+	size_t rl;
+	uint8_t *raw = inflate_all(m.p, m.len, &rl);
+	assert_non_null(raw);
+	free(raw);
+	size_t cut = written[6] + 3; /* inside the 8th sample's segment */
+	uint8_t *cat = malloc(cut + m.len);
+	memcpy(cat, m.p, cut);
+	memcpy(cat + cut, m.p, m.len);
+	struct tally t;
+	check_series(cat, cut + m.len, &t);
+	assert_int_equal(t.samples, 7 + NSAMPLES);
+	assert_int_equal(t.damage, 1);
+	assert_int_equal(t.ends, 1);
+	assert_true(t.values_ok);
+	free(cat);
+	free(m.p);
+}
+
+/* tests/data/golden-v2.zst: the same series as golden-v1 written once by
+ * the v2 writer (GOLDEN_V2_WRITE=1), flush points every sample, frames ended
+ * every 5 samples (cap_flush): pinned like v1, so later readers keep reading v2. */
+static void test_golden_v2_file(void **state)
+{
+	(void)state;
+	char path[512];
+	const char *dir = getenv("TEST_DATA") ? getenv("TEST_DATA") : "tests/data";
+	snprintf(path, sizeof path, "%s/golden-v2.zst", dir);
+	if (getenv("GOLDEN_V2_WRITE")) {
+		struct membuf m = make_series_v2(5, 1, NULL, NULL);
+		FILE *f = fopen(path, "wb");
+		assert_non_null(f);
+		fwrite(m.p, 1, m.len, f);
+		fclose(f);
+		free(m.p);
+	}
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	uint8_t b[4096];
+	size_t len = fread(b, 1, sizeof b, f);
+	fclose(f);
+	assert_int_equal(len, GOLDEN_V2_BYTES);
+	struct tally t;
+	check_series(b, len, &t);
+	assert_true(t.values_ok);
+	assert_int_equal(t.frames, 3); /* 5 samples, 5 samples, END */
+	assert_int_equal(t.samples, NSAMPLES);
+	assert_int_equal(t.tasks, 10 + 10 + 3); /* every task changes in frame 2's first sample anyway */
+	assert_int_equal(t.exits, 1);
+	assert_int_equal(t.texts, 3);
+	assert_int_equal(t.damage, 0);
+	struct cap_reader *r = cap_reader_mem(b, len);
+	struct cap_rec rec;
+	while (cap_next(r, &rec))
+		if (rec.type == CAP_HEADER)
+			assert_int_equal(rec.u.header->format_version, 2);
+	cap_reader_free(r);
+	/* the XXH32 the checkpoints use, on the reference vectors */
+	assert_int_equal(cap_xxh32("", 0), 0x02cc5d05);
+	assert_int_equal(cap_xxh32("abc", 3), 0x32d153ff);
+	assert_int_equal(cap_xxh32("Nobody inspects the spammish repetition", 39), 0xe2293b2f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -519,6 +753,12 @@ int main(void)
 		cmocka_unit_test(test_golden_file),
 		cmocka_unit_test(test_fuzz_regressions),
 		cmocka_unit_test(test_oversized_group),
+		cmocka_unit_test(test_v2_cut_reads_to_last_checkpoint),
+		cmocka_unit_test(test_v2_checkpoint_checksum),
+		cmocka_unit_test(test_v2_frame_length_limit),
+		cmocka_unit_test(test_v2_damage_costs_one_frame),
+		cmocka_unit_test(test_v2_stock_zstd_and_concat),
+		cmocka_unit_test(test_golden_v2_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -390,7 +390,9 @@ static void corpus_x86_3_18_wrapped(void **state)
 	assert_int_equal(kd_ndumps(r), 2); /* 480 s apart: two khungtaskd scans */
 	const struct kd_dump *d0 = dump(r, 0, KD_HUNG_TASK, 1);
 	const struct kd_dump *d1 = dump(r, 1, KD_HUNG_TASK, 1);
-	assert_true(d0->complete && d1->complete);
+	/* the mail client broke lines: rejoined, but the text was damaged */
+	assert_false(d0->complete || d1->complete);
+	assert_true(d0->tasks[0].complete && d1->tasks[0].complete);
 	check_task(&d0->tasks[0], "python", 25873, "D");
 	assert_int_equal(d0->tasks[0].ppid, 25630);
 	check_task(&d1->tasks[0], "khugepaged", 262, "D");
@@ -442,9 +444,18 @@ static void corpus_x86_4_20_callerid(void **state)
 		"__generic_file_write_iter", "ext4_file_write_iter", "__vfs_write", "vfs_write",
 		"ksys_write", "__x64_sys_write", "do_syscall_64", "entry_SYSCALL_64_after_hwframe",
 		NULL};
+	static const char *const fpanic[] = {"dump_stack", "panic", "watchdog", "kthread",
+		"ret_from_fork", NULL};
 	for (size_t k = 0; k < 4; k += 2) {
-		const struct kd_dump *h = dump(r, k, KD_HUNG_TASK, 4);
+		/* the console log goes on to the panic: khungtaskd's own stack stays
+		 * with the report; syzkaller's copy stops before it */
+		const struct kd_dump *h = dump(r, k, KD_HUNG_TASK, k ? 4 : 5);
 		assert_true(h->complete);
+		if (!k) {
+			check_task(&h->tasks[4], "khungtaskd", 1054, "R");
+			assert_int_equal(h->tasks[4].cpu, 3);
+			check_frames(&h->tasks[4], fpanic);
+		}
 		for (size_t i = 0; i < 4; i++) {
 			check_task(&h->tasks[i], comm[i], pid[i], "D");
 			assert_int_equal(h->tasks[i].ppid, ppid[i]);
@@ -542,6 +553,452 @@ static void corpus_x86_6_7_sysrq_w(void **state)
 						"stop_sync_thread < __md_stop_writes < md_stop");
 	assert_string_equal(g->groups[0].label, "waiting in stop_sync_thread");
 	sg_free(g);
+	kd_result_free(r);
+}
+
+/* ---------- issue 19: more forms, each on real public text ---------- */
+
+static struct kd_result *parse_file_after_trigger(const char *name, long trigger)
+{
+	size_t len;
+	char *text = read_data(name, &len);
+	struct kd_parser *p = kd_parser_new();
+	assert_non_null(p);
+	kd_set_trigger(p, trigger);
+	kd_feed_text(p, text, len);
+	free(text);
+	return kd_finish(p);
+}
+
+/* 5.10+ task lines with padded fields under a caller id, then sysrq d's
+ * lock list (which must add no task and no frame). */
+static void corpus_x86_5_15_callerid_locks(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("x86_64-5.x-sysrq-w-callerid-locks-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_W, 6);
+	assert_true(d->complete);
+	static const char *const comm[] = {"btrfs-transacti", "crawl_257_291", "crawl_256_295",
+		"crawl_257_292", "crawl_257_293", "crawl_256_289"};
+	static const long pid[] = {6161, 6494, 6496, 6502, 6503, 6504};
+	for (size_t i = 0; i < 6; i++) {
+		check_task(&d->tasks[i], comm[i], pid[i], "D");
+		assert_int_equal(d->tasks[i].ppid, i ? 6435 : 2);
+		assert_true(d->tasks[i].complete);
+	}
+	static const char *const f0[] = {"__schedule", "schedule", "btrfs_commit_transaction",
+		"start_transaction", "do_wait_intr_irq", "transaction_kthread", "kthread",
+		"btrfs_cleanup_transaction.isra.0", "kthread_create_worker_on_cpu", "ret_from_fork",
+		NULL};
+	static const char *const f3[] = {"__schedule", "schedule", "wait_current_trans",
+		"do_wait_intr_irq", "start_transaction", "btrfs_start_transaction",
+		"btrfs_replace_file_extents", "release_extent_buffer", "btrfs_clone",
+		"btrfs_extent_same_range", "btrfs_remap_file_range", "vfs_dedupe_file_range_one",
+		"vfs_dedupe_file_range", "do_vfs_ioctl", "__fget_files", "__x64_sys_ioctl",
+		"do_syscall_64", "entry_SYSCALL_64_after_hwframe", NULL};
+	static const char *const f5[] = {"__schedule", "rwsem_down_write_slowpath", "schedule",
+		"rwsem_down_write_slowpath", "down_write_nested", "lock_two_nondirectories",
+		"btrfs_remap_file_range", "vfs_dedupe_file_range_one", "vfs_dedupe_file_range",
+		"do_vfs_ioctl", "__fget_files", "__x64_sys_ioctl", "do_syscall_64",
+		"entry_SYSCALL_64_after_hwframe", NULL};
+	check_frames(&d->tasks[0], f0);
+	check_frames(&d->tasks[3], f3);
+	check_frames(&d->tasks[5], f5);
+	check_frames(&d->tasks[1], f5); /* 6494 and 6504 wait at the same place */
+	assert_int_equal(d->tasks[2].nframes, 20);
+	assert_int_equal(d->tasks[4].nframes, 13);
+	assert_false(d->tasks[0].frames[3].reliable);
+	assert_true(d->tasks[0].ts > 19647.69 && d->tasks[0].ts < 19647.70);
+
+	struct sg_groups *g = sg_build(r);
+	const struct sg_group *w = group_with(g, "lock_two_nondirectories < btrfs_remap_file_range"
+											 " < vfs_dedupe_file_range_one");
+	assert_int_equal(w->count, 2);
+	assert_int_equal(w->pids[0], 6494);
+	assert_int_equal(w->pids[1], 6504);
+	sg_free(g);
+	kd_result_free(r);
+}
+
+/* arm "Backtrace:" with the r10..r4 register lines after each frame, and the
+ * khungtaskd NMI backtrace the excerpt cuts off. */
+static void corpus_arm_5_6_backtrace_regs(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("arm-5.6-hung-task-backtrace-regs-01.txt");
+	assert_int_equal(kd_ndumps(r), 2);
+	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
+	assert_true(d->complete);
+	check_task(&d->tasks[0], "kworker/u16:2", 341, "D");
+	assert_int_equal(d->tasks[0].ppid, 2);
+	static const char *const f[] = {"__schedule", "schedule", "rwsem_down_write_slowpath",
+		"down_write", "f2fs_write_single_data_page", "f2fs_write_cache_pages",
+		"f2fs_write_data_pages", "do_writepages", "__writeback_single_inode",
+		"writeback_sb_inodes", "__writeback_inodes_wb", "wb_writeback", "wb_workfn",
+		"process_one_work", "worker_thread", "kthread", "ret_from_fork", NULL};
+	check_frames(&d->tasks[0], f);
+	assert_string_equal(d->tasks[0].frames[0].address, "c0912bd0");
+	assert_string_equal(d->tasks[0].frames[16].address, "c01010e8");
+	const struct kd_dump *l = dump(r, 1, KD_SYSRQ_L, 1);
+	assert_false(l->complete); /* the mail stops two frames into it */
+	check_task(&l->tasks[0], "khungtaskd", 52, "");
+	assert_int_equal(l->tasks[0].cpu, 2);
+	static const char *const fl[] = {"dump_backtrace", "show_stack", NULL};
+	check_frames(&l->tasks[0], fl);
+	assert_false(l->tasks[0].complete);
+	kd_result_free(r);
+}
+
+/* The same arm form without register lines (5.10, task: line, trailing
+ * blank after "Backtrace:"), from syzbot's arm instance. */
+static void corpus_arm_5_10_backtrace(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("arm-5.10-hung-task-backtrace-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
+	assert_true(d->complete);
+	check_task(&d->tasks[0], "syz-executor.0", 10324, "D");
+	assert_int_equal(d->tasks[0].ppid, 6326);
+	static const char *const f[] = {"__schedule", "schedule", "io_schedule",
+		"wait_on_page_bit_common", "__lock_page", "mpage_prepare_extent_to_map",
+		"ext4_writepages", "do_writepages", "__filemap_fdatawrite_range",
+		"file_write_and_wait_range", "ext4_sync_file", "vfs_fsync_range",
+		"ext4_buffered_write_iter", "ext4_file_write_iter", "do_iter_readv_writev",
+		"do_iter_write", "vfs_iter_write", "iter_file_splice_write", "direct_splice_actor",
+		"splice_direct_to_actor", "do_splice_direct", "do_sendfile", "sys_sendfile",
+		"ret_fast_syscall", NULL};
+	check_frames(&d->tasks[0], f);
+	kd_result_free(r);
+}
+
+/* An RCU stall's NMI backtrace on arm: register lines, an IRQ exception
+ * stack dump in the middle of the trace. */
+static void corpus_arm_5_10_nmi_regs(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("arm-5.10-rcu-stall-nmi-backtrace-regs-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 1);
+	assert_true(d->complete);
+	check_task(&d->tasks[0], "syz-executor.0", 4246, "");
+	assert_int_equal(d->tasks[0].cpu, 1);
+	static const char *const f[] = {"dump_backtrace", "show_stack", "dump_stack",
+		"nmi_cpu_backtrace", "nmi_trigger_cpumask_backtrace",
+		"arch_trigger_cpumask_backtrace", "rcu_dump_cpu_stacks", "rcu_sched_clock_irq",
+		"update_process_times", "tick_periodic", "tick_handle_periodic",
+		"arch_timer_handler_virt", "handle_percpu_devid_irq", "__handle_domain_irq",
+		"gic_handle_irq", "__irq_svc", "__might_fault", "do_tcp_setsockopt.constprop.0",
+		"tcp_setsockopt", "sock_common_setsockopt", "__sys_setsockopt", "sys_setsockopt",
+		"ret_fast_syscall", NULL};
+	check_frames(&d->tasks[0], f);
+	struct sg_groups *g = sg_build(r);
+	assert_int_equal(g->ngroups, 1);
+	assert_true(g->groups[0].cpu);
+	assert_string_equal(g->groups[0].stack[0], "__might_fault");
+	sg_free(g);
+	kd_result_free(r);
+}
+
+/* The old arm form of kernels without kallsyms: only addresses. The author
+ * quoted the task line and its trace without the sysrq header, as a
+ * capture's answer to its own trigger arrives. */
+static void corpus_arm_2_4_function_entered(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("arm-2.4-sysrq-t-function-entered-01.txt");
+	assert_int_equal(kd_ndumps(r), 0); /* no header, no trigger: not a dump */
+	kd_result_free(r);
+	r = parse_file_after_trigger("arm-2.4-sysrq-t-function-entered-01.txt", 3);
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_W, 1);
+	assert_false(d->complete); /* header lost */
+	assert_int_equal(d->trigger_id, 3);
+	check_task(&d->tasks[0], "ls", 165, "D");
+	assert_int_equal(d->tasks[0].ppid, 153);
+	static const char *const f[] = {"0xc001e990", "0xc0109b14", NULL};
+	check_frames(&d->tasks[0], f);
+	assert_string_equal(d->tasks[0].frames[1].address, "c0109b14");
+	kd_result_free(r);
+}
+
+/* A vendor sysrq l on a Broadcom MIPS router: "=>entered showacpu", the
+ * register dump, "CPU0:" again, "Stack :" words, a raw stack scan and then
+ * the unwound trace, which is the one kept. */
+static void corpus_mips_vendor_sysrq_l(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("mips-bcm63xx-vendor-sysrq-l-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 1);
+	assert_true(d->complete);
+	const struct kd_task *t = &d->tasks[0];
+	check_task(t, NULL, -1, "");
+	assert_int_equal(t->cpu, 0);
+	assert_string_equal(t->pc_function, "blast_icache16");
+	static const char *const f[] = {"show_stack", "sysrq_handle_showallcpus",
+		"__handle_sysrq", "bcm63xx_int", "handle_IRQ_event", "handle_level_irq",
+		"plat_irq_dispatch", "ret_from_irq", "blast_icache16", "unmap_vmas", "unmap_region",
+		"do_munmap", "elf_map", "load_elf_binary", "search_binary_handler", "do_execve",
+		"sys_execve", "stack_done", NULL};
+	check_frames(t, f);
+	for (size_t i = 0; i < t->nframes; i++)
+		assert_true(t->frames[i].reliable);
+	struct sg_groups *g = sg_build(r);
+	assert_int_equal(g->ngroups, 1);
+	assert_string_equal(g->groups[0].stack[0], "blast_icache16");
+	sg_free(g);
+	kd_result_free(r);
+}
+
+/* khungtaskd's all-CPU NMI backtrace inside the report, one CPU idle, then
+ * the hung-task panic whose stack is khungtaskd's own. */
+static void corpus_x86_5_3_nmi_panic(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("x86_64-5.3-hung-task-nmi-panic-01.txt");
+	assert_int_equal(kd_ndumps(r), 2);
+	const struct kd_dump *h = dump(r, 0, KD_HUNG_TASK, 2);
+	assert_true(h->complete);
+	check_task(&h->tasks[0], "syz-executor.2", 28539, "D");
+	static const char *const f0[] = {"__schedule", "schedule", "synchronize_rcu_expedited",
+		"synchronize_net", "__unregister_prot_hook", "packet_do_bind", "packet_bind",
+		"__sys_bind", "__x64_sys_bind", "do_syscall_64", "entry_SYSCALL_64_after_hwframe",
+		NULL};
+	check_frames(&h->tasks[0], f0);
+	check_task(&h->tasks[1], "khungtaskd", 1057, "R");
+	assert_int_equal(h->tasks[1].cpu, 0);
+	static const char *const fp[] = {"dump_stack", "panic", "watchdog", "kthread",
+		"ret_from_fork", NULL};
+	check_frames(&h->tasks[1], fp);
+	const struct kd_dump *l = dump(r, 1, KD_SYSRQ_L, 2);
+	check_task(&l->tasks[0], "khungtaskd", 1057, "");
+	static const char *const fn[] = {"dump_stack", "nmi_cpu_backtrace.cold",
+		"nmi_trigger_cpumask_backtrace", "arch_trigger_cpumask_backtrace", "watchdog",
+		"kthread", "ret_from_fork", NULL};
+	check_frames(&l->tasks[0], fn);
+	assert_int_equal(l->tasks[1].cpu, 1);
+	assert_true(l->tasks[1].idle);
+	/* the running khungtaskd is no blocked task */
+	struct sg_groups *g = sg_build(r);
+	size_t blocked = 0;
+	for (size_t i = 0; i < g->ngroups; i++)
+		blocked += !g->groups[i].cpu;
+	assert_int_equal(blocked, 1);
+	assert_string_equal(group_with(g, "synchronize_rcu_expedited < synchronize_net < "
+									  "__unregister_prot_hook")->comms[0], "syz-executor.2");
+	sg_free(g);
+	kd_result_free(r);
+}
+
+/* A mail-wrapped (format=flowed) hung task whose author elided the other
+ * tasks with "..." before the panic: the report is incomplete, the panic's
+ * khungtaskd stack stays with it. */
+static void corpus_x86_5_15_elided_panic(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("x86_64-5.15-hung-task-elided-panic-wrapped-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 2);
+	assert_false(d->complete);
+	check_task(&d->tasks[0], "float_bessel", 77920, "D");
+	assert_int_equal(d->tasks[0].ppid, 77327); /* "ppid: " / "77327 flags" joined */
+	static const char *const f0[] = {"__schedule", "schedule", "rwsem_down_read_slowpath",
+		"copy_user_enhanced_fast_string", "down_read", "do_user_addr_fault", "exc_page_fault",
+		"asm_exc_page_fault", "copy_page_to_iter", "filemap_read", "ima_file_check",
+		"generic_file_read_iter", "ext4_file_read_iter", "aa_file_perm", "new_sync_read",
+		"vfs_read", "ksys_read", "__x64_sys_read", "do_syscall_64",
+		"syscall_exit_to_user_mode", "do_syscall_64", "exit_to_user_mode_prepare",
+		"irqentry_exit_to_user_mode", "irqentry_exit", "exc_page_fault",
+		"entry_SYSCALL_64_after_hwframe", NULL};
+	check_frames(&d->tasks[0], f0);
+	check_task(&d->tasks[1], "khungtaskd", 39, "R");
+	assert_int_equal(d->tasks[1].cpu, 1);
+	static const char *const f1[] = {"show_stack", "dump_stack_lvl", "dump_stack", "panic",
+		"check_hung_uninterruptible_tasks.cold", "watchdog",
+		"check_hung_uninterruptible_tasks", "kthread", "set_kthread_struct",
+		"ret_from_fork", NULL};
+	check_frames(&d->tasks[1], f1);
+	kd_result_free(r);
+}
+
+/* Other tasks' lines (and their own wraps) cut into the trace of a caller-id
+ * log; the excerpt ends mid-trace. */
+static void corpus_x86_5_16_interleaved(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("x86_64-5.16-hung-task-interleaved-wrapped-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
+	assert_false(d->complete);
+	const struct kd_task *t = &d->tasks[0];
+	check_task(t, "syz-executor.0", 2134, "D");
+	assert_int_equal(t->ppid, 13069);
+	assert_false(t->complete);
+	static const char *const f[] = {"__schedule", "io_schedule_timeout", "schedule",
+		"schedule_preempt_disabled", "__mutex_lock", "nl802154_pre_doit",
+		"mutex_lock_io_nested", "__nla_validate_parse", "nla_get_range_signed",
+		"rcu_read_lock_sched_held", "nl802154_pre_doit", "rtnl_lock", "nl802154_pre_doit",
+		"__nla_parse", "nl802154_dump_llsec_dev", "write_comp_data",
+		"__sanitizer_cov_trace_pc", "genl_family_rcv_msg_attrs_parse.isra.0",
+		"nl802154_dump_llsec_dev", "genl_family_rcv_msg_doit.isra.0", "genl_start",
+		"__sanitizer_cov_trace_pc", "__radix_tree_lookup", "__sanitizer_cov_trace_pc", NULL};
+	check_frames(t, f);
+	assert_true(t->frames[12].reliable);
+	assert_false(t->frames[11].reliable);
+	kd_result_free(r);
+}
+
+/* s390: "([<..>] sym)" is a frame the unwinder could not verify. */
+static void corpus_s390_5_3_hung(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("s390-5.3-hung-task-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
+	assert_true(d->complete);
+	const struct kd_task *t = &d->tasks[0];
+	check_task(t, "umount", 4631, "D");
+	assert_int_equal(t->ppid, 3337);
+	static const char *const f[] = {"__schedule", "schedule", "schedule_timeout",
+		"wait_for_common", "btrfs_qgroup_wait_for_completion", "close_ctree",
+		"generic_shutdown_super", "kill_anon_super", "btrfs_kill_super",
+		"deactivate_locked_super", "cleanup_mnt", "task_work_run", "do_notify_resume",
+		"system_call", NULL};
+	check_frames(t, f);
+	assert_false(t->frames[0].reliable);
+	assert_string_equal(t->frames[0].address, "00000000174adf7a");
+	assert_string_equal(t->frames[0].offset, "0x342");
+	assert_true(t->frames[1].reliable);
+	assert_string_equal(t->frames[4].module, "btrfs");
+	struct sg_groups *g = sg_build(r);
+	assert_string_equal(g->groups[0].fingerprint,
+						"btrfs_qgroup_wait_for_completion < close_ctree < generic_shutdown_super");
+	sg_free(g);
+	kd_result_free(r);
+}
+
+/* s390 without NMIs: the stalled CPU's PSW and stack follow the RCU stall
+ * report; the address after "Last Breaking-Event-Address:" is no caller. */
+static void corpus_s390x_6_0_rcu_stall(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("s390x-6.0-rcu-stall-cpu-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 1);
+	assert_true(d->complete);
+	const struct kd_task *t = &d->tasks[0];
+	check_task(t, "ld64.so.1", 1236661, "");
+	assert_int_equal(t->cpu, 60);
+	assert_string_equal(t->pc_function, "hugetlb_fault_mutex_hash");
+	static const char *const f[] = {"hugetlb_fault_mutex_hash", "fault_lock_inode_indicies",
+		"remove_inode_hugepages", "hugetlbfs_evict_inode", "evict", "__dentry_kill",
+		"dentry_kill", "dput", "__fput", "task_work_run", "exit_to_user_mode_prepare",
+		"__do_syscall", "system_call", NULL};
+	check_frames(t, f);
+	assert_false(t->frames[1].reliable);
+	kd_result_free(r);
+}
+
+/* sparc64 2.6: " [address] sym+off/size", after a sysrq d lock list whose
+ * lines the mail client wrapped. */
+static void corpus_sparc64_2_6_28_sysrq_w(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("sparc64-2.6.28-sysrq-w-locks-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_W, 6);
+	assert_true(d->complete);
+	static const char *const comm[] = {"pdflush", "pdflush", "kjournald", "metalog", "touch",
+		"init"};
+	static const long pid[] = {163, 164, 405, 1413, 1317, 1336};
+	static const long ppid[] = {2, 2, 2, 1, 1, 1};
+	for (size_t i = 0; i < 6; i++) {
+		check_task(&d->tasks[i], comm[i], pid[i], "D");
+		assert_int_equal(d->tasks[i].ppid, ppid[i]);
+	}
+	static const char *const f0[] = {"io_schedule", "sync_page", "__wait_on_bit",
+		"wait_on_page_bit", "wait_on_page_writeback_range", "filemap_fdatawait",
+		"filemap_write_and_wait", "sync_blockdev", "__sync_inodes", "sync_inodes", "do_sync",
+		"pdflush", "kthread", "kernel_thread", "kthreadd", NULL};
+	static const char *const f2[] = {"journal_commit_transaction", "kjournald", "kthread",
+		"kernel_thread", "kthreadd", NULL};
+	static const char *const f3[] = {"start_this_handle", "journal_start",
+		"ext3_journal_start_sb", "ext3_dirty_inode", "__mark_inode_dirty", "file_update_time",
+		"__generic_file_aio_write_nolock", "generic_file_aio_write", "ext3_file_write",
+		"do_sync_write", "vfs_write", "sys_write", "linux_sparc_syscall32", NULL};
+	static const char *const f4[] = {"io_schedule", "sync_buffer", "__wait_on_bit_lock",
+		"out_of_line_wait_on_bit_lock", "__lock_buffer", "do_get_write_access",
+		"journal_get_write_access", "__ext3_journal_get_write_access",
+		"ext3_reserve_inode_write", "ext3_mark_inode_dirty", "ext3_dirty_inode",
+		"__mark_inode_dirty", "inode_setattr", "ext3_setattr", "notify_change",
+		"utimes_common", NULL};
+	check_frames(&d->tasks[0], f0);
+	check_frames(&d->tasks[1], f0);
+	check_frames(&d->tasks[2], f2);
+	check_frames(&d->tasks[3], f3);
+	check_frames(&d->tasks[4], f4);
+	check_frames(&d->tasks[5], f3);
+	assert_string_equal(d->tasks[0].frames[0].address, "00000000006d9f74");
+	assert_string_equal(d->tasks[0].frames[0].size, "0x3c");
+	assert_true(d->tasks[5].complete); /* ends in the syscall entry */
+
+	struct sg_groups *g = sg_build(r);
+	const struct sg_group *j = group_with(g, "start_this_handle"); /* a known place */
+	assert_string_equal(j->label, "waiting for a journal handle (jbd2, start_this_handle)");
+	assert_int_equal(j->count, 2);
+	assert_int_equal(j->pids[0], 1413);
+	assert_int_equal(j->pids[1], 1336);
+	sg_free(g);
+	kd_result_free(r);
+}
+
+/* sparc64 5.10: angle brackets, the trailing null frame "[<0...0>] 0x0",
+ * and a format=flowed mail that broke "ppid: " / "     2 flags". */
+static void corpus_sparc64_5_10_wrapped(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("sparc64-5.10-hung-task-wrapped-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 3);
+	assert_false(d->complete); /* cut at the third task */
+	check_task(&d->tasks[0], "khugepaged", 337, "D");
+	check_task(&d->tasks[1], "md127_raid1", 1100, "D");
+	check_task(&d->tasks[2], "jbd2/dm-0-8", 1208, "D");
+	assert_int_equal(d->tasks[0].ppid, 2);
+	assert_int_equal(d->tasks[1].ppid, 2);
+	static const char *const f0[] = {"schedule", "schedule_timeout", "wait_for_completion",
+		"__flush_work.isra.0", "lru_add_drain_all", "khugepaged", "kthread",
+		"ret_from_fork", NULL};
+	static const char *const f1[] = {"schedule", "percpu_ref_switch_to_atomic_sync",
+		"set_in_sync", "md_check_recovery", "raid1d", "md_thread", "kthread",
+		"ret_from_fork", NULL};
+	check_frames(&d->tasks[0], f0);
+	check_frames(&d->tasks[1], f1);
+	assert_int_equal(d->tasks[2].nframes, 0);
+	assert_false(d->tasks[2].complete);
+	kd_result_free(r);
+}
+
+/* parisc64: "Backtrace:" with " [<address>] sym", every line logged twice
+ * by the console, two reports 134 s apart. */
+static void corpus_parisc64_5_8_doubled(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("parisc64-5.8-hung-task-doubled-01.txt");
+	assert_int_equal(kd_ndumps(r), 2);
+	static const char *const f[] = {"check_preempt_curr", "up_write", "sys_mprotect",
+		"syscall_exit", "intr_check_sig", NULL};
+	for (size_t i = 0; i < 2; i++) {
+		const struct kd_dump *d = dump(r, i, KD_HUNG_TASK, 1);
+		assert_false(d->complete);          /* its INFO lines are wrapped */
+		assert_true(d->tasks[0].complete);  /* the trace itself is whole */
+		check_task(&d->tasks[0], "futex_requeue_p", 11776, "D");
+		assert_int_equal(d->tasks[0].ppid, 11689);
+		check_frames(&d->tasks[0], f);
+	}
+	assert_true(kd_dump_at(r, 1)->ts > 33020.86 && kd_dump_at(r, 1)->ts < 33020.87);
 	kd_result_free(r);
 }
 
@@ -812,6 +1269,7 @@ static void synth_wrapped_line(void **state)
 	check_frames(t, f);
 	assert_false(t->frames[0].reliable);
 	assert_string_equal(t->frames[1].module, "drm_kms_helper");
+	assert_false(d->complete); /* rejoined, but the text was damaged */
 	kd_result_free(r);
 }
 
@@ -1266,6 +1724,20 @@ int main(void)
 		cmocka_unit_test(corpus_x86_4_20_callerid),
 		cmocka_unit_test(corpus_x86_4_9_hung),
 		cmocka_unit_test(corpus_x86_6_7_sysrq_w),
+		cmocka_unit_test(corpus_x86_5_15_callerid_locks),
+		cmocka_unit_test(corpus_arm_5_6_backtrace_regs),
+		cmocka_unit_test(corpus_arm_5_10_backtrace),
+		cmocka_unit_test(corpus_arm_5_10_nmi_regs),
+		cmocka_unit_test(corpus_arm_2_4_function_entered),
+		cmocka_unit_test(corpus_mips_vendor_sysrq_l),
+		cmocka_unit_test(corpus_x86_5_3_nmi_panic),
+		cmocka_unit_test(corpus_x86_5_15_elided_panic),
+		cmocka_unit_test(corpus_x86_5_16_interleaved),
+		cmocka_unit_test(corpus_s390_5_3_hung),
+		cmocka_unit_test(corpus_s390x_6_0_rcu_stall),
+		cmocka_unit_test(corpus_sparc64_2_6_28_sysrq_w),
+		cmocka_unit_test(corpus_sparc64_5_10_wrapped),
+		cmocka_unit_test(corpus_parisc64_5_8_doubled),
 		cmocka_unit_test(synth_powerpc),
 		cmocka_unit_test(synth_powerpc_bare),
 		cmocka_unit_test(synth_riscv),

@@ -67,7 +67,7 @@ static int pipeline(const uint8_t *b, size_t n, int *nsamples, size_t *nwarn)
 		FILE *null = fopen("/dev/null", "w");
 		windows_signal(mo);
 		struct report rep;
-		struct win_opts wo = { NAN, NAN, NAN, NAN };
+		struct win_opts wo = { NAN, NAN, NAN, NAN, NAN, NAN };
 		report_build(&rep, mo, NULL, &wo);
 		render_text(null, &rep, false);
 		render_json(null, &rep);
@@ -89,7 +89,7 @@ static uint8_t *record(size_t *len, char *path, size_t cap)
 	snprintf(path, cap, "%s/small.cap", tmp);
 	snprintf(cmd, sizeof cmd,
 		 "cp -r '%s/sick' '%s/' && %s/capture --force -o '%s' --proc-root '%s/sick/proc' --kmsg '%s/sick/kmsg' "
-		 "--sysrq off -i 0.1 -n 6 --flush 0.2",
+		 "--sysrq off -i 0.1 -n 6 --flush 0.2 --frame 0.2",
 		 d ? d : "tests/data", tmp, b ? b : "build", path, tmp, tmp);
 	assert_int_equal(system(cmd), 0);
 	return slurp(path, len);
@@ -333,7 +333,7 @@ static void jsonl_pipeline(const char *path)
 	if (mo->have_hdr && mo->nsamples > 0) {
 		windows_signal(mo);
 		struct report rep;
-		struct win_opts wo = { NAN, NAN, NAN, NAN };
+		struct win_opts wo = { NAN, NAN, NAN, NAN, NAN, NAN };
 		report_build(&rep, mo, NULL, &wo);
 		render_text(null, &rep, true);
 		render_json(null, &rep);
