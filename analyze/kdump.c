@@ -1213,8 +1213,9 @@ static bool h_oom(struct kd_parser *p, const struct ctx *c)
 }
 
 /* "Kernel panic - not syncing: hung_task: blocked tasks": khungtaskd's own
- * stack follows, the only trace left when the blocked task's was lost; it
- * stays with the report that caused it. */
+ * stack follows, the only trace left when the blocked tasks' were lost (a
+ * syslog file rarely gets them to disk before the panic); it stays with the
+ * report that caused it, or stands for that report when none was kept. */
 static bool h_hung_panic(struct kd_parser *p, const struct ctx *c)
 {
 	if (!starts(c->t, "Kernel panic") || !strstr(c->t, "hung_task"))
@@ -1222,12 +1223,10 @@ static bool h_hung_panic(struct kd_parser *p, const struct ctx *c)
 	size_t idx = interrupted_listing(p, KD_HUNG_TASK);
 	if (idx == SIZE_MAX && p->dump_open && cur_dump(p)->kind == KD_HUNG_TASK)
 		idx = p->open_idx;
-	if (idx == SIZE_MAX) {
-		if (p->dump_open)
-			close_dump(p, false);
-		return true;
-	}
-	reopen_dump(p, idx);
+	if (idx != SIZE_MAX)
+		reopen_dump(p, idx);
+	else if (!open_dump(p, KD_HUNG_TASK, c->ts, false))
+		return true; /* the blocked tasks' report was lost: incomplete */
 	p->panic_task = true;
 	return true;
 }
@@ -1680,7 +1679,7 @@ static void note_damage(struct kd_parser *p, const struct ctx *c, bool joined, b
 		d->complete = false;
 	struct kd_task *t = cur_task(p);
 	if (!handled && c->caller[0] && p->task_caller[0] && strcmp(c->caller, p->task_caller) &&
-		t && t->nframes && !trace_finished(t))
+		t && !trace_finished(t))
 		d->complete = false;
 }
 

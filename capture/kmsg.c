@@ -135,8 +135,26 @@ void kmsg_close(struct kmsg *k)
 	k->mode = KM_NONE;
 }
 
-static int put(struct ctx *c, const struct kmsg_rec *r, uint64_t trigger)
+/* The kernel's own alarms, which capture --ring triggers on: an OOM kill
+ * ("invoked oom-killer", then "Killed process" since 2.6) or a hung task
+ * ("blocked for more than N seconds"). */
+static void spot(struct kmsg *k, const struct kmsg_rec *r)
 {
+	bool oom = memmem(r->text, r->len, "invoked oom-killer", 18) || memmem(r->text, r->len, "Killed process", 14);
+	bool hung = !oom && memmem(r->text, r->len, "blocked for more than", 21);
+	if (!oom && !hung)
+		return;
+	if (oom)
+		k->oom++;
+	else
+		k->hung++;
+	if (!k->alarm[0])
+		snprintf(k->alarm, sizeof k->alarm, "%.*s", (int)(r->len < 150 ? r->len : 150), r->text);
+}
+
+static int put(struct kmsg *k, struct ctx *c, const struct kmsg_rec *r, uint64_t trigger)
+{
+	spot(k, r);
 	if (!c->w)
 		return 0;
 	return cap_text(c->w, CAP_TXT_KMSG, r->ts_us, r->seq, r->prio, trigger, r->text, r->len);
@@ -161,7 +179,7 @@ static int drain_dev(struct kmsg *k, struct ctx *c, uint64_t trigger)
 		if (n == 0)
 			break;
 		struct kmsg_rec r;
-		if (!parse_kmsg(k->buf, (size_t)n, &r) && put(c, &r, trigger))
+		if (!parse_kmsg(k->buf, (size_t)n, &r) && put(k, c, &r, trigger))
 			return -1;
 	}
 	if (lost) {
@@ -189,7 +207,7 @@ static int drain_file(struct kmsg *k, struct ctx *c, uint64_t trigger)
 			char *eol = nl ? nl : end;
 			struct kmsg_rec r;
 			/* " KEY=value" continuation lines are dropped */
-			if (p < eol && *p != ' ' && !parse_kmsg(p, (size_t)(eol - p), &r) && put(c, &r, trigger))
+			if (p < eol && *p != ' ' && !parse_kmsg(p, (size_t)(eol - p), &r) && put(k, c, &r, trigger))
 				return -1;
 			p = nl ? nl + 1 : end;
 			if (p >= end)
@@ -214,7 +232,7 @@ static int drain_klog(struct kmsg *k, struct ctx *c, uint64_t trigger)
 		/* without timestamps we cannot tell new from old: skip */
 		if (r.ts_us == CAP_NA || r.ts_us <= k->last_ts)
 			continue;
-		if (put(c, &r, trigger))
+		if (put(k, c, &r, trigger))
 			return -1;
 		newest = r.ts_us;
 	}

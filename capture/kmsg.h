@@ -15,6 +15,10 @@ struct kmsg {
 	char *klog;           /* klogctl mode: the whole ring */
 	size_t klog_cap;
 	uint64_t last_ts;
+	/* kernel alarms seen (OOM kills, hung tasks), and the first line of
+	 * the first one since the consumer last cleared it */
+	uint64_t oom, hung;
+	char alarm[160];
 };
 
 /* path NULL: /dev/kmsg, then klogctl.  Never fails: a missing log is one

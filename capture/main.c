@@ -3,6 +3,7 @@
 #include "capture.h"
 #include "kmsg.h"
 #include "output.h"
+#include "ring.h"
 #include "sysrq.h"
 
 #include <errno.h>
@@ -30,7 +31,13 @@
 #define MAX_FLUSH_US 10000000ull
 #define STOP_GRACE_S 15 /* a last frame and fsync on a slow card fit in this */
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, usr1;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	usr1 = 1;
+}
 
 static void on_watchdog(int sig)
 {
@@ -78,6 +85,15 @@ static const char usage_text[] =
 	"                       (default iowait=50,dtasks=3,psi=40,gap=60,max=10; 0 turns one off);\n"
 	"                       fires when any is reached: iowait share since the last sample,\n"
 	"                       tasks in D, PSI io or memory some avg10\n"
+	"  --ring DURATION      flight recorder: keep the last DURATION (e.g. 30m, 90s, 2h) in a\n"
+	"                       locked RAM ring and write nothing to FILE until a trigger (the\n"
+	"                       --sysrq-when health signal, SIGUSR1, an OOM kill or hung task in\n"
+	"                       the kernel log; at most one per gap); then append the ring and\n"
+	"                       the --post time after the last trigger to FILE, and ring again;\n"
+	"                       an existing FILE is appended to (--force: emptied at start)\n"
+	"  --post DURATION      with --ring: keep writing this long after a trigger (default 5m)\n"
+	"  --ring-mem SIZE      with --ring: the ring never takes more (default 16M); with\n"
+	"                       --max-size, FILE is never grown past SIZE (no rotation)\n"
 	"  --proc-root DIR      read procfs (incl. sysrq-trigger, sys/kernel/sysrq) under DIR\n"
 	"  --kmsg PATH          kernel log source (default /dev/kmsg, then klogctl)\n"
 	"  --cgroup-root DIR    memory cgroup hierarchy root (default: found in mountinfo,\n"
@@ -96,6 +112,7 @@ static const char usage_text[] =
 struct opts {
 	const char *out, *proc_root, *kmsg, *cgroup_root;
 	uint64_t interval_us, count, duration_us, flush_us, frame_us, max_size;
+	uint64_t ring_us, post_us, ring_mem;
 	int cgroup_depth;
 	size_t max_tasks;
 	bool priority, no_mlock, force;
@@ -113,7 +130,7 @@ static int usage_error(const char *fmt, const char *arg)
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { O_FLUSH = 256, O_FRAME, O_MAXSIZE, O_SYSRQ, O_SYSRQ_WHEN, O_PROC, O_KMSG, O_CGROOT,
-	       O_CGDEPTH, O_MAXTASKS, O_PRIO, O_NOMLOCK, O_VERSION, O_FORCE };
+	       O_CGDEPTH, O_MAXTASKS, O_PRIO, O_NOMLOCK, O_VERSION, O_FORCE, O_RING, O_POST, O_RINGMEM };
 	static const struct option lo[] = {
 		{ "flush", required_argument, NULL, O_FLUSH },
 		{ "frame", required_argument, NULL, O_FRAME },
@@ -128,6 +145,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "priority", no_argument, NULL, O_PRIO },
 		{ "no-mlock", no_argument, NULL, O_NOMLOCK },
 		{ "force", no_argument, NULL, O_FORCE },
+		{ "ring", required_argument, NULL, O_RING },
+		{ "post", required_argument, NULL, O_POST },
+		{ "ring-mem", required_argument, NULL, O_RINGMEM },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, O_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -180,6 +200,18 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			if (sysrq_parse_when(a, &o->sysrq))
 				return usage_error("--sysrq-when %s: expected e.g. iowait=50,dtasks=3,psi=40,gap=60,max=10", a);
 			break;
+		case O_RING:
+			if (ring_parse_duration(a, &o->ring_us))
+				return usage_error("--ring %s: expected a duration, e.g. 30m, 90s or 2h", a);
+			break;
+		case O_POST:
+			if (ring_parse_duration(a, &o->post_us))
+				return usage_error("--post %s: expected a duration, e.g. 5m or 60s", a);
+			break;
+		case O_RINGMEM:
+			if (parse_size(a, &o->ring_mem) || o->ring_mem < RING_MIN_MEM)
+				return usage_error("--ring-mem %s: expected a size of at least 256k, e.g. 16M", a);
+			break;
 		case O_PROC: o->proc_root = a; break;
 		case O_KMSG: o->kmsg = a; break;
 		case O_CGROOT: o->cgroup_root = a; break;
@@ -207,6 +239,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		return usage_error("unexpected argument '%s'", argv[optind]);
 	if (!o->out)
 		return usage_error("%s", "-o FILE is required ('-o -' for standard output)");
+	if ((o->post_us || o->ring_mem) && !o->ring_us)
+		return usage_error("%s", "--post and --ring-mem go with --ring DURATION");
+	if (o->ring_us && !strcmp(o->out, "-"))
+		return usage_error("%s", "--ring writes to a file: -o FILE, not -o -");
 	return -1;
 }
 
@@ -307,6 +343,7 @@ struct run {
 	struct kmsg km;
 	struct sysrq sq;
 	uint64_t answer_id;     /* trigger whose answer may still be arriving */
+	struct ring *ring;      /* --ring, else NULL */
 };
 
 /* "1", "0.5", "0.25": seconds from microseconds, no float formatting. */
@@ -382,11 +419,19 @@ static int one_sample(struct run *r)
 		if (capture_sources[i].sample(c))
 			return -1;
 	char why[200];
+	bool fired = false;
 	if (sysrq_should(&r->sq, &c->h, t0, why, sizeof why)) {
 		int64_t id = sysrq_fire(&r->sq, c, &r->km, why);
 		if (id < 0)
 			return -1;
 		r->answer_id = (uint64_t)id;
+		fired = id > 0;
+	}
+	if (r->ring) {
+		bool u = usr1;
+		usr1 = 0;
+		if (ring_check(r->ring, c, &r->o.sysrq, &r->km, u, fired, t0))
+			return -1;
 	}
 	return cap_sample_end(c->w, clock_us(CLOCK_MONOTONIC) - t0);
 }
@@ -445,7 +490,18 @@ int main(int argc, char **argv)
 			"(capture -o - > FILE) or give -o FILE\n");
 		return 2;
 	}
-	if (out_open(&r.out, r.o.out, r.o.max_size, r.o.force))
+	cap_write_fn wfn = out_write;
+	void *wctx = &r.out;
+	if (r.o.ring_us) {
+		struct ring_cfg rc = { r.o.ring_us, r.o.post_us ? r.o.post_us : RING_DEFAULT_POST_US,
+				       r.o.ring_mem ? r.o.ring_mem : RING_DEFAULT_MEM, r.o.max_size,
+				       r.o.flush_us, r.o.sysrq.gap_us, r.o.force };
+		if (!(r.ring = ring_new(&rc, r.o.out)))
+			return 1;
+		wfn = ring_write;
+		wctx = r.ring;
+		r.out.fd = -1;
+	} else if (out_open(&r.out, r.o.out, r.o.max_size, r.o.force))
 		return errno == EEXIST ? 2 : 1;
 	struct cap_writer_limits lim = {
 		.max_tasks = c->max_tasks,
@@ -454,7 +510,7 @@ int main(int argc, char **argv)
 		.names_bytes = 64u << 10,
 		.frame_us = r.o.frame_us,
 	};
-	c->w = cap_writer_new(&hdr, &lim, out_write, &r.out);
+	c->w = cap_writer_new(&hdr, &lim, wfn, wctx);
 	if (!c->w) {
 		fprintf(stderr, "capture: cannot allocate the writer: %s\n", strerror(errno));
 		return 1;
@@ -475,6 +531,10 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_watchdog;
 	sigaction(SIGALRM, &sa, NULL);
+	if (r.ring) {
+		sa.sa_handler = on_usr1;
+		sigaction(SIGUSR1, &sa, NULL); /* a trigger; otherwise it still kills */
+	}
 	signal(SIGPIPE, SIG_IGN);
 
 #ifndef UNDER_ASAN
@@ -504,7 +564,15 @@ int main(int argc, char **argv)
 		if (n == 1 && tty)
 			say_started(&r);
 		uint64_t now = clock_us(CLOCK_MONOTONIC);
-		if (now - last_flush >= r.o.flush_us) {
+		if (r.ring) {
+			int f = ring_step(r.ring, c, now);
+			if (f < 0) {
+				status = cap_writer_error(c->w) ? write_failed(&r) : 1;
+				break;
+			}
+			if (f > 0)
+				r.sq.runs = 0; /* sysrq's max=N counts per window in a ring */
+		} else if (now - last_flush >= r.o.flush_us) {
 			last_flush = now;
 			/* a flush point; a frame ends when it is long enough or
 			 * the file is due to rotate */
@@ -533,9 +601,12 @@ int main(int argc, char **argv)
 		if (stop_signal)
 			break;
 	}
-	if (status == 0 && cap_writer_close(c->w))
+	if (r.ring) {
+		if (status == 0 && ring_close(r.ring, c))
+			status = 1;
+	} else if (status == 0 && cap_writer_close(c->w))
 		status = write_failed(&r);
-	if (out_close(&r.out) && status == 0) {
+	if (!r.ring && out_close(&r.out) && status == 0) {
 		fprintf(stderr, "capture: closing %s failed: %s\n", r.o.out, strerror(errno));
 		status = 1;
 	}
@@ -547,6 +618,7 @@ int main(int argc, char **argv)
 		if (capture_sources[i].fini)
 			capture_sources[i].fini(c);
 	cap_writer_free(c->w);
+	ring_free(r.ring);
 	free(c->buf);
 	close(c->proc_fd);
 	return status;

@@ -109,6 +109,32 @@ void sysrq_close(struct sysrq *q)
 	q->trig_fd = -1;
 }
 
+size_t sysrq_health_reason(const struct sysrq_cfg *cfg, const struct health *prev, const struct health *h,
+			   char *why, size_t cap)
+{
+	size_t n = 0;
+	why[0] = 0;
+	if (cfg->iowait_pct && prev && h->have_cpu && prev->have_cpu &&
+	    h->cpu_total > prev->cpu_total && h->cpu_iowait >= prev->cpu_iowait) {
+		uint64_t pct = (h->cpu_iowait - prev->cpu_iowait) * 100 / (h->cpu_total - prev->cpu_total);
+		if (pct >= cfg->iowait_pct)
+			n += (size_t)snprintf(why + n, cap - n, "%siowait=%llu%%", n ? " " : "",
+					      (unsigned long long)pct);
+	}
+	if (cfg->dtasks && h->dtasks >= cfg->dtasks && n < cap)
+		n += (size_t)snprintf(why + n, cap - n, "%sdtasks=%u", n ? " " : "", h->dtasks);
+	char num[32];
+	if (cfg->psi_centi && h->have_psi_io && h->psi_io_some10 >= cfg->psi_centi && n < cap) {
+		fmt_centi(num, h->psi_io_some10);
+		n += (size_t)snprintf(why + n, cap - n, "%spsi_io=%s", n ? " " : "", num);
+	}
+	if (cfg->psi_centi && h->have_psi_mem && h->psi_mem_some10 >= cfg->psi_centi && n < cap) {
+		fmt_centi(num, h->psi_mem_some10);
+		n += (size_t)snprintf(why + n, cap - n, "%spsi_memory=%s", n ? " " : "", num);
+	}
+	return n < cap ? n : cap - 1;
+}
+
 bool sysrq_should(struct sysrq *q, const struct health *h, uint64_t now_us, char *why, size_t cap)
 {
 	const struct sysrq_cfg *cfg = &q->cfg;
@@ -122,27 +148,7 @@ bool sysrq_should(struct sysrq *q, const struct health *h, uint64_t now_us, char
 			fire = true;
 		}
 	} else if (q->runs < cfg->max_runs && (!q->runs || now_us - q->last_us >= cfg->gap_us)) {
-		size_t n = 0;
-		if (cfg->iowait_pct && q->have_prev && h->have_cpu && q->prev.have_cpu &&
-		    h->cpu_total > q->prev.cpu_total && h->cpu_iowait >= q->prev.cpu_iowait) {
-			uint64_t pct = (h->cpu_iowait - q->prev.cpu_iowait) * 100 /
-				       (h->cpu_total - q->prev.cpu_total);
-			if (pct >= cfg->iowait_pct)
-				n += (size_t)snprintf(why + n, cap - n, "%siowait=%llu%%", n ? " " : "",
-						      (unsigned long long)pct);
-		}
-		if (cfg->dtasks && h->dtasks >= cfg->dtasks && n < cap)
-			n += (size_t)snprintf(why + n, cap - n, "%sdtasks=%u", n ? " " : "", h->dtasks);
-		char num[32];
-		if (cfg->psi_centi && h->have_psi_io && h->psi_io_some10 >= cfg->psi_centi && n < cap) {
-			fmt_centi(num, h->psi_io_some10);
-			n += (size_t)snprintf(why + n, cap - n, "%spsi_io=%s", n ? " " : "", num);
-		}
-		if (cfg->psi_centi && h->have_psi_mem && h->psi_mem_some10 >= cfg->psi_centi && n < cap) {
-			fmt_centi(num, h->psi_mem_some10);
-			n += (size_t)snprintf(why + n, cap - n, "%spsi_memory=%s", n ? " " : "", num);
-		}
-		fire = n > 0;
+		fire = sysrq_health_reason(cfg, q->have_prev ? &q->prev : NULL, h, why, cap) > 0;
 	}
 	q->prev = *h;
 	q->have_prev = true;

@@ -34,6 +34,12 @@ int sysrq_parse_mode(const char *s, struct sysrq_cfg *cfg);
 int sysrq_parse_when(const char *s, struct sysrq_cfg *cfg);
 void sysrq_open(struct sysrq *q, struct ctx *c, const struct sysrq_cfg *cfg);
 void sysrq_close(struct sysrq *q);
+/* The health signal: which --sysrq-when thresholds this sample reaches
+ * against the previous one (prev NULL: none yet), as "iowait=63% dtasks=3";
+ * returns the length, 0 when healthy.  Pure; capture --ring triggers on it
+ * too, whatever the sysrq mode. */
+size_t sysrq_health_reason(const struct sysrq_cfg *cfg, const struct health *prev, const struct health *h,
+			   char *why, size_t cap);
 /* Pure decision on this sample's health against the last one; the reason
  * goes to why.  Also remembers h for the next call. */
 bool sysrq_should(struct sysrq *q, const struct health *h, uint64_t now_us, char *why, size_t cap);

@@ -1002,6 +1002,62 @@ static void corpus_parisc64_5_8_doubled(void **state)
 	kd_result_free(r);
 }
 
+/* The sending CPU's lines ([    C7]) interleaved with the NMI backtrace of
+ * CPU 1 ([    C1]), which the excerpt cuts before its trace. */
+static void corpus_powerpc64_5_13_nmi_interleaved(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("powerpc64-5.13-nmi-interleaved-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 1);
+	assert_false(d->complete);
+	const struct kd_task *t = &d->tasks[0];
+	check_task(t, "kworker/1:1H", 325, "");
+	assert_int_equal(t->cpu, 1);
+	assert_int_equal(t->nframes, 0);
+	assert_false(t->complete);
+	kd_result_free(r);
+}
+
+/* Only the panic and khungtaskd's stack reached the log (syzbot's console,
+ * a syslog file): the hung-task report stands, incomplete, with khungtaskd
+ * running in it; no blocked task is invented. */
+static void corpus_hung_panic_only(void **state)
+{
+	(void)state;
+	static const char *const f16[] = {"dump_stack", "arch_local_irq_restore", "vsnprintf",
+		"panic", "refcount_error_report", "nmi_trigger_cpumask_backtrace", "watchdog",
+		"reset_hung_task_detector", "complete", "__schedule", "do_wait_intr_irq",
+		"__lockdep_init_map", "do_raw_spin_trylock", "lockdep_init_map",
+		"_raw_spin_unlock_irqrestore", "trace_hardirqs_on_caller", "trace_hardirqs_on",
+		"__kthread_parkme", "kthread", "reset_hung_task_detector", "kthread_stop",
+		"ret_from_fork", NULL};
+	static const char *const f44[] = {"dump_backtrace", "show_stack", "dump_stack", "panic",
+		"watchdog", "kthread", "ret_from_fork", NULL};
+	static const struct {
+		const char *file;
+		long pid;
+		int cpu;
+		const char *const *frames;
+	} tab[] = {
+		{"x86_64-4.16-hung-task-panic-only-01.txt", 870, 1, f16},
+		{"arm64-4.4-hung-task-panic-only-syslog-01.txt", 29, 0, f44},
+	};
+	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++) {
+		struct kd_result *r = parse_file(tab[i].file);
+		assert_int_equal(kd_ndumps(r), 1);
+		const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
+		assert_false(d->complete);
+		check_task(&d->tasks[0], "khungtaskd", tab[i].pid, "R");
+		assert_int_equal(d->tasks[0].cpu, tab[i].cpu);
+		check_frames(&d->tasks[0], tab[i].frames);
+		struct sg_groups *g = sg_build(r);
+		assert_int_equal(g->ngroups, 0); /* khungtaskd runs; it is not blocked */
+		sg_free(g);
+		kd_result_free(r);
+	}
+}
+
 /* ---------- formats not in the corpus (written from the kernel's printk formats) ---------- */
 
 static void synth_powerpc(void **state)
@@ -1738,6 +1794,8 @@ int main(void)
 		cmocka_unit_test(corpus_sparc64_2_6_28_sysrq_w),
 		cmocka_unit_test(corpus_sparc64_5_10_wrapped),
 		cmocka_unit_test(corpus_parisc64_5_8_doubled),
+		cmocka_unit_test(corpus_powerpc64_5_13_nmi_interleaved),
+		cmocka_unit_test(corpus_hung_panic_only),
 		cmocka_unit_test(synth_powerpc),
 		cmocka_unit_test(synth_powerpc_bare),
 		cmocka_unit_test(synth_riscv),
