@@ -146,17 +146,46 @@ const struct entity *proc_memcg(const struct model *mo, const struct entity *p, 
 /* processes whose memory grew most, then the biggest holders */
 int report_mem_top(const struct report *r, const struct entity **out, int max);
 
-/* timeline.c: rows of means over a step */
+/* timeline.c: rows of means over a step, and the columns they can show:
+ * every system metric, then extras (each busy disk's reads and writes, the
+ * culprit's RSS, its memory cgroup's usage). */
+#define TL_MAXX 20
+#define TL_MAXCOLS (M_COUNT + TL_MAXX)
 struct tl_row {
 	int a, b;                /* samples */
 	double t, m[M_COUNT];
+	double x[TL_MAXX];       /* the extra columns */
 	uint64_t wall_us;
 	char events[200];
 };
-struct tl_row *timeline_build(const struct model *mo, double step, int a, int b, const long *pids, int npids,
-			      int *nrows);
-extern const int timeline_cols[];
-extern const int ntimeline_cols;
+struct tl_col {
+	int metric;              /* enum metric, or -1 for extra x */
+	int x;
+	char key[48];            /* CSV / JSON name */
+	char label[16];          /* text header */
+	char unit[48];           /* the unit of the key's value */
+	int decimals;
+	bool kb;                 /* a kB figure: the text shows MB */
+};
+struct timeline {
+	struct tl_row *rows;
+	int n;
+	struct tl_col cols[TL_MAXCOLS];  /* every column, in display order */
+	int ncols;
+	int sel[TL_MAXCOLS];     /* the chosen ones (--columns), all by default */
+	int nsel;
+	bool chosen;             /* --columns was given */
+	char prefer[24][48];     /* column keys the findings' evidence names, by rank */
+	int nprefer;
+};
+/* rows over samples [a, b) of the report's capture; NULL when out of memory
+ * or empty */
+struct timeline *timeline_new(const struct report *r, double step, int a, int b);
+/* --columns: a comma-separated list of keys or labels ("iowt%,MemAvail,
+ * dirty_kb"); 0, or -1 with err naming what is unknown */
+int timeline_select(struct timeline *tl, const char *list, char *err, size_t n);
+void timeline_free(struct timeline *tl);
+double tl_value(const struct tl_row *row, const struct tl_col *c);
 
 /* time formatting shared by renderers */
 void fmt_wall(uint64_t wall_us, char *buf, size_t n, bool date);

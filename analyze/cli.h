@@ -29,7 +29,8 @@ struct opts {
 	const char **files;
 	int nfiles;
 	const char *out, *baseline, *proc, *sort;
-	bool json, csv, jsonl, markdown, comms;
+	bool json, csv, jsonl, markdown, comms, wide;
+	const char *columns;         /* timeline --columns */
 	double step;
 	int rows;                    /* top: rows shown, 0 = all */
 	int jobs;                    /* triage: workers, 0 = one per CPU */

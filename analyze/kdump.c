@@ -52,6 +52,7 @@ struct kd_parser {
 	 * line continues it (SIZE_MAX: none). */
 	size_t listing_idx;
 	bool panic_task;      /* the next CPU line is the hung-task panic's */
+	bool task_dump;       /* the open CPU's task line is still to come */
 	int stall_lines;      /* lines left in which a CPU line is a stalled CPU */
 	bool task_open;       /* its last task still takes frames */
 	bool task_has_header; /* the open task has seen its task line */
@@ -209,7 +210,7 @@ static const char *const stack_bases[] = {
 	"syscall_exit", "start_secondary", "x86_64_start", "start_here",
 	"do_idle", "cpu_idle", "kthread", "worker_thread", "syscall_common",
 	"handle_sys", "__sys_trace", "do_syscall_64", "linux_sparc_syscall",
-	"stack_done",
+	"stack_done", "intr_return",
 };
 
 static bool is_stack_base(const char *fn)
@@ -243,6 +244,7 @@ static void close_task(struct kd_parser *p, bool cut)
 		t->complete = false;
 	p->task_open = false;
 	p->task_has_header = false;
+	p->task_dump = false;
 	p->stack_words = false;
 	p->raw_trace = false;
 }
@@ -1108,6 +1110,26 @@ static bool h_nmi(struct kd_parser *p, const struct ctx *c)
 	return true;
 }
 
+/* An RCU stall on an architecture without NMIs (parisc, sparc) shows each
+ * stalled CPU as "Task dump for CPU 0:", the task line of what runs there
+ * and its stack. */
+static bool h_task_dump(struct kd_parser *p, const struct ctx *c)
+{
+	const char *k = "Task dump for CPU ";
+	if (!starts(c->t, k))
+		return false;
+	const char *q = c->t + strlen(k);
+	size_t n = strspn(q, "0123456789");
+	if (!n || n > 6 || q[n] != ':')
+		return true;
+	struct kd_dump *d = cur_dump(p);
+	if (!d || d->kind != KD_SYSRQ_L)
+		d = open_dump(p, KD_SYSRQ_L, c->ts, true);
+	if (d && new_cpu_task(p, c->ts, (int)to_long(q, n)))
+		p->task_dump = true;
+	return true;
+}
+
 /* sysrq showacpu: "sysrq: CPU0:" (pr_fmt), "CPU0:" (older), vendor
  * "=>entered showacpu on CPU 0". */
 static bool h_sysrq_cpu(struct kd_parser *p, const struct ctx *c)
@@ -1213,8 +1235,9 @@ static bool h_oom(struct kd_parser *p, const struct ctx *c)
 }
 
 /* "Kernel panic - not syncing: hung_task: blocked tasks": khungtaskd's own
- * stack follows, the only trace left when the blocked task's was lost; it
- * stays with the report that caused it. */
+ * stack follows, the only trace left when the blocked tasks' were lost (a
+ * syslog file rarely gets them to disk before the panic); it stays with the
+ * report that caused it, or stands for that report when none was kept. */
 static bool h_hung_panic(struct kd_parser *p, const struct ctx *c)
 {
 	if (!starts(c->t, "Kernel panic") || !strstr(c->t, "hung_task"))
@@ -1222,12 +1245,10 @@ static bool h_hung_panic(struct kd_parser *p, const struct ctx *c)
 	size_t idx = interrupted_listing(p, KD_HUNG_TASK);
 	if (idx == SIZE_MAX && p->dump_open && cur_dump(p)->kind == KD_HUNG_TASK)
 		idx = p->open_idx;
-	if (idx == SIZE_MAX) {
-		if (p->dump_open)
-			close_dump(p, false);
-		return true;
-	}
-	reopen_dump(p, idx);
+	if (idx != SIZE_MAX)
+		reopen_dump(p, idx);
+	else if (!open_dump(p, KD_HUNG_TASK, c->ts, false))
+		return true; /* the blocked tasks' report was lost: incomplete */
 	p->panic_task = true;
 	return true;
 }
@@ -1258,7 +1279,7 @@ typedef bool (*line_handler)(struct kd_parser *p, const struct ctx *c);
 
 /* Recognised anywhere: they open or close dumps. */
 static const line_handler top_handlers[] = {
-	h_sysrq, h_hung, h_nmi, h_sysrq_cpu, h_oom, h_hung_panic, h_terminator,
+	h_sysrq, h_hung, h_nmi, h_task_dump, h_sysrq_cpu, h_oom, h_hung_panic, h_terminator,
 };
 
 /* ---- handlers that apply inside an open dump ---- */
@@ -1373,6 +1394,11 @@ static bool h_task_header(struct kd_parser *p, const struct ctx *c)
 {
 	struct kd_dump *d = cur_dump(p);
 	struct hdr h;
+	if (p->task_dump && cur_task(p) && parse_task_header(c->t, &h)) {
+		apply_header(p, cur_task(p), &h);
+		p->task_dump = false;
+		return true;
+	}
 	size_t listing = interrupted_listing(p, -1);
 	if ((!header_allowed(d) && listing == SIZE_MAX) || !parse_task_header(c->t, &h))
 		return false;

@@ -55,6 +55,9 @@ static const char *usage_text =
 	"  --at T              top: the moment (as for --from)\n"
 	"  --sort KEY          top: cpu (default), rss, majflt or state (D first)\n"
 	"  -p, --pid PID|COMM  top and timeline: only this process (a pid or a name)\n"
+	"  --columns LIST      timeline: these columns, comma-separated keys or labels\n"
+	"  --wide              text: every column, no wrapping (default: the report fits\n"
+	"                      COLUMNS, else the terminal, else 80; timeline fits a terminal)\n"
 	"  --rows N            top: rows per table (default 20, 0 = all)\n"
 	"  --healthy A..B      healthy window, seconds from the capture's start\n"
 	"  --faulty C..D       faulty window, seconds from the capture's start\n"
@@ -100,7 +103,7 @@ struct optdef {
 	unsigned cmds;
 };
 enum { O_JSON, O_CSV, O_JSONL, O_JOBS, O_STEP, O_FROM, O_TO, O_AT, O_SORT, O_PID, O_ROWS, O_HEALTHY, O_FAULTY,
-       O_BASELINE, O_CAPTURE, O_OUT, O_HELP, O_VERSION, O_COUNT };
+       O_BASELINE, O_CAPTURE, O_OUT, O_HELP, O_VERSION, O_COLUMNS, O_WIDE, O_COUNT };
 static const struct optdef optdefs[O_COUNT] = {
 	[O_JSON] = { "--json", NULL, false, B(CMD_REPORT) | B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_INFO) | B(CMD_STACKS) },
 	[O_CSV] = { "--csv", NULL, false, B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_TRIAGE) },
@@ -120,6 +123,8 @@ static const struct optdef optdefs[O_COUNT] = {
 	[O_OUT] = { "--output", "-o", true, ~0u },
 	[O_HELP] = { "--help", "-h", false, ~0u },
 	[O_VERSION] = { "--version", "-V", false, ~0u },
+	[O_COLUMNS] = { "--columns", NULL, true, B(CMD_TIMELINE) },
+	[O_WIDE] = { "--wide", NULL, false, B(CMD_REPORT) | B(CMD_TIMELINE) },
 };
 
 static void cmds_of(unsigned mask, char *buf, size_t n)
@@ -210,6 +215,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			exit(0);
 		case O_JSON: o->json = true; break;
 		case O_CSV: o->csv = true; break;
+		case O_COLUMNS: o->columns = val; break;
+		case O_WIDE: o->wide = true; break;
 		case O_JSONL: o->jsonl = true; break;
 		case O_JOBS: {
 			long j = strtol(val, &end, 10);
@@ -529,17 +536,26 @@ int main(int argc, char **argv)
 	} else if (o.cmd == CMD_TIMELINE) {
 		struct report r;
 		report_build(&r, mo, NULL, &o.win);
-		long pids[16];
-		int np = report_pids(&r, pids, 16), n;
-		struct tl_row *rows = timeline_build(mo, o.step, ta, tb, pids, np, &n);
-		if (o.csv)
-			render_timeline_csv(out, mo, rows, n);
-		else if (o.json)
-			render_timeline_json(out, mo, rows, n);
-		else
-			render_timeline_text(out, mo, rows, n, true);
-		free(rows);
+		struct timeline *tl = timeline_new(&r, o.step, ta, tb);
+		char err[2048];
+		if (tl && o.columns && timeline_select(tl, o.columns, err, sizeof err)) {
+			rc = fail(2, "%s", err);
+		} else if (tl) {
+			if (o.csv)
+				render_timeline_csv(out, mo, tl);
+			else if (o.json)
+				render_timeline_json(out, mo, tl);
+			else /* a table for scripts when piped: every column */
+				render_timeline_text(out, mo, tl, o.wide || !(isatty(fileno(out)) || getenv("COLUMNS")) ? 0 : text_width(out));
+		}
+		timeline_free(tl);
 		report_free(&r);
+		if (rc) {
+			cli_close_out(out, o.out);
+			model_free(mo);
+			model_free(base);
+			return rc;
+		}
 	} else {
 		struct report r;
 		report_build(&r, mo, base, &o.win);
@@ -549,7 +565,7 @@ int main(int argc, char **argv)
 		else if (o.json)
 			render_json(out, &r);
 		else
-			render_text(out, &r, use_color());
+			render_text_width(out, &r, use_color(), o.wide ? 0 : text_width(out));
 		report_free(&r);
 	}
 	rc = cli_close_out(out, o.out);

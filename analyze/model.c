@@ -510,8 +510,8 @@ static int grow_samples(struct model *mo)
 	mo->mono_us = mn;
 	for (int d = 0; d < mo->ndisks; d++) {
 		struct disk *k = &mo->disks[d];
-		float **arr[3] = { &k->rps, &k->rmbps, &k->util };
-		for (int a = 0; a < 3; a++) {
+		float **arr[5] = { &k->rps, &k->rmbps, &k->util, &k->wps, &k->wmbps };
+		for (int a = 0; a < 5; a++) {
 			float *na = realloc(*arr[a], (size_t)nc * sizeof *na);
 			if (!na)
 				return -1;
@@ -560,12 +560,14 @@ static void feed_disk(struct model *mo, struct rd *r, const struct cap_rec *rec)
 		k->rps = malloc((size_t)(mo->cap_samples ? mo->cap_samples : 1) * sizeof(float));
 		k->rmbps = malloc((size_t)(mo->cap_samples ? mo->cap_samples : 1) * sizeof(float));
 		k->util = malloc((size_t)(mo->cap_samples ? mo->cap_samples : 1) * sizeof(float));
-		if (!k->rps || !k->rmbps || !k->util) {
-			free(k->rps); free(k->rmbps); free(k->util);
+		k->wps = malloc((size_t)(mo->cap_samples ? mo->cap_samples : 1) * sizeof(float));
+		k->wmbps = malloc((size_t)(mo->cap_samples ? mo->cap_samples : 1) * sizeof(float));
+		if (!k->rps || !k->rmbps || !k->util || !k->wps || !k->wmbps) {
+			free(k->rps); free(k->rmbps); free(k->util); free(k->wps); free(k->wmbps);
 			return;
 		}
 		for (int i = 0; i < mo->nsamples; i++)
-			k->rps[i] = k->rmbps[i] = k->util[i] = NAN;
+			k->rps[i] = k->rmbps[i] = k->util[i] = k->wps[i] = k->wmbps[i] = NAN;
 		mo->ndisks++;
 	}
 	static const char *const keys[5] = { "rd_ios", "rd_sectors", "wr_ios", "wr_sectors", "io_ticks" };
@@ -977,7 +979,7 @@ static void end_sample(struct model *mo, struct rd *r)
 	bool any = false;
 	for (int k = 0; k < mo->ndisks; k++) {
 		struct disk *dk = &mo->disks[k];
-		dk->rps[i] = dk->rmbps[i] = dk->util[i] = NAN;
+		dk->rps[i] = dk->rmbps[i] = dk->util[i] = dk->wps[i] = dk->wmbps[i] = NAN;
 		if (!r->disk_seen[k])
 			continue;
 		r->disk_seen[k] = 0;
@@ -995,6 +997,8 @@ static void end_sample(struct model *mo, struct rd *r)
 				dk->rps[i] = (float)rr;
 				dk->rmbps[i] = (float)rm;
 				dk->util[i] = (float)ut;
+				dk->wps[i] = (float)wr;
+				dk->wmbps[i] = (float)wm;
 				dk->total_ios += (rr + wr) * dt;
 				if (!dk->partition) {
 					rps += rr; rmb += rm; wps += wr; wmb += wm;
@@ -1387,6 +1391,8 @@ void model_free(struct model *mo)
 		free(mo->disks[d].rps);
 		free(mo->disks[d].rmbps);
 		free(mo->disks[d].util);
+		free(mo->disks[d].wps);
+		free(mo->disks[d].wmbps);
 	}
 	free(mo->evs);
 	for (size_t i = 0; i < mo->nkmsg; i++)

@@ -77,6 +77,7 @@ struct disk {
 	bool have_prev;
 	double total_ios;
 	float *rps, *rmbps, *util; /* per sample */
+	float *wps, *wmbps;    /* per sample: the write side, for the timeline */
 };
 
 struct kmsg_line {

@@ -16,26 +16,28 @@ static void csv_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-void render_timeline_csv(FILE *out, const struct model *mo, const struct tl_row *rows, int n)
+void render_timeline_csv(FILE *out, const struct model *mo, const struct timeline *tl)
 {
 	(void)mo;
 	fprintf(out, "t_s,wall_utc");
-	for (int c = 0; c < ntimeline_cols; c++)
-		fprintf(out, ",%s", metric_info[timeline_cols[c]].key);
+	for (int c = 0; c < tl->nsel; c++)
+		fprintf(out, ",%s", tl->cols[tl->sel[c]].key);
 	fprintf(out, ",events\n");
-	for (int i = 0; i < n; i++) {
+	for (int i = 0; i < tl->n; i++) {
+		const struct tl_row *row = &tl->rows[i];
 		char w[40];
-		fmt_wall(rows[i].wall_us, w, sizeof w, true);
-		fprintf(out, "%.3f,%s", rows[i].t, w);
-		for (int c = 0; c < ntimeline_cols; c++) {
-			double v = rows[i].m[timeline_cols[c]];
+		fmt_wall(row->wall_us, w, sizeof w, true);
+		fprintf(out, "%.3f,%s", row->t, w);
+		for (int c = 0; c < tl->nsel; c++) {
+			const struct tl_col *col = &tl->cols[tl->sel[c]];
+			double v = tl_value(row, col);
 			if (isnan(v))
 				fprintf(out, ",");
 			else
-				fprintf(out, ",%.*f", metric_info[timeline_cols[c]].decimals + 1, v);
+				fprintf(out, ",%.*f", col->decimals + 1, v);
 		}
 		fputc(',', out);
-		csv_str(out, rows[i].events);
+		csv_str(out, row->events);
 		fputc('\n', out);
 	}
 }

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* SVG geometry, in viewBox units; CSS scales the box to the page width. */
 enum { VW = 1000, PL = 64, PR = 12, PW = VW - PL - PR, MAXPTS = 460 };
@@ -88,6 +89,7 @@ struct page {
 	const struct report *r;
 	const struct model *mo;
 	double tmax, w0;            /* capture span (s), wall clock of t = 0 (s) */
+	double off;                 /* the time of day's offset from UTC (s), TZ when set */
 	double ht0, ht1, ft0, ft1;  /* windows in seconds; NaN = none drawn */
 	struct mark { double t; int kind; char label[168]; } *marks;
 	int nmarks;
@@ -251,7 +253,7 @@ static void time_axis(const struct page *pg, int y0, int h, bool labels)
 			step = steps[i];
 			break;
 		}
-	double first = ceil(pg->w0 / step) * step - pg->w0;
+	double first = ceil((pg->w0 + pg->off) / step) * step - pg->off - pg->w0;
 	for (double t = first; t <= pg->tmax + 1e-9; t += step) {
 		double x = x_of(pg, t);
 		fprintf(pg->out, "<line class=\"g\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", x, y0, x, y0 + h);
@@ -705,7 +707,7 @@ static void window_words(FILE *out, const struct model *mo, const char *name, co
 	/* seconds as the text and JSON reports give them: the window ends
 	 * where the next sample starts */
 	double end = w->b < mo->nsamples ? mo->t[w->b] : mo->t[mo->nsamples - 1];
-	fprintf(out, "<span class=\"w%c\">%s %s&ndash;%s UTC</span> (%.0f&ndash;%.0f s)", name[0], name, a, b, mo->t[w->a],
+	fprintf(out, "<span class=\"w%c\">%s %s&ndash;%s %s</span> (%.0f&ndash;%.0f s)", name[0], name, a, b, wall_zone(), mo->t[w->a],
 		end);
 }
 
@@ -743,7 +745,8 @@ static const char *css =
 /* Hover: the values of every series at the pointer, in the legend.  Reads
  * the drawn points back (x) and their values (data-v); nothing else. */
 static const char *js =
-	"(function(){function f(w){var d=new Date(w*1000);return d.toISOString().substr(11,8)}\n"
+	"(function(){var B=document.body,OFF=+B.dataset.off,Z=B.dataset.zone;"
+	"function f(w){var d=new Date((w+OFF)*1000);return d.toISOString().substr(11,8)}\n"
 	"document.querySelectorAll('svg.ch').forEach(function(s){\n"
 	"var fig=s.parentNode,L=+s.dataset.l,PW=+s.dataset.pw,T=+s.dataset.t,W0=+s.dataset.w0,hl=s.querySelector('.hl'),\n"
 	"bs=fig.querySelectorAll('.k b'),tm=fig.querySelector('.tm'),ser=[];\n"
@@ -751,7 +754,7 @@ static const char *js =
 	".map(function(q){return +q.split(',')[0]});ser.push({x:xs,v:p.dataset.v.split(' ')})});\n"
 	"s.addEventListener('mousemove',function(e){var r=s.getBoundingClientRect(),x=(e.clientX-r.left)/r.width*s.viewBox.baseVal.width;\n"
 	"if(x<L||x>L+PW){hl.setAttribute('visibility','hidden');return}hl.setAttribute('x1',x);hl.setAttribute('x2',x);"
-	"hl.setAttribute('visibility','visible');var t=(x-L)/PW*T;tm.textContent=f(W0+t)+' UTC, +'+Math.round(t)+' s';\n"
+	"hl.setAttribute('visibility','visible');var t=(x-L)/PW*T;tm.textContent=f(W0+t)+' '+Z+', +'+Math.round(t)+' s';\n"
 	"ser.forEach(function(q,i){var lo=0,hi=q.x.length-1;if(hi<0||!bs[i])return;while(lo<hi){var m=(lo+hi)>>1;if(q.x[m]<x)lo=m+1;else hi=m}\n"
 	"if(lo>0&&x-q.x[lo-1]<q.x[lo]-x)lo--;bs[i].textContent=q.v[lo]})});\n"
 	"s.addEventListener('mouseleave',function(){hl.setAttribute('visibility','hidden');tm.textContent='';"
@@ -765,6 +768,13 @@ int render_html(FILE *out, const struct report *r)
 	struct page pg = { .out = out, .r = r, .mo = mo };
 	pg.tmax = mo->t[mo->nsamples - 1] > 0 ? mo->t[mo->nsamples - 1] : 1;
 	pg.w0 = (double)mo->wall_us[0] / 1e6;
+	const char *tz = getenv("TZ");
+	if (tz && *tz) { /* the time of day is local then (fmt_wall): so are the ticks */
+		time_t t0 = (time_t)pg.w0;
+		struct tm tm;
+		if (localtime_r(&t0, &tm))
+			pg.off = (double)tm.tm_gmtoff;
+	}
 	pg.ht0 = pg.ht1 = pg.ft0 = pg.ft1 = NAN;
 	if (c->w.healthy.set && strcmp(c->w.how, "baseline")) {
 		pg.ht0 = mo->t[c->w.healthy.a];
@@ -793,7 +803,9 @@ int render_html(FILE *out, const struct report *r)
 	} else {
 		fprintf(out, ": no cause found");
 	}
-	fprintf(out, " - iowait-doctor</title>\n<style>\n%s</style></head><body>\n", css);
+	fprintf(out, " - iowait-doctor</title>\n<style>\n%s</style></head><body data-off=\"%.0f\" data-zone=\"", css, pg.off);
+	esc(out, wall_zone());
+	fprintf(out, "\">\n");
 
 	fprintf(out, "<h1>");
 	esc(out, mo->hdr.host);
@@ -930,7 +942,7 @@ int render_html(FILE *out, const struct report *r)
 		}
 	}
 
-	fprintf(out, "<h2>Events</h2>\n<table><tr><th>t (s)</th><th>UTC</th><th>event</th></tr>\n");
+	fprintf(out, "<h2>Events</h2>\n<table><tr><th>t (s)</th><th>%s</th><th>event</th></tr>\n", wall_zone());
 	for (int i = 0; i < pg.nmarks && i < 300; i++) {
 		char w[16];
 		wallclock(w, sizeof w, pg.w0 + pg.marks[i].t, true);

@@ -6,9 +6,20 @@
 #include <math.h>
 #include <string.h>
 
+/* A figure rounded to its precision: dumped with 15 significant digits,
+ * 0.48 reads 0.48, not 0.47999999999999998. */
+static json_t *jdp(double v, int dec)
+{
+	if (isnan(v) || isinf(v))
+		return json_null();
+	double p = pow(10, dec < 0 ? 0 : dec > 6 ? 6 : dec);
+	double r = round(v * p) / p;
+	return json_real(r == 0 ? 0 : r); /* no -0 */
+}
+
 static json_t *jd(double v)
 {
-	return isnan(v) || isinf(v) ? json_null() : json_real(round(v * 1000) / 1000);
+	return jdp(v, 3);
 }
 
 /* Strings from the file may hold any bytes; JSON wants UTF-8. */
@@ -25,12 +36,100 @@ static json_t *js(const char *s)
 	return json_string(buf);
 }
 
+/* Version of the report's layout (REPORT.md): raised when a field changes
+ * meaning or goes; new fields do not raise it. */
+#define REPORT_SCHEMA 2
+
+static json_t *wall_at(const struct model *mo, int i)
+{
+	char b[40];
+	if (!mo->nsamples)
+		return json_null();
+	i = i < 0 ? 0 : i >= mo->nsamples ? mo->nsamples - 1 : i;
+	fmt_wall(mo->wall_us[i], b, sizeof b, true);
+	return json_string(b);
+}
+
 static json_t *win(const struct model *mo, const struct window *w)
 {
 	if (!w->set || !mo->nsamples)
 		return json_null();
-	double end = w->b < mo->nsamples ? mo->t[w->b] : mo->t[mo->nsamples - 1];
-	return json_pack("{s:o,s:o,s:i}", "start_s", jd(mo->t[w->a]), "end_s", jd(end), "samples", w->b - w->a);
+	int last = w->b < mo->nsamples ? w->b : mo->nsamples - 1;
+	double end = mo->t[last];
+	return json_pack("{s:o,s:o,s:i,s:o,s:o}", "start_s", jd(mo->t[w->a]), "end_s", jd(end), "samples", w->b - w->a,
+			 "start", wall_at(mo, w->a), "end", wall_at(mo, last));
+}
+
+static const char *ev_kind(int k)
+{
+	switch (k) {
+	case EV_GAP: return "gap";
+	case EV_DAMAGE: return "damage";
+	case EV_SYSRQ: return "kernel-dump";
+	case EV_OOM: return "oom";
+	case EV_HUNG: return "hung-task";
+	case EV_TASK_START: return "process-start";
+	case EV_TASK_EXIT: return "process-exit";
+	case EV_NOTE: return "recorder-note";
+	case EV_RESTART: return "restart";
+	}
+	return "other";
+}
+
+/* Every event that tells the incident: gaps, damage, kernel dumps and
+ * triggers, OOM kills, hung tasks, notes, and the culprits' starts and
+ * exits.  Other processes' starts and exits are counted, not listed (a
+ * busy box starts hundreds of short-lived ones an hour).  A flood of
+ * dump lines is cut per kind beyond 200, with the count kept; OOM kills
+ * and triggers are never cut. */
+static void events_json(json_t *root, const struct report *r)
+{
+	const struct model *mo = r->mo;
+	long pids[16];
+	int np = report_pids(r, pids, 16);
+	json_t *evs = json_array();
+	int per_kind[EV_RESTART + 1] = { 0 }, cut[EV_RESTART + 1] = { 0 };
+	long started = 0, exited = 0, short_lived = 0;
+	for (size_t i = 0; i < mo->nevs; i++) {
+		const struct event *e = &mo->evs[i];
+		bool task = e->kind == EV_TASK_START || e->kind == EV_TASK_EXIT;
+		if (task) {
+			bool mine = false;
+			for (int k = 0; k < np; k++)
+				mine |= pids[k] == (long)e->pid;
+			started += e->kind == EV_TASK_START;
+			exited += e->kind == EV_TASK_EXIT;
+			if (!mine)
+				continue;
+		}
+		bool keep = e->kind == EV_OOM || (e->kind == EV_SYSRQ && strstr(e->text, "requested")) || task;
+		if (!keep && per_kind[e->kind] >= 200) {
+			cut[e->kind]++;
+			continue;
+		}
+		per_kind[e->kind]++;
+		int s = e->sample < mo->nsamples ? e->sample : mo->nsamples - 1;
+		json_t *o = json_pack("{s:o,s:o,s:s,s:o}", "t_s", jd(s >= 0 ? mo->t[s] : 0), "wall", wall_at(mo, s), "kind",
+				      ev_kind(e->kind), "text", js(e->text));
+		if (task)
+			json_object_set_new(o, "pid", json_integer(e->pid));
+		json_array_append_new(evs, o);
+	}
+	/* a process seen to start and exit within the capture */
+	for (size_t i = 0; i < mo->nents; i++) {
+		const struct entity *e = &mo->ents[i];
+		if (e->kind == ENT_PROC && e->first_sample > 0 && e->last_sample < mo->nsamples - 1)
+			short_lived++;
+	}
+	json_object_set_new(root, "events", evs);
+	json_t *sum = json_pack("{s:I,s:I,s:I}", "processes_started", (json_int_t)started, "processes_exited",
+				(json_int_t)exited, "short_lived_processes", (json_int_t)short_lived);
+	json_t *c = json_object();
+	for (int k = 0; k <= EV_RESTART; k++)
+		if (cut[k])
+			json_object_set_new(c, ev_kind(k), json_integer(cut[k]));
+	json_object_set_new(sum, "not_listed", c);
+	json_object_set_new(root, "events_summary", sum);
 }
 
 static json_t *capture_obj(const struct model *mo)
@@ -42,6 +141,9 @@ static json_t *capture_obj(const struct model *mo)
 	for (size_t i = 0; i < mo->nwarn; i++)
 		json_array_append_new(warn, js(mo->warnings[i]));
 	json_t *c = json_object();
+	char id[24];
+	snprintf(id, sizeof id, "%016llx", (unsigned long long)mo->hdr.capture_id);
+	json_object_set_new(c, "id", json_string(id));
 	json_object_set_new(c, "host", js(mo->hdr.host));
 	json_object_set_new(c, "kernel", js(mo->hdr.kernel));
 	json_object_set_new(c, "arch", js(mo->hdr.machine));
@@ -63,7 +165,7 @@ static json_t *capture_obj(const struct model *mo)
 
 static int dump(FILE *out, json_t *o)
 {
-	int rc = json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc = json_dumpf(o, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(o);
 	fputc('\n', out);
 	return rc;
@@ -74,6 +176,7 @@ int render_json(FILE *out, const struct report *r)
 	const struct model *mo = r->mo;
 	const struct actx *c = &r->ctx;
 	json_t *root = json_object();
+	json_object_set_new(root, "schema_version", json_integer(REPORT_SCHEMA));
 	json_object_set_new(root, "capture", capture_obj(mo));
 	json_t *w = json_object();
 	json_object_set_new(w, "how", json_string(c->w.how));
@@ -118,13 +221,7 @@ int render_json(FILE *out, const struct report *r)
 						    jd(r->wg[i].faulty_s), "healthy_task_s", jd(r->wg[i].healthy_s)));
 	json_object_set_new(root, "blocked", bl);
 	json_object_set_new(root, "stacks", c->kd ? stacks_to_json(c->kd, c->sg) : json_null());
-	json_t *evs = json_array();
-	for (size_t i = 0; i < mo->nevs && i < 500; i++) {
-		const struct event *e = &mo->evs[i];
-		int s = e->sample < mo->nsamples ? e->sample : mo->nsamples - 1;
-		json_array_append_new(evs, json_pack("{s:o,s:o}", "t_s", jd(s >= 0 ? mo->t[s] : 0), "text", js(e->text)));
-	}
-	json_object_set_new(root, "events", evs);
+	events_json(root, r);
 	json_t *rules = json_object();
 	for (size_t i = 0; i < ndetectors; i++)
 		json_object_set_new(rules, detectors[i].id, json_string(detectors[i].rule));
@@ -160,22 +257,25 @@ int render_info_json(FILE *out, const struct model *mo, const char *path)
 	return dump(out, root);
 }
 
-int render_timeline_json(FILE *out, const struct model *mo, const struct tl_row *rows, int n)
+int render_timeline_json(FILE *out, const struct model *mo, const struct timeline *tl)
 {
 	(void)mo;
 	json_t *units = json_object(), *arr = json_array();
-	for (int c = 0; c < ntimeline_cols; c++)
-		json_object_set_new(units, metric_info[timeline_cols[c]].key, json_string(metric_info[timeline_cols[c]].unit));
-	for (int i = 0; i < n; i++) {
+	for (int c = 0; c < tl->nsel; c++)
+		json_object_set_new(units, tl->cols[tl->sel[c]].key, js(tl->cols[tl->sel[c]].unit));
+	for (int i = 0; i < tl->n; i++) {
+		const struct tl_row *row = &tl->rows[i];
 		char w[40];
-		fmt_wall(rows[i].wall_us, w, sizeof w, true);
+		fmt_wall(row->wall_us, w, sizeof w, true);
 		json_t *o = json_object();
-		json_object_set_new(o, "t_s", jd(rows[i].t));
+		json_object_set_new(o, "t_s", jd(row->t));
 		json_object_set_new(o, "wall", json_string(w));
-		json_object_set_new(o, "samples", json_integer(rows[i].b - rows[i].a));
-		for (int c = 0; c < ntimeline_cols; c++)
-			json_object_set_new(o, metric_info[timeline_cols[c]].key, jd(rows[i].m[timeline_cols[c]]));
-		json_object_set_new(o, "events", js(rows[i].events));
+		json_object_set_new(o, "samples", json_integer(row->b - row->a));
+		for (int c = 0; c < tl->nsel; c++) {
+			const struct tl_col *col = &tl->cols[tl->sel[c]];
+			json_object_set_new(o, col->key, jdp(tl_value(row, col), col->decimals + 1));
+		}
+		json_object_set_new(o, "events", js(row->events));
 		json_array_append_new(arr, o);
 	}
 	return dump(out, json_pack("{s:o,s:o}", "units", units, "rows", arr));

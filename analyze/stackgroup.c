@@ -86,6 +86,7 @@ static const struct {
 	{"wait_on_page_bit*", W_PAGE}, {"__lock_page*", W_PAGE}, {"lock_page*", W_PAGE},
 	{"folio_wait_bit*", W_PAGE}, {"__folio_lock*", W_PAGE}, {"folio_lock*", W_PAGE},
 	{"wait_on_page_locked*", W_PAGE}, {"sleep_on_page*", W_PAGE}, {"sync_page*", W_PAGE},
+	{"sync_buffer", W_PAGE},
 	{"__wait_on_buffer", W_PAGE}, {"wait_on_buffer", W_PAGE}, {"sleep_on_buffer", W_PAGE},
 	{"__lock_buffer", W_PAGE}, {"folio_put_wait_locked", W_PAGE},
 	{"__mutex_lock*", W_MUTEX}, {"mutex_lock*", W_MUTEX}, {"rt_mutex*", W_MUTEX},
@@ -127,7 +128,13 @@ static const char *const cpu_plumbing[] = {
 	"nmi_cpu_backtrace_handler", "arch_show_regs", "sysvec_*", "asm_sysvec_*",
 	"__sysvec_*", "irq_exit*", "__irq_exit_rcu", "handle_IRQ", "asm_do_IRQ", "do_IRQ",
 	"plat_irq_dispatch", "handle_int", "ret_from_irq", "do_irq", "handle_arch_irq",
-	"riscv_intc_irq", "handle_riscv_irq", "do_IPI", "ipi_cpu_backtrace", NULL,
+	"riscv_intc_irq", "handle_riscv_irq", "do_IPI", "ipi_cpu_backtrace",
+	/* the RCU stall detector's own path, from the timer tick (parisc,
+	 * sparc: no NMI, the stack is printed from the interrupt) */
+	"sched_show_task*", "dump_cpu_task", "rcu_dump_cpu_stacks", "rcu_sched_clock_irq",
+	"update_process_times", "timer_interrupt", "__handle_irq_event_percpu",
+	"handle_irq_event*", "handle_percpu_irq", "call_on_stack", "execute_on_irq_stack",
+	"do_cpu_irq_mask", "intr_return", NULL,
 };
 
 /* Where an interrupt entered: a CPU stack printed from inside the
@@ -212,6 +219,7 @@ static const struct {
 	{"add_transaction_credits", "waiting for a journal handle (jbd2 journal full, %s)", false},
 	{"start_this_handle", "waiting for a journal handle (jbd2, %s)", false},
 	{"jbd2_journal_commit_transaction", "jbd2 committing the journal, waiting for its writes (%s)", false},
+	{"journal_commit_transaction", "jbd committing the journal, waiting for its writes (%s)", false},
 	{"jbd2_journal_lock_updates", "waiting for journal updates to drain (jbd2, %s)", false},
 	{"balance_dirty_pages*", "throttled for writing too many dirty pages (%s)", false},
 	{"wbt_wait", "throttled by block-layer writeback throttling (%s)", false},

@@ -947,6 +947,15 @@ static void corpus_sparc64_2_6_28_sysrq_w(void **state)
 	struct sg_groups *g = sg_build(r);
 	const struct sg_group *j = group_with(g, "start_this_handle"); /* a known place */
 	assert_string_equal(j->label, "waiting for a journal handle (jbd2, start_this_handle)");
+	/* the 2.6 buffer wait (sync_buffer, __lock_buffer) is no place; jbd1
+	 * commits like jbd2 */
+	assert_string_equal(group_with(g, "do_get_write_access < journal_get_write_access < "
+									  "__ext3_journal_get_write_access")->label,
+						"waiting for page/buffer I/O in do_get_write_access");
+	assert_string_equal(group_with(g, "journal_commit_transaction")->label,
+						"jbd committing the journal, waiting for its writes "
+						"(journal_commit_transaction)");
+	assert_int_equal(g->ngroups, 4);
 	assert_int_equal(j->count, 2);
 	assert_int_equal(j->pids[0], 1413);
 	assert_int_equal(j->pids[1], 1336);
@@ -1016,6 +1025,74 @@ static void corpus_powerpc64_5_13_nmi_interleaved(void **state)
 	assert_int_equal(t->cpu, 1);
 	assert_int_equal(t->nframes, 0);
 	assert_false(t->complete);
+	kd_result_free(r);
+}
+
+/* Only the panic and khungtaskd's stack reached the log (syzbot's console,
+ * a syslog file): the hung-task report stands, incomplete, with khungtaskd
+ * running in it; no blocked task is invented. */
+static void corpus_hung_panic_only(void **state)
+{
+	(void)state;
+	static const char *const f16[] = {"dump_stack", "arch_local_irq_restore", "vsnprintf",
+		"panic", "refcount_error_report", "nmi_trigger_cpumask_backtrace", "watchdog",
+		"reset_hung_task_detector", "complete", "__schedule", "do_wait_intr_irq",
+		"__lockdep_init_map", "do_raw_spin_trylock", "lockdep_init_map",
+		"_raw_spin_unlock_irqrestore", "trace_hardirqs_on_caller", "trace_hardirqs_on",
+		"__kthread_parkme", "kthread", "reset_hung_task_detector", "kthread_stop",
+		"ret_from_fork", NULL};
+	static const char *const f44[] = {"dump_backtrace", "show_stack", "dump_stack", "panic",
+		"watchdog", "kthread", "ret_from_fork", NULL};
+	static const struct {
+		const char *file;
+		long pid;
+		int cpu;
+		const char *const *frames;
+	} tab[] = {
+		{"x86_64-4.16-hung-task-panic-only-01.txt", 870, 1, f16},
+		{"arm64-4.4-hung-task-panic-only-syslog-01.txt", 29, 0, f44},
+	};
+	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++) {
+		struct kd_result *r = parse_file(tab[i].file);
+		assert_int_equal(kd_ndumps(r), 1);
+		const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
+		assert_false(d->complete);
+		check_task(&d->tasks[0], "khungtaskd", tab[i].pid, "R");
+		assert_int_equal(d->tasks[0].cpu, tab[i].cpu);
+		check_frames(&d->tasks[0], tab[i].frames);
+		struct sg_groups *g = sg_build(r);
+		assert_int_equal(g->ngroups, 0); /* khungtaskd runs; it is not blocked */
+		sg_free(g);
+		kd_result_free(r);
+	}
+}
+
+/* parisc has no NMI: an RCU stall prints "Task dump for CPU 0:", the task
+ * line of what runs there and its stack, from the timer interrupt; the
+ * console logged each line twice and wrapped them at 80 columns. */
+static void corpus_parisc64_5_8_task_dump(void **state)
+{
+	(void)state;
+	struct kd_result *r = parse_file("parisc64-5.8-rcu-stall-task-dump-01.txt");
+	assert_int_equal(kd_ndumps(r), 1);
+	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 1);
+	assert_false(d->complete); /* wrapped */
+	const struct kd_task *t = &d->tasks[0];
+	check_task(t, "futex_requeue_p", 11780, "R");
+	assert_int_equal(t->ppid, 11689);
+	assert_int_equal(t->cpu, 0);
+	assert_true(t->complete); /* the unwinder stops at the interrupt entry */
+	static const char *const f[] = {"show_stack", "sched_show_task.part.0", "dump_cpu_task",
+		"rcu_dump_cpu_stacks", "rcu_sched_clock_irq", "update_process_times",
+		"timer_interrupt", "__handle_irq_event_percpu", "handle_irq_event_percpu",
+		"handle_percpu_irq", "generic_handle_irq", "call_on_stack", "do_cpu_irq_mask",
+		"intr_return", NULL};
+	check_frames(t, f);
+	/* nothing of what the CPU itself ran is in it: no place is made up */
+	struct sg_groups *g = sg_build(r);
+	assert_int_equal(g->ngroups, 1);
+	assert_string_equal(g->groups[0].fingerprint, "cpu: unknown");
+	sg_free(g);
 	kd_result_free(r);
 }
 
@@ -1756,6 +1833,8 @@ int main(void)
 		cmocka_unit_test(corpus_sparc64_5_10_wrapped),
 		cmocka_unit_test(corpus_parisc64_5_8_doubled),
 		cmocka_unit_test(corpus_powerpc64_5_13_nmi_interleaved),
+		cmocka_unit_test(corpus_hung_panic_only),
+		cmocka_unit_test(corpus_parisc64_5_8_task_dump),
 		cmocka_unit_test(synth_powerpc),
 		cmocka_unit_test(synth_powerpc_bare),
 		cmocka_unit_test(synth_riscv),
