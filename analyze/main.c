@@ -39,6 +39,9 @@ static const char *usage_text =
 	"  triage FILE...      one row per capture (file, capture id, host, kernel, arch,\n"
 	"                      span, top cause, culprit, score, warnings), each file\n"
 	"                      analyzed on its own, in parallel on every CPU\n"
+	"  redact IN -o OUT    a copy fit for a public tracker: host, command line,\n"
+	"                      cgroups, kernel log words (--comms: process names)\n"
+	"                      become stable pseudonyms; every number is kept\n"
 	"\n"
 	"Several FILEs are read as one, in order: the pieces of a capture that\n"
 	"capture rotated at its size cap (analyze snap.zst.1 snap.zst).\n"
@@ -47,6 +50,8 @@ static const char *usage_text =
 	"  --json              JSON instead of text (report, timeline, top, info, stacks)\n"
 	"  --csv               CSV (timeline, top, triage)\n"
 	"  --jsonl             triage: one JSON object per line\n"
+	"  --markdown          the report as Markdown for GitHub, GitLab or Jira\n"
+	"  --comms             redact: process names too (kernel threads keep theirs)\n"
 	"  -j, --jobs N        triage: workers at once (default: one per CPU)\n"
 	"  --step S            timeline: mean over steps of S seconds (default: every\n"
 	"                      sample); top: a table every S seconds from --at to --to\n"
@@ -92,6 +97,7 @@ static const char *const cmd_names[CMD_COUNT] = {
 static const bool cmd_offered[CMD_COUNT] = {
 	[CMD_TIMELINE] = true, [CMD_TOP] = true, [CMD_HTML] = true, [CMD_DUMP] = true,
 	[CMD_INFO] = true, [CMD_STACKS] = true, [CMD_TRIAGE] = true,
+	[CMD_REDACT] = true,
 };
 
 #define B(c) (1u << (c))
@@ -102,13 +108,15 @@ struct optdef {
 	bool val;
 	unsigned cmds;
 };
-enum { O_JSON, O_CSV, O_JSONL, O_JOBS, O_STEP, O_FROM, O_TO, O_AT, O_SORT, O_PID, O_ROWS, O_HEALTHY, O_FAULTY,
-       O_BASELINE, O_CAPTURE, O_OUT, O_HELP, O_VERSION, O_COLUMNS, O_WIDE, O_COUNT };
+enum { O_JSON, O_CSV, O_JSONL, O_JOBS, O_MARKDOWN, O_COMMS, O_STEP, O_FROM, O_TO, O_AT, O_SORT, O_PID, O_ROWS,
+       O_HEALTHY, O_FAULTY, O_BASELINE, O_CAPTURE, O_OUT, O_HELP, O_VERSION, O_COLUMNS, O_WIDE, O_COUNT };
 static const struct optdef optdefs[O_COUNT] = {
 	[O_JSON] = { "--json", NULL, false, B(CMD_REPORT) | B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_INFO) | B(CMD_STACKS) },
 	[O_CSV] = { "--csv", NULL, false, B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_TRIAGE) },
 	[O_JSONL] = { "--jsonl", NULL, false, B(CMD_TRIAGE) },
 	[O_JOBS] = { "--jobs", "-j", true, B(CMD_TRIAGE) },
+	[O_MARKDOWN] = { "--markdown", NULL, false, B(CMD_REPORT) },
+	[O_COMMS] = { "--comms", NULL, false, B(CMD_REDACT) },
 	[O_STEP] = { "--step", NULL, true, B(CMD_TIMELINE) | B(CMD_TOP) },
 	[O_FROM] = { "--from", NULL, true, B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_REPORT) | B(CMD_HTML) },
 	[O_TO] = { "--to", NULL, true, B(CMD_TIMELINE) | B(CMD_TOP) | B(CMD_REPORT) | B(CMD_HTML) },
@@ -218,6 +226,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case O_COLUMNS: o->columns = val; break;
 		case O_WIDE: o->wide = true; break;
 		case O_JSONL: o->jsonl = true; break;
+		case O_MARKDOWN: o->markdown = true; break;
+		case O_COMMS: o->comms = true; break;
 		case O_JOBS: {
 			long j = strtol(val, &end, 10);
 			if (end == val || *end || j < 1 || j > 64)
@@ -289,8 +299,10 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			cmds_of(optdefs[k].cmds, list, sizeof list);
 			return fail(2, "%s applies to %s only", optdefs[k].name, list);
 		}
-	if (o->csv + o->json + o->jsonl > 1)
-		return fail(2, "--csv, --json and --jsonl exclude each other; pick one");
+	if (o->csv + o->json + o->jsonl + o->markdown > 1)
+		return fail(2, "--csv, --json, --jsonl and --markdown exclude each other; pick one");
+	if (o->cmd == CMD_REDACT && (!o->out || !strcmp(o->out, "-")))
+		return fail(2, "redact needs -o OUT: analyze redact IN -o OUT");
 	if (o->cmd == CMD_HTML && !o->out)
 		return fail(2, "html needs -o REPORT.html");
 	if (o->baseline && !isnan(o->win.ha))
@@ -493,6 +505,8 @@ int main(int argc, char **argv)
 		return stacks_command(o.file, o.json, o.out);
 	if (o.cmd == CMD_TRIAGE)
 		return cmd_triage(&o, load);
+	if (o.cmd == CMD_REDACT)
+		return cmd_redact(&o);
 
 	struct model *mo = NULL, *base = NULL;
 	if ((rc = load(o.files, o.nfiles, o.capture, &mo)))
@@ -564,6 +578,8 @@ int main(int argc, char **argv)
 			render_html(out, &r);
 		else if (o.json)
 			render_json(out, &r);
+		else if (o.markdown)
+			render_markdown(out, &r);
 		else
 			render_text_width(out, &r, use_color(), o.wide ? 0 : text_width(out));
 		report_free(&r);

@@ -40,7 +40,7 @@ _iowd_analyze()
 	local cur prev cmds i
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
-	cmds='timeline top html dump info stacks triage'
+	cmds='timeline top html dump info stacks triage redact'
 	COMPREPLY=()
 	case $prev in
 	-o|--output|--baseline) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- "$cur")); return ;;
