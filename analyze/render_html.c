@@ -28,7 +28,7 @@ static void esc(FILE *out, const char *s)
 		case '"': fputs("&quot;", out); break;
 		case '\'': fputs("&#39;", out); break;
 		default:
-			if ((unsigned char)*s < 32 || *s == 127)
+			if (((unsigned char)*s < 32 && *s != '\n' && *s != '\t') || *s == 127)
 				fputc(' ', out);
 			else
 				fputc(*s, out);
@@ -626,16 +626,18 @@ static void growers(struct page *pg)
 		fig(m, sizeof m, ymax);
 		fprintf(out, "<figure class=\"sm\"><figcaption><b>");
 		esc(out, top[i]->name);
-		fprintf(out, "</b> pid %u: %s &rarr; %s MB, peak %s</figcaption>\n<svg viewBox=\"0 0 %d 70\" role=\"img\">\n",
+		/* the big charts' x geometry, a third of their width on the page:
+		 * taller in viewBox units, with bigger text, to read the same */
+		fprintf(out, "</b> pid %u: %s &rarr; %s MB, peak %s</figcaption>\n<svg class=\"smv\" viewBox=\"0 0 %d 230\" role=\"img\">\n",
 			top[i]->pid, a, b, m, VW);
-		windows_and_marks(pg, 2, 66);
-		fprintf(out, "<rect class=\"fr\" x=\"%d\" y=\"2\" width=\"%d\" height=\"66\"/>\n", PL, PW);
-		fprintf(out, "<text x=\"%d\" y=\"14\" text-anchor=\"end\">%s</text><text x=\"%d\" y=\"68\" text-anchor=\"end\">0</text>\n",
-			PL - 4, m, PL - 4);
+		windows_and_marks(pg, 4, 220);
+		fprintf(out, "<rect class=\"fr\" x=\"%d\" y=\"4\" width=\"%d\" height=\"220\"/>\n", PL, PW);
+		fprintf(out, "<text x=\"%d\" y=\"34\" text-anchor=\"end\">%s</text><text x=\"%d\" y=\"224\" text-anchor=\"end\">0</text>\n",
+			PL - 6, m, PL - 6);
 		fprintf(out, "<polyline class=\"s\" fill=\"none\" stroke=\"%s\" points=\"", palette[0]);
 		for (int k = 0; k < s.n; k++)
 			if (!isnan(s.v[k]))
-				fprintf(out, "%.1f,%.1f ", x_of(pg, s.t[k]), 68 - s.v[k] / ymax * 66);
+				fprintf(out, "%.1f,%.1f ", x_of(pg, s.t[k]), 224 - s.v[k] / ymax * 220);
 		fprintf(out, "\"/>\n</svg></figure>\n");
 		ser_free(&s);
 	}
@@ -657,7 +659,7 @@ static void blocked_panel(struct page *pg)
 	fprintf(out, "<div class=\"pair\">\n");
 	if (r->nwg) {
 		fprintf(out, "<div><h4>Where the D-state tasks waited <span class=\"u\">(task-seconds)</span></h4>\n"
-			     "<table><tr><th>faulty</th><th>%s</th><th>comm</th><th>wchan</th><th>kind</th></tr>\n",
+			     "<table class=\"bt\"><tr><th>faulty</th><th>%s</th><th>comm</th><th>wchan</th><th>kind</th></tr>\n",
 			r->ctx.w.trend ? "start" : "healthy");
 		for (int i = 0; i < r->nwg; i++) {
 			fprintf(out, "<tr><td class=\"n\">%.0f</td><td class=\"n\">%.0f</td><td>", r->wg[i].faulty_s, r->wg[i].healthy_s);
@@ -726,7 +728,7 @@ static const char *css =
 	".k{margin-right:1em;white-space:nowrap}.k i{display:inline-block;width:14px;height:3px;vertical-align:middle;margin-right:4px}"
 	".k i.d{height:0;border-top:2px dashed #888;background:none!important}.k i.wh,.k i.wf{height:10px}\n"
 	".k b{font-weight:normal;color:var(--dim);font-variant-numeric:tabular-nums}\n"
-	"svg{width:100%;height:auto;display:block;overflow:visible}svg text{font-size:11px;fill:var(--fg)}svg text.dim{fill:var(--dim)}\n"
+	"svg{width:100%;height:auto;display:block;overflow:visible}svg text{font-size:11px;fill:var(--fg)}svg text.dim{fill:var(--dim)}svg.smv text{font-size:30px}\n"
 	"svg.ch{aspect-ratio:auto}\n"
 	".g{stroke:var(--grid);stroke-width:1}.fr{fill:none;stroke:var(--frame)}rect.wh{fill:var(--wh)}rect.wf{fill:var(--wf)}\n"
 	".s{stroke-width:1.6;vector-effect:non-scaling-stroke}.hl{stroke:var(--fg);stroke-width:1;opacity:.5}\n"
@@ -737,7 +739,7 @@ static const char *css =
 	".multi{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:4px 16px}.sm figcaption{font-size:.8em}\n"
 	".pair{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:16px}@media (max-width:800px){.pair{grid-template-columns:1fr}}\n"
 	"table{border-collapse:collapse;margin:.3em 0}td,th{border:1px solid var(--line);padding:2px 6px;font-size:13px;text-align:left}"
-	"td{white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+	".bt td{white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"pre{background:var(--pre);padding:6px;font-size:12px;white-space:pre-wrap;margin:.2em 0}summary{font-size:13px;cursor:pointer}\n"
 	"@media print{body{max-width:none;font-size:11pt}h2,h3,h4,figcaption{break-after:avoid}"
 	"figure,.pair,table,.short{break-inside:avoid}details{display:block}.hl{display:none}}\n";
@@ -919,12 +921,19 @@ int render_html(FILE *out, const struct report *r)
 				c->w.trend ? "start" : "healthy");
 			for (int k = 0; k < f->nev; k++) {
 				char h[32], fv[32];
-				fig(h, sizeof h, f->ev[k].healthy);
-				fig(fv, sizeof fv, f->ev[k].faulty);
+				/* memory as people say it (24 GB, not 24M kB) */
+				bool kb = !strcmp(f->ev[k].unit, "kB");
+				if (kb) {
+					fmt_kb(f->ev[k].healthy, h, sizeof h);
+					fmt_kb(f->ev[k].faulty, fv, sizeof fv);
+				} else {
+					fig(h, sizeof h, f->ev[k].healthy);
+					fig(fv, sizeof fv, f->ev[k].faulty);
+				}
 				fprintf(out, "<tr><td>");
 				esc(out, f->ev[k].metric);
 				fprintf(out, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>", h, fv);
-				esc(out, f->ev[k].unit);
+				esc(out, kb ? "" : f->ev[k].unit);
 				fprintf(out, "</td></tr>\n");
 			}
 			fprintf(out, "</table>\n");

@@ -40,6 +40,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		report_build(&rep, mo, NULL, &wo);
 		render_text(null, &rep, true);
 		render_json(null, &rep);
+		render_text_width(null, &rep, false, 80);
+		render_html(null, &rep);
+		struct timeline *tl = timeline_new(&rep, 0, 0, mo->nsamples);
+		if (tl) {
+			render_timeline_text(null, mo, tl, 80);
+			render_timeline_csv(null, mo, tl);
+			render_timeline_json(null, mo, tl);
+			timeline_free(tl);
+		}
 		render_info_text(null, mo, "fuzz");
 		report_free(&rep);
 	}

@@ -11,6 +11,7 @@ trap 'rm -rf "$T"' EXIT
 fail=0
 no() { echo "html_browser: FAIL: $*"; fail=1; }
 out=${1:-}
+unset TZ  # the hover check reads UTC times
 browser() {
 	# a fresh profile each time: nothing from an earlier run, no network
 	rm -rf "$T/profile"
@@ -80,6 +81,22 @@ print("html_browser: %-7s %dx%d screenshot, %d colours, page text holds %s" %
       (name, w, h, len(colours), r["causes"][0]["id"] if r["causes"] else "no cause"))
 PY
 done
+# hover: a pointer over the middle of the first chart shows the time there
+# and each series' value in the legend
+python3 - "$T/seed.html" "$T/probe.html" <<'PY'
+import sys
+page = open(sys.argv[1], encoding="utf-8").read()
+probe = """<script>
+window.addEventListener('load',function(){var s=document.querySelector('svg.ch'),r=s.getBoundingClientRect();
+s.dispatchEvent(new MouseEvent('mousemove',{clientX:r.left+r.width*0.5,clientY:r.top+r.height/2,bubbles:true}));
+var f=s.parentNode;document.body.setAttribute('data-probe',f.querySelector('.tm').textContent+' | '+f.querySelector('.k b').textContent)});
+</script></body>"""
+open(sys.argv[2], "w", encoding="utf-8").write(page.replace("</body>", probe))
+PY
+browser --window-size=1100,900 --dump-dom "file://$T/probe.html" > "$T/probe.dom" 2> /dev/null || no "probe: exit $?"
+p=$(grep -o 'data-probe="[^"]*"' "$T/probe.dom")
+echo "$p" | grep -Eq 'data-probe="[0-9]{2}:[0-9]{2}:[0-9]{2} UTC, \+9[0-9] s \| [0-9.]+"' || no "hover shows '$p'"
+echo "html_browser: hover over the seed's first chart: $p"
 if [ -n "$out" ]; then
 	browser --window-size=1000,720 --screenshot="$T/first.png" "file://$T/seed.html" > /dev/null 2>&1 || no "seed screenshot"
 	cp "$T/first.png" "$out" && echo "html_browser: wrote $out ($(wc -c < "$out") bytes)"
