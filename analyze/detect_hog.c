@@ -588,8 +588,8 @@ int detect_hog(const struct actx *c, struct finding *f)
 		detail_add(f, "RssAnon not recorded in this capture: stat RSS capped by %s anonymous memory (%s)",
 			   d.cg ? "the cgroup's" : "the machine's", fmt_kb(d.anon_kb + d.shmem_kb, a, sizeof a));
 	if (n > 1 && h[1].held > 0)
-		detail_add(f, "next holders: %s (pid %u) %s%s%s%s", h[1].e->name, h[1].e->pid, fmt_kb(h[1].held, a, sizeof a),
-			   n > 2 ? ", " : "", n > 2 ? h[2].e->name : "", n > 2 ? fmt_kb(h[2].held, b, sizeof b) : "");
+		detail_add(f, "next holders: %s (pid %u) %s%s%s%s%s", h[1].e->name, h[1].e->pid, fmt_kb(h[1].held, a, sizeof a),
+			   n > 2 ? ", " : "", n > 2 ? h[2].e->name : "", n > 2 ? " " : "", n > 2 ? fmt_kb(h[2].held, b, sizeof b) : "");
 	kernel_side(c, &d, f);
 	return 1;
 }
