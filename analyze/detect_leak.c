@@ -109,6 +109,18 @@ static bool anon_grew(const struct actx *c, const struct entity *e, double grow)
 	if (proc_held_known(fm, e, c->fa, c->fb)) {
 		double top = held_ext(fm, e, c->fa, c->fb, true);
 		double low = c->hm == fm ? held_ext(fm, e, c->ha, c->hb, false) : NAN;
+		/* a baseline from another boot or device: the same program by
+		 * name, never the same pid */
+		for (size_t j = 0; c->hm != fm && j < c->hm->nents; j++) {
+			const struct entity *g = &c->hm->ents[j];
+			if (g->kind != ENT_PROC || strcmp(g->name, e->name))
+				continue;
+			double x = held_ext(c->hm, g, c->ha, c->hb, false);
+			if (isnan(x))
+				x = rss_min(c->hm, g, c->ha, c->hb);
+			if (!isnan(x) && (isnan(low) || x > low))
+				low = x;
+		}
 		if (isnan(low))
 			low = e->first_sample >= c->fa ? 0 : held_ext(fm, e, c->fa, c->fb, false);
 		return top - low >= 0.5 * grow;

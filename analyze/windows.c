@@ -25,39 +25,61 @@
 
 #define FAULT_T 0.5
 #define CALM_T 0.25
+/* the recorder's own start: PSI carried over, its first walk faulting
+ * cold pages in */
+#define WARMUP_S 10.0
 
 static double clip(double x) { return isnan(x) ? 0 : x < 0 ? 0 : x > 1 ? 1 : x; }
+
+/* One sample's signal; firm: only what the recorder's start cannot fake
+ * (no PSI, no fault rates), to tell warm-up from a fault. */
+static double sample_signal(const struct model *mo, int i, bool firm)
+{
+	double ncpu = mo->hdr.ncpu ? mo->hdr.ncpu : 1;
+	double s = 0, x;
+	s = fmax(s, clip(M(mo, i, M_CPU_IOWAIT) / 40));
+	/* PSI avg10 is a 10 s decaying average: once a stall ends it falls
+	 * by ~18% every 2 s, and at a capture's start it carries what came
+	 * before.  A falling figure is the past, not this sample. */
+	if (!firm) {
+		int j = model_index_at(mo, mo->t[i] - 2.0);
+		if (j < i && mo->t[i] - mo->t[j] >= 1.5) {
+			double io = M(mo, i, M_PSI_IO), pi = M(mo, j, M_PSI_IO);
+			double me = M(mo, i, M_PSI_MEM), pm = M(mo, j, M_PSI_MEM);
+			if (!(io < 0.9 * pi))
+				s = fmax(s, clip(io / 40));
+			if (!(me < 0.9 * pm))
+				s = fmax(s, clip(me / 10));
+		}
+	}
+	s = fmax(s, clip(M(mo, i, M_TASKS_D) / (2 * ncpu)));
+	s = fmax(s, clip(M(mo, i, M_KSWAPD_CPU) / 40));
+	x = (isnan(M(mo, i, M_MAJFLT)) ? 0 : M(mo, i, M_MAJFLT)) + (isnan(M(mo, i, M_REFAULT)) ? 0 : M(mo, i, M_REFAULT));
+	if (!firm)
+		s = fmax(s, clip(x / 500));
+	x = (isnan(M(mo, i, M_PSWPIN)) ? 0 : M(mo, i, M_PSWPIN)) + (isnan(M(mo, i, M_PSWPOUT)) ? 0 : M(mo, i, M_PSWPOUT));
+	s = fmax(s, clip(x / 500));
+	s = fmax(s, clip(M(mo, i, M_DISK_UTIL) / 110));
+	double tot = M(mo, i, M_MEMTOTAL), av = M(mo, i, M_MEMAVAIL);
+	if (tot > 0 && !isnan(av))
+		s = fmax(s, clip((0.10 - av / tot) / 0.07));
+	double idle = M(mo, i, M_CPU_IDLE) + M(mo, i, M_CPU_IOWAIT);
+	double run = isnan(M(mo, i, M_PROCS_RUN)) ? M(mo, i, M_TASKS_R) : M(mo, i, M_PROCS_RUN);
+	if (!isnan(idle) && idle < 10)
+		s = fmax(s, clip(run / ncpu / 3));
+	return s;
+}
 
 void windows_signal(struct model *mo)
 {
 	int n = mo->nsamples;
 	if (!n)
 		return;
-	double ncpu = mo->hdr.ncpu ? mo->hdr.ncpu : 1;
 	double *raw = malloc((size_t)n * sizeof *raw);
 	if (!raw)
 		return;
-	for (int i = 0; i < n; i++) {
-		double s = 0, x;
-		s = fmax(s, clip(M(mo, i, M_CPU_IOWAIT) / 40));
-		s = fmax(s, clip(M(mo, i, M_PSI_IO) / 40));
-		s = fmax(s, clip(M(mo, i, M_PSI_MEM) / 10));
-		s = fmax(s, clip(M(mo, i, M_TASKS_D) / (2 * ncpu)));
-		s = fmax(s, clip(M(mo, i, M_KSWAPD_CPU) / 40));
-		x = (isnan(M(mo, i, M_MAJFLT)) ? 0 : M(mo, i, M_MAJFLT)) + (isnan(M(mo, i, M_REFAULT)) ? 0 : M(mo, i, M_REFAULT));
-		s = fmax(s, clip(x / 500));
-		x = (isnan(M(mo, i, M_PSWPIN)) ? 0 : M(mo, i, M_PSWPIN)) + (isnan(M(mo, i, M_PSWPOUT)) ? 0 : M(mo, i, M_PSWPOUT));
-		s = fmax(s, clip(x / 500));
-		s = fmax(s, clip(M(mo, i, M_DISK_UTIL) / 110));
-		double tot = M(mo, i, M_MEMTOTAL), av = M(mo, i, M_MEMAVAIL);
-		if (tot > 0 && !isnan(av))
-			s = fmax(s, clip((0.10 - av / tot) / 0.07));
-		double idle = M(mo, i, M_CPU_IDLE) + M(mo, i, M_CPU_IOWAIT);
-		double run = isnan(M(mo, i, M_PROCS_RUN)) ? M(mo, i, M_TASKS_R) : M(mo, i, M_PROCS_RUN);
-		if (!isnan(idle) && idle < 10)
-			s = fmax(s, clip(run / ncpu / 3));
-		raw[i] = s;
-	}
+	for (int i = 0; i < n; i++)
+		raw[i] = sample_signal(mo, i, false);
 	int h = (n / 200 > 3 ? n / 200 : 3) / 2;
 	double sum = 0;
 	int lo = 0, hi = -1;
@@ -150,9 +172,18 @@ void windows_choose(const struct model *mo, const struct model *baseline, const 
 		struct run r[4096];
 		int nr = runs(mo, lo, hi, true, merge, r, 4096);
 		int best = -1;
-		for (int k = 0; k < nr; k++)
+		/* a stretch that starts and ends inside the warm-up, with calm
+		 * after it, is the recorder starting, not a fault */
+		for (int k = 0; k < nr; k++) {
+			bool warm = lo == 0 && r[k].b < n && mo->t[r[k].b] - mo->t[0] <= WARMUP_S &&
+				    (k + 1 == nr || mo->t[r[k + 1].a] - mo->t[r[k].b] >= WARMUP_S);
+			for (int i = r[k].a; warm && i < r[k].b; i++)
+				warm = sample_signal(mo, i, true) < FAULT_T;
+			if (warm)
+				continue;
 			if (best < 0 || r[k].sum > r[best].sum)
 				best = k;
+		}
 		if (best >= 0) {
 			w->faulty = (struct window){ true, r[best].a, r[best].b };
 			off += (size_t)snprintf(why + off, wl - off,

@@ -311,6 +311,48 @@ static void test_page_wait_of_a_writer(void **st)
 	model_free(mo);
 }
 
+/* --baseline from another boot: the same programs under other pids, and
+ * the leaker's pid held by another program there.  Matched by name, logd
+ * grew from 2 MB; matched by pid it would have "shrunk" from app's 300 MB. */
+static void test_baseline_by_name(void **st)
+{
+	(void)st;
+	static struct scen b, f;
+	memset(&b, 0, sizeof b);
+	b.n = 30;
+	b.nt = 3;
+	b.kmsg_at = -1;
+	for (int i = 0; i < b.n; i++) {
+		b.cg_anon_kb[i] = 20 * MB;
+		b.cg_file_kb[i] = 200 * MB;
+		b.t[i][0] = (struct ptask){ 999, "logd", "", 'S', 2 * MB, -1, 0, 0, true };
+		b.t[i][1] = (struct ptask){ 200, "app", "", 'S', 300 * MB, -1, 0, 0, true };
+		b.t[i][2] = (struct ptask){ 201, "app", "", 'S', 300 * MB, -1, 0, 0, true };
+	}
+	memset(&f, 0, sizeof f);
+	f.n = 40;
+	f.nt = 3;
+	f.kmsg_at = -1;
+	for (int i = 0; i < f.n; i++) {
+		f.cg_anon_kb[i] = 310 * MB;
+		f.cg_file_kb[i] = 80 * MB;
+		f.t[i][0] = (struct ptask){ 200, "logd", "", 'S', 300 * MB, -1, 0, 0, true };
+		apps(&f, i, 1, 10 * MB, -1);
+	}
+	struct model *bm = build(&b), *fm = build(&f);
+	struct report r;
+	struct win_opts w = { NAN, NAN, NAN, NAN, 0, 0 };
+	report_build(&r, fm, bm, &w);
+	assert_string_equal(r.ctx.w.how, "baseline");
+	assert_true(r.nf >= 1);
+	assert_string_equal(r.f[0].id, "memory-leak");
+	assert_string_equal(r.f[0].comm, "logd");
+	assert_non_null(strstr(r.f[0].summary, "grew from 2.0 MB"));
+	report_free(&r);
+	model_free(bm);
+	model_free(fm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_oom_victim_prime_suspect),
 		cmocka_unit_test(test_unknown_wait),
 		cmocka_unit_test(test_page_wait_of_a_writer),
+		cmocka_unit_test(test_baseline_by_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
