@@ -147,6 +147,7 @@ struct ctx {
 	int memcg_version;           /* 1, 2, or 0 when no memory cgroup */
 	size_t max_tasks;            /* hard cap on tasks (0: CAPTURE_MAX_TASKS) */
 	size_t init_tasks;           /* table size at start (src_tasks_init sets it) */
+	size_t tasks_seen;           /* tasks reported by the last sample */
 	/* set by SIGINT/SIGTERM: long walks stop early (NULL in tests) */
 	const volatile sig_atomic_t *stop;
 	const struct sink *sink;

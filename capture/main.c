@@ -68,7 +68,8 @@ static const char usage_text[] =
 	"  -o FILE              capture file ('-' = standard output); created mode 0600,\n"
 	"                       a symbolic link is refused, an existing FILE too (exit 2)\n"
 	"  --force              replace an existing FILE\n"
-	"  -i SECONDS           sampling interval, fractions allowed (default 1; 0 = back to back)\n"
+	"  -i SECONDS           mean sampling interval, fractions allowed (default 1; 0 = back to\n"
+	"                       back); each gap is random in [i/2, 3i/2) so nothing aliases it\n"
 	"  -n COUNT             stop after COUNT samples\n"
 	"  -d SECONDS           stop after SECONDS\n"
 	"  --flush SECONDS      make what was recorded readable at least this often (a flush\n"
@@ -250,9 +251,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 #define EARLY_NOTES 8
 static char early[EARLY_NOTES][320];
 static size_t nearly;
+static uint64_t nnotes; /* warnings, for the summary line */
 
 static void note(struct ctx *c, const char *msg)
 {
+	nnotes++;
 	fprintf(stderr, "capture: %s\n", msg);
 	if (c->w)
 		cap_text(c->w, CAP_TXT_NOTE, CAP_NA, CAP_NA, CAP_NA, 0, msg, strlen(msg));
@@ -274,6 +277,21 @@ static uint64_t clock_us(clockid_t id)
 	struct timespec ts;
 	clock_gettime(id, &ts);
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* The time to the next sample: uniform in [interval/2, 3*interval/2), so
+ * the mean stays the interval but no sample keeps a phase to anything
+ * periodic on the box (see README: sampling instants). */
+static uint64_t next_gap(uint64_t interval, uint64_t *rng)
+{
+	if (interval < 2)
+		return interval;
+	uint64_t x = *rng; /* xorshift64* */
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*rng = x;
+	return interval / 2 + (x * 0x2545F4914F6CDD1Dull >> 11) % interval;
 }
 
 static uint64_t random_id(void)
@@ -327,6 +345,52 @@ struct run {
 	uint64_t answer_id;     /* trigger whose answer may still be arriving */
 	struct ring *ring;      /* --ring, else NULL */
 };
+
+/* "1", "0.5", "0.25": seconds from microseconds, no float formatting. */
+static void fmt_seconds(char *out, size_t cap, uint64_t us)
+{
+	int n = snprintf(out, cap, "%llu", (unsigned long long)(us / 1000000));
+	uint64_t frac = us % 1000000;
+	if (frac && n > 0 && (size_t)n + 8 < cap) {
+		char d[8];
+		snprintf(d, sizeof d, "%06llu", (unsigned long long)frac);
+		for (int k = 5; k > 0 && d[k] == '0'; k--)
+			d[k] = 0;
+		snprintf(out + n, cap - (size_t)n, ".%s", d);
+	}
+}
+
+/* One line on a terminal when the capture is running, one when it stops:
+ * a technician sees it works and what it wrote; scripts (stderr not a
+ * terminal) see nothing new. */
+static void say_started(const struct run *r)
+{
+	char iv[32], sq[48];
+	fmt_seconds(iv, sizeof iv, r->o.interval_us);
+	if (r->o.sysrq.mode == SYSRQ_OFF || (r->o.sysrq.mode != SYSRQ_OFF && r->sq.trig_fd < 0))
+		snprintf(sq, sizeof sq, "%s", r->o.sysrq.mode == SYSRQ_OFF ? "off" : "unavailable");
+	else if (r->o.sysrq.mode == SYSRQ_AUTO)
+		snprintf(sq, sizeof sq, "auto");
+	else
+		fmt_seconds(sq + snprintf(sq, sizeof sq, "every="), 24, r->o.sysrq.every_us);
+	fprintf(stderr, "capture: recording %zu tasks to %s every %s s%s, sysrq %s; Ctrl-C stops\n",
+		r->c.tasks_seen, r->out.path ? r->out.path : "standard output", iv,
+		r->o.interval_us ? " (mean)" : "", sq);
+}
+
+static void say_stopped(const struct run *r, uint64_t samples, int sig)
+{
+	uint64_t b = r->out.total_bytes;
+	char size[32];
+	if (b >= 1u << 20)
+		snprintf(size, sizeof size, "%llu.%llu MiB", (unsigned long long)(b >> 20),
+			 (unsigned long long)((b & ((1u << 20) - 1)) * 10 >> 20));
+	else
+		snprintf(size, sizeof size, "%llu KiB", (unsigned long long)((b + 1023) >> 10));
+	fprintf(stderr, "capture: stopped%s: %llu sample%s, %s written, %llu warning%s\n",
+		sig == SIGINT ? " (Ctrl-C)" : sig == SIGTERM ? " (SIGTERM)" : "", (unsigned long long)samples,
+		samples == 1 ? "" : "s", size, (unsigned long long)nnotes, nnotes == 1 ? "" : "s");
+}
 
 static int write_failed(struct run *r)
 {
@@ -421,6 +485,11 @@ int main(int argc, char **argv)
 
 	struct cap_header hdr;
 	fill_header(&hdr, &r.o, c, argc, argv);
+	if (!strcmp(r.o.out, "-") && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "capture: refusing to write a binary capture to a terminal; redirect it "
+			"(capture -o - > FILE) or give -o FILE\n");
+		return 2;
+	}
 	cap_write_fn wfn = out_write;
 	void *wctx = &r.out;
 	if (r.o.ring_us) {
@@ -481,13 +550,19 @@ int main(int argc, char **argv)
 #endif
 
 	uint64_t start = clock_us(CLOCK_MONOTONIC), next = start, last_flush = start, n = 0;
+	uint64_t rng = hdr.capture_id ^ start ^ 0x9E3779B97F4A7C15ull;
+	if (!rng)
+		rng = 1;
 	int status = 0;
+	bool tty = isatty(STDERR_FILENO);
 	for (;;) {
 		if (one_sample(&r)) {
 			status = write_failed(&r);
 			break;
 		}
 		n++;
+		if (n == 1 && tty)
+			say_started(&r);
 		uint64_t now = clock_us(CLOCK_MONOTONIC);
 		if (r.ring) {
 			int f = ring_step(r.ring, c, now);
@@ -517,7 +592,7 @@ int main(int argc, char **argv)
 		if (stop_signal || (r.o.count && n >= r.o.count) ||
 		    (r.o.duration_us && now - start >= r.o.duration_us))
 			break;
-		next += r.o.interval_us;
+		next += next_gap(r.o.interval_us, &rng);
 		if (next < now)
 			next = now; /* overran: sample again now rather than burst */
 		struct timespec ts = { (time_t)(next / 1000000), (long)(next % 1000000) * 1000 };
@@ -535,6 +610,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "capture: closing %s failed: %s\n", r.o.out, strerror(errno));
 		status = 1;
 	}
+	if (tty && status == 0)
+		say_stopped(&r, n, stop_signal);
 	sysrq_close(&r.sq);
 	kmsg_close(&r.km);
 	for (size_t i = capture_nsources; i-- > 0;)

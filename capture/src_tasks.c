@@ -53,11 +53,15 @@
 /* Where a task's line comes from: its own task/TID/stat, or, for a
  * process recorded as one task, PID/stat or PID/status. */
 enum { TK_TASK, TK_PSTAT, TK_STATUS };
+enum { SOLO_UNKNOWN, SOLO_YES, SOLO_NO };
 
 struct thr { uint32_t tid; uint32_t proc; int fd; uint8_t kind; };
 struct proc {
 	uint32_t pid;
-	int io_fd, stat_fd, status_fd; /* UNOPENED, -1: none (kernel thread, no fd left) */
+	int io_fd, stat_fd;        /* UNOPENED, -1: none (kernel thread, no fd left) */
+	uint8_t solo;              /* SOLO_*: are the process's totals its one thread's? */
+	uint64_t gate[2];          /* main thread's rss, vsize when status was last read */
+	uint64_t mem[5];           /* RssAnon RssFile RssShmem VmHWM VmSwap from then */
 	int16_t cg;                /* index into the cgroup path table, -1 none */
 	bool lost;                 /* a thread vanished this sample */
 	bool flat;                 /* recorded as one task: task/ unusable */
@@ -77,10 +81,12 @@ struct tasks_state {
 	int root_fd;
 	char *dents_root, *dents_task; /* one buffer per nesting level of walk */
 	uint64_t last_processes;
+	uint64_t samples;
 	bool scanned_once;
 	char *cg_arena; size_t cg_used;
 	uint32_t cg_off[CG_PATHS]; uint16_t cg_len[CG_PATHS]; size_t cg_n;
 	uint64_t dropped;          /* tasks not recorded: at the limit */
+	size_t kept, kept_max;     /* fds kept open / the budget for them */
 	bool noted_full, noted_fds, noted_damage, noted_grow_failed;
 	char stat_buf[1024], pstat_buf[1024], status_buf[4096], io_buf[512], wchan[128], path[64],
 		cgbuf[4096];
@@ -303,18 +309,23 @@ static size_t tasks_now(int proc_fd)
 	return src_tasks_count(proc_fd);
 }
 
-/* One kept fd per thread and up to three per process: raise the soft
- * limit as far as the hard one allows; past it files are opened per read. */
-static void raise_nofile(size_t cap)
+/* One kept fd per thread, up to two per process (io, and stat for a
+ * multi-threaded one): raise the soft limit as far as the hard one allows;
+ * the kept fds may use all but FD_RESERVE of it. */
+#define FD_RESERVE 256
+static void raise_nofile(struct tasks_state *s, size_t cap)
 {
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		rlim_t want = (rlim_t)(cap * 4 + 64);
-		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
-			rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
-			setrlimit(RLIMIT_NOFILE, &rl);
-		}
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	rlim_t want = (rlim_t)(cap * 3 + FD_RESERVE);
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
 	}
+	size_t cur = rl.rlim_cur == RLIM_INFINITY ? SIZE_MAX : (size_t)rl.rlim_cur;
+	s->kept_max = cur > 2 * FD_RESERVE ? cur - FD_RESERVE : cur / 2;
 }
 
 static bool grow_map(struct tasks_state *s, struct idmap *m, bool pr, size_t cap)
@@ -359,7 +370,7 @@ static bool grow(struct ctx *c)
 	if (!grow_map(s, &s->thr_map, false, cap) || !grow_map(s, &s->pr_map, true, cap))
 		goto failed;
 	s->cap = cap;
-	raise_nofile(cap);
+	raise_nofile(s, cap);
 	return true;
 failed:
 	if (!s->noted_grow_failed) {
@@ -404,14 +415,16 @@ int src_tasks_init(struct ctx *c)
 		return -1;
 	map_rebuild(s, &s->thr_map, false);
 	map_rebuild(s, &s->pr_map, true);
-	raise_nofile(cap);
+	raise_nofile(s, cap);
 	return 0;
 }
 
-static void close_kept(int fd)
+static void close_kept(struct tasks_state *s, int fd)
 {
-	if (fd >= 0)
+	if (fd >= 0) {
 		close(fd);
+		s->kept--;
+	}
 }
 
 void src_tasks_fini(struct ctx *c)
@@ -421,12 +434,11 @@ void src_tasks_fini(struct ctx *c)
 		return;
 	for (size_t i = 0; s->thr && i < s->thr_hw; i++)
 		if (s->thr[i].tid)
-			close_kept(s->thr[i].fd);
+			close_kept(s, s->thr[i].fd);
 	for (size_t i = 0; s->pr && i < s->pr_hw; i++)
 		if (s->pr[i].pid) {
-			close_kept(s->pr[i].io_fd);
-			close_kept(s->pr[i].stat_fd);
-			close_kept(s->pr[i].status_fd);
+			close_kept(s, s->pr[i].io_fd);
+			close_kept(s, s->pr[i].stat_fd);
 		}
 	if (s->root_fd >= 0)
 		close(s->root_fd);
@@ -457,10 +469,21 @@ static int16_t cg_intern(struct tasks_state *s, const char *path)
 	return (int16_t)s->cg_n++;
 }
 
+/* Keeps an fd only while the budget (the open-file limit less a reserve)
+ * lasts: past it files are opened per read, and the reserve keeps those
+ * opens, task/ listings included, from ever failing for want of an fd, which
+ * would lose the task. */
 static int open_kept(struct ctx *c, const char *path)
 {
 	struct tasks_state *s = c->tasks;
-	int fd = openat(c->proc_fd, path, O_RDONLY | O_CLOEXEC);
+	int fd = -1;
+	if (s->kept < s->kept_max) {
+		fd = openat(c->proc_fd, path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			s->kept++;
+	} else {
+		errno = EMFILE;
+	}
 	if (fd < 0 && (errno == EMFILE || errno == ENFILE) && !s->noted_fds) {
 		s->noted_fds = true;
 		tnote(c, "out of file descriptors for kept /proc files: the rest are opened per sample "
@@ -484,7 +507,7 @@ static ssize_t read_kept(struct ctx *c, int *fd, uint32_t pid, const char *name,
 
 static void free_thr(struct tasks_state *s, size_t i)
 {
-	close_kept(s->thr[i].fd);
+	close_kept(s, s->thr[i].fd);
 	map_del(s, &s->thr_map, false, s->thr[i].tid);
 	s->thr[i].tid = 0;
 	s->thr_free[s->thr_nfree++] = (uint32_t)i;
@@ -495,9 +518,8 @@ static void free_proc(struct tasks_state *s, size_t i)
 	for (size_t t = 0; t < s->thr_hw; t++)
 		if (s->thr[t].tid && s->thr[t].proc == i)
 			free_thr(s, t);
-	close_kept(s->pr[i].io_fd);
-	close_kept(s->pr[i].stat_fd);
-	close_kept(s->pr[i].status_fd);
+	close_kept(s, s->pr[i].io_fd);
+	close_kept(s, s->pr[i].stat_fd);
 	map_del(s, &s->pr_map, true, s->pr[i].pid);
 	s->pr[i].pid = 0;
 	s->pr_free[s->pr_nfree++] = (uint32_t)i;
@@ -535,17 +557,55 @@ static void read_process(struct ctx *c, struct proc *p, const struct thr *t, con
 	if (t->kind == TK_PSTAT) {
 		put_totals(in, ts);
 	} else if (t->kind == TK_TASK) {
-		struct task_stat pt;
-		n = read_kept(c, &p->stat_fd, p->pid, "stat", s->pstat_buf, sizeof s->pstat_buf);
-		if (n > 0 && !parse_task_stat(s->pstat_buf, (size_t)n, &pt))
-			put_totals(in, &pt);
+		/* A process that had one thread when first seen, with totals equal
+		 * to that thread's (no exited thread counted in them), and one
+		 * thread since: no other thread can have added to them, so the
+		 * thread's stat is the process's and PID/stat need not be read.
+		 * Once it has more threads, PID/stat is read every sample. */
+		if (ts->threads != 1)
+			p->solo = SOLO_NO;
+		if (p->solo == SOLO_YES) {
+			put_totals(in, ts);
+		} else {
+			struct task_stat pt;
+			n = read_kept(c, &p->stat_fd, p->pid, "stat", s->pstat_buf, sizeof s->pstat_buf);
+			if (n > 0 && !parse_task_stat(s->pstat_buf, (size_t)n, &pt)) {
+				put_totals(in, &pt);
+				if (p->solo == SOLO_UNKNOWN)
+					p->solo = pt.utime == ts->utime && pt.stime == ts->stime &&
+						  pt.minflt == ts->minflt && pt.majflt == ts->majflt
+						  ? SOLO_YES : SOLO_NO;
+				if (p->solo == SOLO_YES) {
+					close_kept(s, p->stat_fd);
+					p->stat_fd = UNOPENED;
+				}
+			}
+		}
 	}
 	if (t->kind != TK_STATUS) {
-		struct task_stat st;
-		struct task_mem m;
-		n = read_kept(c, &p->status_fd, p->pid, "status", s->status_buf, sizeof s->status_buf);
-		if (n > 0 && !parse_task_status(s->status_buf, (size_t)n, &st, &m))
-			put_mem(in, &m);
+		/* status costs the kernel ~50 lines of formatting.  The main
+		 * thread's stat already holds the process's resident pages and
+		 * size: status is reread when those moved (the RSS split and its
+		 * peak barely change otherwise), and every 64th sample, spread
+		 * over the processes, for what changes behind a steady RSS (an
+		 * anon page replacing a file page, swap freed). */
+		uint64_t gate[2] = { ts->rss, ts->vsize };
+		if (memcmp(gate, p->gate, sizeof gate) || (s->samples + p->pid) % 64 == 0) {
+			struct task_stat st;
+			struct task_mem m;
+			snprintf(s->path, sizeof s->path, "%u/status", p->pid);
+			n = read_at(c->proc_fd, s->path, s->status_buf, sizeof s->status_buf);
+			if (n > 0 && !parse_task_status(s->status_buf, (size_t)n, &st, &m)) {
+				uint64_t v[5] = { m.rss_anon, m.rss_file, m.rss_shmem, m.vm_hwm, m.vm_swap };
+				memcpy(p->mem, v, sizeof v);
+				memcpy(p->gate, gate, sizeof gate);
+			}
+		}
+		in->v[CAP_TF_RSS_ANON] = p->mem[0];
+		in->v[CAP_TF_RSS_FILE] = p->mem[1];
+		in->v[CAP_TF_RSS_SHMEM] = p->mem[2];
+		in->v[CAP_TF_VM_HWM] = p->mem[3];
+		in->v[CAP_TF_VM_SWAP] = p->mem[4];
 	}
 	n = read_kept(c, &p->io_fd, p->pid, "io", s->io_buf, sizeof s->io_buf);
 	struct task_io io;
@@ -637,6 +697,7 @@ static int read_thr(struct ctx *c, size_t i)
 		read_process(c, p, t, &ts, &in);
 	if (p->cg >= 0)
 		in.cgroup = s->cg_arena + s->cg_off[p->cg];
+	c->tasks_seen++;
 	if (c->sink->task && c->sink->task(c->sink->ctx, &in))
 		return -1;
 	return 0;
@@ -739,7 +800,9 @@ static int add_proc_cb(struct ctx *c, void *arg, uint32_t pid)
 	memset(p, 0, sizeof *p);
 	p->pid = pid;
 	p->cg = -1;
-	p->io_fd = p->stat_fd = p->status_fd = UNOPENED;
+	p->io_fd = p->stat_fd = UNOPENED;
+	for (int k = 0; k < 5; k++)
+		p->mem[k] = CAP_NA;
 	map_add(&s->pr_map, pid, i);
 	snprintf(s->path, sizeof s->path, "%u/cgroup", pid);
 	ssize_t n = read_at(c->proc_fd, s->path, s->cgbuf, sizeof s->cgbuf);
@@ -758,6 +821,8 @@ int src_tasks_sample(struct ctx *c)
 {
 	struct tasks_state *s = c->tasks;
 	c->h.dtasks = 0;
+	c->tasks_seen = 0;
+	s->samples++;
 	for (size_t i = 0; i < s->pr_hw; i++)
 		s->pr[i].seen = s->pr[i].want = 0, s->pr[i].lost = false;
 	/* Known tasks are always all reread, even when a stop is pending: a
@@ -819,12 +884,7 @@ int parse_task_stat(const char *buf, size_t len, struct task_stat *t)
 {
 	const char *end = buf + len;
 	const char *lp = memchr(buf, '(', len);
-	const char *rp = NULL;
-	for (const char *q = end; q > buf; q--)
-		if (q[-1] == ')') {
-			rp = q - 1;
-			break;
-		}
+	const char *rp = memrchr(buf, ')', len);
 	if (!lp || !rp || rp < lp || !parse_u64(buf, lp, &t->pid))
 		return -1;
 	size_t n = (size_t)(rp - lp - 1);
@@ -841,12 +901,19 @@ int parse_task_stat(const char *buf, size_t len, struct task_stat *t)
 	size_t got = 4;
 	for (size_t i = 0; i < 43; i++)
 		f[i] = CAP_NA;
+	/* parse_u64's rules, inline: this loop runs for every task every
+	 * sample and is most of the recorder's own CPU */
 	while (got < 43) {
-		const char *q = parse_u64(p, end, &f[got]);
-		if (!q)
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		bool neg = p < end && *p == '-';
+		p += neg;
+		if (p >= end || (unsigned)(*p - '0') > 9)
 			break;
-		p = q;
-		got++;
+		uint64_t x = 0;
+		while (p < end && (unsigned)(*p - '0') <= 9)
+			x = x * 10 + (uint64_t)(*p++ - '0');
+		f[got++] = neg ? (uint64_t)0 - x : x;
 	}
 	if (got <= 4)
 		return -1;

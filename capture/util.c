@@ -162,6 +162,20 @@ ssize_t read_at(int dirfd, const char *path, char *buf, size_t cap)
 
 ssize_t reread_fd(int fd, char *buf, size_t cap)
 {
+	/* The kept files are seq_file entries under a page: one read returns
+	 * all there is, and a second pread at the end would make the kernel
+	 * format the whole file again only to find it.  A full buffer still
+	 * reads on. */
+	ssize_t n;
+	do
+		n = pread(fd, buf, cap - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	if ((size_t)n < cap - 1) {
+		buf[n] = 0;
+		return n;
+	}
 	return fill(fd, buf, cap, true);
 }
 

@@ -313,7 +313,7 @@ static void test_sigterm_is_clean(void **st)
 	(void)st;
 	const char *a[] = { "-o", path("term.cap"), "-i", "0.1", "--sysrq", "off", NULL };
 	pid_t pid = start(a, NULL);
-	msleep(500);
+	msleep(1500); /* a first sample of 10,000 tasks on a loaded box takes ~0.5 s */
 	kill(pid, SIGTERM);
 	assert_int_equal(finish(pid), 0);
 	struct seen s;

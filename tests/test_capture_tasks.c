@@ -17,6 +17,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -569,6 +570,8 @@ static void spawn(size_t n, int extra)
 
 static void reap(void)
 {
+	if (!nkids)
+		return;
 	for (size_t i = 0; i < nkids; i++)
 		kill(kids[i], SIGKILL);
 	for (size_t i = 0; i < nkids; i++)
@@ -596,18 +599,24 @@ static size_t kid_tids(uint32_t **out, int per)
 			if (n - before == (size_t)per)
 				break;
 			n = before;
-			assert_true(tries < 2000);
-			usleep(1000);
+			assert_true(tries < 3000); /* 30 s: a loaded box starts threads late */
+			usleep(10000);
 		}
 	}
 	return n;
 }
+
+static rlim_t fd_limit; /* 0: inherit */
 
 static pid_t start_capture(const char *out, const char *n, const char *i)
 {
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
+		if (fd_limit) {
+			struct rlimit rl = { fd_limit, fd_limit };
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
 		char p[300];
 		snprintf(p, sizeof p, "%s/stderr", tmp);
 		int e = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -662,8 +671,8 @@ static void read_back(const char *file, struct rec *r, int *notes_full, int *sam
 			r_task(r, &in);
 		}
 		if (rec.type == CAP_TEXT && rec.u.text.kind == CAP_TXT_NOTE &&
-		    (memmem(rec.u.text.text, rec.u.text.len, "lost", 4) ||
-		     memmem(rec.u.text.text, rec.u.text.len, "limit", 5) ||
+		    (memmem(rec.u.text.text, rec.u.text.len, "records lost", 12) ||
+		     memmem(rec.u.text.text, rec.u.text.len, "task limit", 10) ||
 		     memmem(rec.u.text.text, rec.u.text.len, "damaged", 7)))
 			(*notes_full)++;
 	}
@@ -679,7 +688,11 @@ static void live(size_t nproc, int extra)
 	snprintf(out, sizeof out, "%s/live.cap", tmp);
 	long took;
 	int rc = wait_bounded(start_capture(out, "3", "0.2"), 60000, &took);
-	assert_int_equal(rc, 0);
+	if (rc) {
+		char e[300];
+		snprintf(e, sizeof e, "%s/stderr", tmp);
+		fail_msg("capture exit %d: %s", rc, slurp(e, NULL));
+	}
 	struct rec r;
 	int full, samples;
 	read_back(out, &r, &full, &samples);
@@ -691,6 +704,18 @@ static void live(size_t nproc, int extra)
 	free(r.tid);
 	free(want);
 	reap();
+}
+
+/* 1,500 tasks under an open-file limit of 600: the kept fds stop short of
+ * it and the rest are read by open and close, every task still recorded
+ * (running out of fds once lost the processes whose task/ could not be
+ * opened). */
+static void test_live_fd_limit(void **st)
+{
+	(void)st;
+	fd_limit = 600;
+	live(1500, 0);
+	fd_limit = 0;
 }
 
 static void test_live_2000_processes(void **st)
@@ -712,17 +737,20 @@ static void test_fork_storm(void **st)
 	(void)st;
 	char out[300];
 	snprintf(out, sizeof out, "%s/storm.cap", tmp);
-	pid_t cap = start_capture(out, "12", "0.25");
+	pid_t cap = start_capture(out, "100000", "0.25");
 	usleep(800000);
 	spawn(1600, 0);
 	uint32_t *want;
 	size_t n = kid_tids(&want, 1);
+	/* every new task lives through several samples before the stop */
+	usleep(3000000);
+	kill(cap, SIGTERM);
 	long took;
-	assert_int_equal(wait_bounded(cap, 60000, &took), 0);
+	assert_int_equal(wait_bounded(cap, 20000, &took), 0);
 	struct rec r;
 	int full, samples;
 	read_back(out, &r, &full, &samples);
-	assert_int_equal(samples, 12);
+	assert_true(samples >= 3); /* 12 on a quiet box; a sample of 14,000 tasks takes 0.5 s */
 	assert_int_equal(full, 0);
 	assert_all_once(&r, want, n);
 	free(r.tid);
@@ -760,7 +788,8 @@ static void test_stop_while_walking(void **st)
 	struct rec r;
 	int full, samples;
 	read_back(out, &r, &full, &samples);
-	assert_true(samples >= 2);
+	assert_true(samples >= 1);
+	assert_true(r.n >= 2000);
 	free(r.tid);
 	reap();
 }
@@ -812,6 +841,13 @@ static void test_existing_file_refused(void **st)
 	free(r.tid);
 }
 
+static int teardown_reap(void **st)
+{
+	(void)st;
+	reap();
+	return 0;
+}
+
 int main(void)
 {
 	const char *b = getenv("BUILD");
@@ -837,10 +873,11 @@ int main(void)
 		cmocka_unit_test(test_big_tree_every_task),
 		cmocka_unit_test(test_tables_grow),
 		cmocka_unit_test(test_writer_table_grows),
-		cmocka_unit_test(test_live_2000_processes),
-		cmocka_unit_test(test_live_600_processes_3_threads),
-		cmocka_unit_test(test_fork_storm),
-		cmocka_unit_test(test_stop_while_walking),
+		cmocka_unit_test_teardown(test_live_2000_processes, teardown_reap),
+		cmocka_unit_test_teardown(test_live_fd_limit, teardown_reap),
+		cmocka_unit_test_teardown(test_live_600_processes_3_threads, teardown_reap),
+		cmocka_unit_test_teardown(test_fork_storm, teardown_reap),
+		cmocka_unit_test_teardown(test_stop_while_walking, teardown_reap),
 		cmocka_unit_test(test_existing_file_refused),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
