@@ -147,7 +147,8 @@ bool sysrq_should(struct sysrq *q, const struct health *h, uint64_t now_us, char
 			snprintf(why, cap, "every=%llus", (unsigned long long)(cfg->every_us / 1000000));
 			fire = true;
 		}
-	} else if (q->runs < cfg->max_runs && (!q->runs || now_us - q->last_us >= cfg->gap_us)) {
+	} else if (q->runs < cfg->max_runs && (!q->last_us || now_us - q->last_us >= cfg->gap_us)) {
+		/* last_us, not runs: capture --ring resets runs per window, never the gap */
 		fire = sysrq_health_reason(cfg, q->have_prev ? &q->prev : NULL, h, why, cap) > 0;
 	}
 	q->prev = *h;
