@@ -145,6 +145,9 @@ const struct entity *model_proc(const struct model *mo, long pid, const char *co
 const struct entity *proc_memcg(const struct model *mo, const struct entity *p, double memtotal_kb, double *limit_kb);
 /* processes whose memory grew most, then the biggest holders */
 int report_mem_top(const struct report *r, const struct entity **out, int max);
+/* memory is where the incident lives (the culprit's cgroup near its limit,
+ * or the machine short of memory) */
+bool report_memory_matters(const struct report *r);
 
 /* timeline.c: rows of means over a step, and the columns they can show:
  * every system metric, then extras (each busy disk's reads and writes, the

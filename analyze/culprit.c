@@ -109,3 +109,19 @@ int report_mem_top(const struct report *r, const struct entity **out, int max)
 	free(v);
 	return k;
 }
+
+/* Whether memory is where this incident lives: the culprit's memory
+ * cgroup came within half of its limit, or the machine's MemAvailable
+ * fell under a fifth of RAM.  The page then draws memory first. */
+bool report_memory_matters(const struct report *r)
+{
+	const struct model *mo = r->mo;
+	const struct finding *f = report_culprit(r);
+	const struct entity *p = f ? model_proc(mo, f->pid, f->comm) : NULL;
+	double lim = NAN;
+	const struct entity *cg = p ? proc_memcg(mo, p, r->ctx.memtotal_kb, &lim) : NULL;
+	if (cg && cg_peak(mo, cg, CF_USAGE_SUM, 0, mo->nsamples) >= lim / 2)
+		return true;
+	double avail = win_min(mo, M_MEMAVAIL, 0, mo->nsamples);
+	return r->ctx.memtotal_kb > 0 && avail < r->ctx.memtotal_kb / 5;
+}

@@ -850,12 +850,17 @@ int render_html(FILE *out, const struct report *r)
 
 	fprintf(out, "<h2>Over the capture</h2>\n");
 	event_strip(&pg);
-	memory_section(&pg, true);
+	/* memory first when the incident lives there, else the CPU */
+	bool mem_first = report_memory_matters(r);
+	if (mem_first)
+		memory_section(&pg, true);
 	{
 		static const int k[] = { M_CPU_IOWAIT, M_CPU_USR, M_CPU_SYS, M_CPU_STEAL };
 		static const char *const nm[] = { "iowait", "user", "system", "steal" };
 		chart_metrics(&pg, "CPU", "% of all CPUs", k, nm, 4, 1, 100);
 	}
+	if (!mem_first)
+		memory_section(&pg, true);
 	memory_section(&pg, false);
 	{
 		static const int k[] = { M_MAJFLT, M_REFAULT, M_PGSCAN_K, M_PGSCAN_D, M_PGSTEAL };

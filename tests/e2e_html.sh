@@ -109,6 +109,11 @@ grep -q "limit 400 MB" "$T/seed.html" || no "seed: cgroup limit not named"
 grep -q "RSS of logd (pid 16619)" "$T/seed.html" || no "seed: culprit RSS not drawn"
 grep -q 'class="tmc"[^>]*>started logd' "$T/seed.html" || no "seed: culprit start not marked"
 grep -q 'class="tmc"[^>]*>exited logd' "$T/seed.html" || no "seed: culprit exit not marked"
+# memory is drawn first where the incident lives there, the CPU first else
+first() { grep -o '<span class="ct">[^<]*' "$1" | sed -n 2p | sed 's/.*">//'; }
+case "$(first "$T/seed.html")" in "Memory of cgroup /iowd-seed"*) ;; *) no "seed: first chart is '$(first "$T/seed.html")'" ;; esac
+$A html samples/cpuhog.zst -o "$T/cpu.html"
+[ "$(first "$T/cpu.html")" = CPU ] || no "cpuhog: first chart is '$(first "$T/cpu.html")', not CPU"
 # the OOM sample marks the kill, naming the victim
 $A html samples/oom.zst -o "$T/oom.html"
 grep -q 'class="tmo"[^>]*>Killed process [0-9]* (memhog)' "$T/oom.html" || no "oom: kill not marked"
