@@ -776,6 +776,9 @@ static void test_stop_while_walking(void **st)
 				waitpid(c, NULL, 0);
 		}
 	}
+	pid_t *k = realloc(kids, (nkids + 1) * sizeof *kids);
+	assert_non_null(k);
+	kids = k;
 	kids[nkids++] = churn;
 	char out[300];
 	snprintf(out, sizeof out, "%s/stop.cap", tmp);
