@@ -102,7 +102,7 @@ if command -v setpriv > /dev/null && setpriv --reuid=65534 --regid=65534 --clear
 	chmod 755 "$T"
 	mkdir "$T/ro" && chown 65534:65534 "$T/ro"
 	setpriv --reuid=65534 --regid=65534 --clear-groups \
-		$C -o "$T/ro/c.cap" $FIX -i 0.002 --flush 0.01 --max-size 64k 2> "$T/err" & cpid=$!
+		$C -o "$T/ro/c.cap" $FIX -i 0.002 --flush 0.01 --frame 0.01 --max-size 64k 2> "$T/err" & cpid=$!
 	PIDS="$cpid"
 	sleep 0.3
 	chmod 555 "$T/ro"

@@ -50,7 +50,7 @@ grep -q "symbolic link" "$T/err" || no "dangling symlink at FILE: message '$(cat
 
 printf keep > "$T/victim"
 ln -s "$T/victim" "$T/rot.cap.1"
-$C -o "$T/rot.cap" $FIX --sysrq off -i 0 -n 3000 --flush 0.01 --max-size 64k 2> "$T/err" || no "rotation: exit $?"
+$C -o "$T/rot.cap" $FIX --sysrq off -i 0 -n 3000 --flush 0.01 --frame 0.01 --max-size 64k 2> "$T/err" || no "rotation: exit $?"
 [ "$(cat "$T/victim")" = keep ] || no "rotation: written through the symlink at FILE.1"
 [ -L "$T/rot.cap.1" ] && no "rotation: FILE.1 is still the planted symlink (no rotation happened?)"
 [ -f "$T/rot.cap.1" ] || no "rotation: no FILE.1"
