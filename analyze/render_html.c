@@ -235,6 +235,9 @@ static void rel(char *buf, size_t n, double t, double tmax)
 
 static void wallclock(char *buf, size_t n, double wall_s, bool secs)
 {
+	/* a hostile header's start time can be past what a uint64 of µs holds */
+	if (!(wall_s >= 0 && wall_s < 1.8e13))
+		wall_s = 0;
 	fmt_wall((uint64_t)(wall_s * 1e6), buf, n, false);
 	if (!secs && strlen(buf) == 8)
 		buf[5] = 0;
@@ -253,8 +256,20 @@ static void time_axis(const struct page *pg, int y0, int h, bool labels)
 			step = steps[i];
 			break;
 		}
+	/* A hostile capture can claim a span of centuries: past the longest
+	 * step, stretch it so the axis still has at most 8 ticks, and count
+	 * ticks rather than adding steps (which stop advancing at 1e16 s). */
+	if (!isfinite(pg->tmax) || pg->tmax <= 0)
+		return;
+	if (pg->tmax / step > 8)
+		step = ceil(pg->tmax / 8 / 86400) * 86400;
 	double first = ceil((pg->w0 + pg->off) / step) * step - pg->off - pg->w0;
-	for (double t = first; t <= pg->tmax + 1e-9; t += step) {
+	if (!isfinite(first) || first < 0 || first > step)
+		first = 0;
+	for (int k = 0; k <= 9; k++) {
+		double t = first + k * step;
+		if (t > pg->tmax + 1e-9)
+			break;
 		double x = x_of(pg, t);
 		fprintf(pg->out, "<line class=\"g\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>\n", x, y0, x, y0 + h);
 		if (!labels)

@@ -337,6 +337,8 @@ static void jsonl_pipeline(const char *path)
 		report_build(&rep, mo, NULL, &wo);
 		render_text(null, &rep, true);
 		render_json(null, &rep);
+		render_text_width(null, &rep, false, 80);
+		render_html(null, &rep);
 		render_info_text(null, mo, path);
 		report_free(&rep);
 	}
