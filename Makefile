@@ -5,7 +5,7 @@
 #   make check SAN=1   the same under AddressSanitizer + UBSan
 #   make bench    benchmarks that print figures
 #
-# New sources need no edit here: every capture/*.c, analyze/*.c and
+# New sources need no edit here: every capture/*.c, analyze/*/*.c and
 # tests/test_*.c is picked up.
 
 CC ?= cc
@@ -16,7 +16,9 @@ Q := $(if $(filter 1,$(V)),,@)
 
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-CPPFLAGS := -D_GNU_SOURCE -Iformat -Icapture -Ianalyze
+# analyze/ is one folder per stage (docs/hacking.md)
+ANALYZE_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard analyze/*/*.c analyze/*/*.h))))
+CPPFLAGS := -D_GNU_SOURCE -Iformat -Icapture $(addprefix -I,$(ANALYZE_DIRS))
 ifneq ($(SAN),)
 CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -25,7 +27,7 @@ ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS)
 
 FORMAT_SRC := $(wildcard format/*.c)
 CAPTURE_SRC := $(filter-out capture/main.c,$(wildcard capture/*.c))
-ANALYZE_SRC := $(filter-out analyze/main.c,$(wildcard analyze/*.c))
+ANALYZE_SRC := $(filter-out analyze/cmd/main.c,$(wildcard analyze/*/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 
 obj = $(patsubst %.c,$(O)/obj/%.o,$(1))
@@ -48,14 +50,14 @@ all: $(O)/capture $(O)/analyze
 deps:
 	$(Q)sh scripts/deps.sh check
 
-$(O)/obj/%.o: %.c $(wildcard format/*.h capture/*.h analyze/*.h)
+$(O)/obj/%.o: %.c $(wildcard format/*.h capture/*.h analyze/*/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/capture: $(call obj,capture/main.c) $(CAPTURE_OBJ) $(FORMAT_OBJ)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CAPTURE_LIBS)
 
-$(O)/analyze: $(call obj,analyze/main.c) $(ANALYZE_OBJ) $(FORMAT_OBJ)
+$(O)/analyze: $(call obj,analyze/cmd/main.c) $(ANALYZE_OBJ) $(FORMAT_OBJ)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ANALYZE_LIBS)
 
 $(O)/tests/capcut: $(O)/obj/tests/capcut.o $(FORMAT_OBJ)
