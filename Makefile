@@ -16,9 +16,24 @@ Q := $(if $(filter 1,$(V)),,@)
 
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-# analyze/ is one folder per stage (docs/hacking.md)
+# analyze/ is one folder per stage (docs/hacking.md).  Each folder sees the
+# headers of the stages before it and never one after, so an include that
+# runs backwards does not compile.  Tests and tools see everything.
 ANALYZE_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard analyze/*/*.c analyze/*/*.h))))
+inc_format := format
+inc_capture := format capture
+inc_analyze/common := analyze/common
+inc_analyze/input := format analyze/common analyze/input
+inc_analyze/kdump := analyze/common analyze/kdump
+inc_analyze/model := $(inc_analyze/input) analyze/model
+inc_analyze/analysis := $(inc_analyze/model) analyze/kdump analyze/analysis
+inc_analyze/detect := $(inc_analyze/analysis) analyze/detect
+inc_analyze/render := $(inc_analyze/analysis) analyze/render
+inc_analyze/cmd := $(inc_analyze/render) analyze/cmd
+$(foreach d,$(ANALYZE_DIRS),$(if $(inc_$(d)),,$(error $(d)/ has no include rule in the Makefile (inc_$(d)))))
 CPPFLAGS := -D_GNU_SOURCE -Iformat -Icapture $(addprefix -I,$(ANALYZE_DIRS))
+# a source's -I flags: its folder's rule, else (tests, tools) everything
+src_inc = -D_GNU_SOURCE $(addprefix -I,$(or $(inc_$(patsubst %/,%,$(dir $(1)))),format capture $(ANALYZE_DIRS)))
 ifneq ($(SAN),)
 CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -52,7 +67,7 @@ deps:
 
 $(O)/obj/%.o: %.c $(wildcard format/*.h capture/*.h analyze/*/*.h)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(call src_inc,$<) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/capture: $(call obj,capture/main.c) $(CAPTURE_OBJ) $(FORMAT_OBJ)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CAPTURE_LIBS)

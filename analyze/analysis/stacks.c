@@ -1,22 +1,13 @@
 /* stacks.c - kernel task dumps (sysrq w/l, hung task, OOM) from a capture's
- * kernel log or from plain log text, through the kdump parser and the
- * stack grouping; `analyze stacks` and the report's evidence. */
+ * kernel log, through the kdump parser: the report's evidence. */
 #include "stacks.h"
 
-#include <errno.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "input.h"
 #include "kdump.h"
-#include "render_stacks.h"
-#include "stackgroup.h"
 
-/* Kernel log lines in order; a trigger record tells the parser that the
- * lines after it answer that sysrq request. */
-static void feed(struct kd_parser *p, enum cap_text_kind kind, uint64_t trigger, const char *s, size_t len)
+void stacks_feed(struct kd_parser *p, enum cap_text_kind kind, uint64_t trigger, const char *s, size_t len)
 {
 	if (kind == CAP_TXT_TRIGGER)
 		kd_set_trigger(p, trigger && trigger < (uint64_t)LONG_MAX ? (long)trigger : -1);
@@ -35,81 +26,11 @@ struct kd_result *stacks_from_model(const struct model *mo)
 	if (!p)
 		return NULL;
 	for (size_t i = 0; i < mo->nkmsg; i++)
-		feed(p, mo->kmsg[i].kind, mo->kmsg[i].trigger, mo->kmsg[i].text, strlen(mo->kmsg[i].text));
+		stacks_feed(p, mo->kmsg[i].kind, mo->kmsg[i].trigger, mo->kmsg[i].text, strlen(mo->kmsg[i].text));
 	struct kd_result *r = kd_finish(p);
 	if (r && !kd_ndumps(r)) {
 		kd_result_free(r);
 		r = NULL;
 	}
 	return r;
-}
-
-int stacks_command(const char *path, bool json, const char *outpath)
-{
-	char err[512];
-	struct input *in = input_open(path, true, err, sizeof err);
-	if (!in) {
-		fprintf(stderr, "analyze: %s\n", err);
-		return 2;
-	}
-	struct kd_parser *p = kd_parser_new();
-	if (!p) {
-		input_close(in);
-		fprintf(stderr, "analyze: out of memory\n");
-		return 1;
-	}
-	int code = 0;
-	if (input_kind(in) == IN_TEXT) {
-		size_t len;
-		const char *t = input_text(in, &len);
-		kd_feed_text(p, t, len);
-	} else {
-		struct cap_rec rec;
-		int rc;
-		bool header = false;
-		while ((rc = input_next(in, &rec)) == 1) {
-			header |= rec.type == CAP_HEADER;
-			if (rec.type == CAP_TEXT)
-				feed(p, rec.u.text.kind, rec.u.text.trigger, rec.u.text.text, rec.u.text.len);
-		}
-		if (rc < 0) {
-			fprintf(stderr, "analyze: %s: %s\n", path, input_error(in));
-			code = 2;
-		} else if (!header) {
-			fprintf(stderr, "analyze: %s: no readable record in it: not a capture, or cut before its first flush\n", path);
-			code = 2;
-		}
-	}
-	input_close(in);
-	struct kd_result *r = kd_finish(p);
-	if (code || !r) {
-		kd_result_free(r);
-		return code ? code : 1;
-	}
-	struct sg_groups *g = sg_build(r);
-	FILE *out = stdout;
-	if (outpath && strcmp(outpath, "-") && !(out = fopen(outpath, "w"))) {
-		fprintf(stderr, "analyze: cannot write %s: %s\n", outpath, strerror(errno));
-		sg_free(g);
-		kd_result_free(r);
-		return 2;
-	}
-	if (json) {
-		json_t *j = stacks_to_json(r, g);
-		json_dumpf(j, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-		fputc('\n', out);
-		json_decref(j);
-	} else if (!kd_ndumps(r)) {
-		fprintf(out, "no kernel task dumps (sysrq w/l, hung task, OOM) found in %s\n", path);
-	} else {
-		const char *nc = getenv("NO_COLOR");
-		stacks_print_text(out, r, g, isatty(fileno(out)) && !(nc && *nc));
-	}
-	if (fflush(out) || ferror(out))
-		code = 1;
-	if (out != stdout)
-		fclose(out);
-	sg_free(g);
-	kd_result_free(r);
-	return code;
 }
