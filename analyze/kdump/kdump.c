@@ -12,6 +12,7 @@
  * joined back before it is interpreted. */
 #include "kdump.h"
 #include "tidy.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -71,22 +72,6 @@ struct kd_parser {
 };
 
 /* ---------- small helpers ---------- */
-
-static void *xrealloc(void *ptr, size_t n)
-{
-	void *q = realloc(ptr, n ? n : 1);
-	if (!q)
-		abort(); /* out of memory: nothing sensible to report from here */
-	return q;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *d = xrealloc(NULL, n + 1);
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
 
 static const char *skip_ws(const char *s)
 {
