@@ -217,7 +217,7 @@ int render_json(FILE *out, const struct report *r)
 	json_t *bl = json_array();
 	for (int i = 0; i < r->nwg; i++)
 		json_array_append_new(bl, json_pack("{s:o,s:o,s:s,s:o,s:o}", "comm", js(r->wg[i].comm), "wchan",
-						    js(r->wg[i].wchan), "kind", r->wg[i].kind, "faulty_task_s",
+						    js(r->wg[i].wchan), "kind", wait_name(r->wg[i].kind), "faulty_task_s",
 						    jd(r->wg[i].faulty_s), "healthy_task_s", jd(r->wg[i].healthy_s)));
 	json_object_set_new(root, "blocked", bl);
 	json_object_set_new(root, "stacks", c->kd ? stacks_to_json(c->kd, c->sg) : json_null());
@@ -257,9 +257,8 @@ int render_info_json(FILE *out, const struct model *mo, const char *path)
 	return dump(out, root);
 }
 
-int render_timeline_json(FILE *out, const struct model *mo, const struct timeline *tl)
+int render_timeline_json(FILE *out, const struct timeline *tl)
 {
-	(void)mo;
 	json_t *units = json_object(), *arr = json_array();
 	for (int c = 0; c < tl->nsel; c++)
 		json_object_set_new(units, tl->cols[tl->sel[c]].key, js(tl->cols[tl->sel[c]].unit));

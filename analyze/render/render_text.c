@@ -167,9 +167,8 @@ static int colw(const struct tl_col *c)
 	return l > 8 ? l : 8;
 }
 
-void render_timeline_text(FILE *out, const struct model *mo, const struct timeline *tl, int width)
+void render_timeline_text(FILE *out, const struct timeline *tl, int width)
 {
-	(void)mo;
 	int show[TL_MAXCOLS], ns = 0;
 	bool events = false;
 	for (int i = 0; i < tl->n && !events; i++)
@@ -354,7 +353,7 @@ void render_text_width(FILE *out, const struct report *r, bool color, int W)
 		int cw = 4, ww = 5, kw = 4;
 		for (int i = 0; i < r->nwg; i++) {
 			int l = (int)strlen(r->wg[i].comm), m = (int)strlen(r->wg[i].wchan[0] ? r->wg[i].wchan : "?");
-			int k = (int)strlen(r->wg[i].kind);
+			int k = (int)strlen(wait_name(r->wg[i].kind));
 			cw = l > cw ? l : cw;
 			ww = m > ww ? m : ww;
 			kw = k > kw ? k : kw;
@@ -371,7 +370,7 @@ void render_text_width(FILE *out, const struct report *r, bool color, int W)
 			"kind");
 		for (int i = 0; i < r->nwg; i++)
 			fprintf(out, "  %8.0f %8.0f  %-*.*s %-*.*s %s\n", r->wg[i].faulty_s, r->wg[i].healthy_s, cw, cw,
-				r->wg[i].comm, ww, ww, r->wg[i].wchan[0] ? r->wg[i].wchan : "?", r->wg[i].kind);
+				r->wg[i].comm, ww, ww, r->wg[i].wchan[0] ? r->wg[i].wchan : "?", wait_name(r->wg[i].kind));
 	}
 
 	if (c->sg && c->sg->ngroups) {
@@ -406,7 +405,7 @@ void render_text_width(FILE *out, const struct report *r, bool color, int W)
 	wrapf(out, 26, 2, W, "(%s; rates per second; memory in MB%s)", step > 0 ? "means over steps" : "every sample",
 	      W > 0 ? "; --wide for every column" : "");
 	if (tl)
-		render_timeline_text(out, mo, tl, W);
+		render_timeline_text(out, tl, W);
 	timeline_free(tl);
 }
 
