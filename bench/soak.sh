@@ -8,10 +8,14 @@
 #     sample's mono_us to mono_us + took_us) is live in that sample's
 #     records; one END, no damage, no lost-task note, >= 90% of the samples;
 #   flat RSS: the recorder's self rss_kb rises only at a sample where the
-#     live task count reaches a new high (the tables grow to the peak and
-#     stay); the second peak, no higher than the first, must cost nothing.
+#     task tables' occupancy reaches a new high (the tables grow to the
+#     peak and stay); the second peak, no higher than the first, must cost
+#     nothing.  Occupancy is the previous sample's live tasks plus this
+#     sample's new ones: the writer holds both until the sample ends, so
+#     heavy turnover at a steady live count can still need a bigger table.
 # RSS and task counts are printed every INTERVAL samples (SOAK_EVERY,
-# default 300).  SOAK_KEEP=DIR keeps the capture and churn log there.
+# default 300).  SOAK_KEEP=DIR keeps the capture and churn log there;
+# SOAK_REUSE=1 with it checks the files a previous run kept.
 # Not part of make check: it takes an hour by default.
 set -eu
 B=${1:?usage: bench/soak.sh BUILD_DIR [SECONDS]}
@@ -28,12 +32,14 @@ trap cleanup EXIT INT TERM
 CC=${CC:-cc}
 $CC -O2 -D_GNU_SOURCE -Iformat -o "$S/capdump" tests/capdump.c format/reader.c -lzstd
 $CC -O2 -D_GNU_SOURCE -o "$S/churn" bench/churn.c
-rm -f "$S/soak.cap" "$S/churn.log"
-"$S/churn" "$S/churn.log" "$D" &
-churn=$!
-"$B/capture" -o "$S/soak.cap" -i 1 -d "$D" --sysrq off 2> "$S/err"
-wait "$churn" || true
-churn=""
+if [ -z "${SOAK_REUSE:-}" ]; then
+	rm -f "$S/soak.cap" "$S/churn.log"
+	"$S/churn" "$S/churn.log" "$D" &
+	churn=$!
+	"$B/capture" -o "$S/soak.cap" -i 1 -d "$D" --sysrq off 2> "$S/err"
+	wait "$churn" || true
+	churn=""
+fi
 sort -k2,2n "$S/churn.log" > "$S/churn.sorted"
 "$S/capdump" "$S/soak.cap" | awk -v d="$D" -v every="$EVERY" -v clog="$S/churn.sorted" '
 	BEGIN {
@@ -50,11 +56,12 @@ sort -k2,2n "$S/churn.log" > "$S/churn.sorted"
 			if ($i ~ /^key=/) key = substr($i, 5) + 0
 		}
 		if (key) { delete live; nlive = 0 }
+		nnew = 0
 	}
 	/^task / {
 		split($2, a, "=")
 		if (!(a[2] in live)) { live[a[2]] = 1; nlive++ }
-		if ($3 == "new=1") newt++
+		if ($3 == "new=1") { newt++; nnew++ }
 	}
 	/^task_exit / {
 		split($2, a, "=")
@@ -81,13 +88,17 @@ sort -k2,2n "$S/churn.log" > "$S/churn.sorted"
 		# the self group may be read before the walk that grew the
 		# tables: a rise is explained by a new high in this sample or
 		# one of the two before it
-		nh = nlive > high
-		if (nh) high = nlive
-		if (n > 1 && rss > prss && !nh && !nh1 && !nh2) {
-			leak++
-			printf "RSS grew %d -> %d kB at sample %d with %d live tasks (high %d)\n", prss, rss, n, nlive, high
+		occ = plive + nnew
+		nh = occ > ohigh
+		if (nh) ohigh = occ
+		if (nlive > high) high = nlive
+		if (n > 1 && rss > prss) {
+			if (!nh && !nh1 && !nh2) leak++
+			printf "RSS grew %d -> %d kB at sample %d: %d live, %d new, occupancy %d (high %d)%s\n",
+				prss, rss, n, nlive, nnew, occ, ohigh, (!nh && !nh1 && !nh2) ? " UNEXPLAINED" : ""
+			lastrise = n
 		}
-		nh2 = nh1; nh1 = nh
+		nh2 = nh1; nh1 = nh; plive = nlive
 		if (n % every == 0) printf "sample %d: self RSS %d kB, %d live tasks, high %d\n", n, rss, nlive, high
 		prss = rss
 	}
@@ -97,8 +108,8 @@ sort -k2,2n "$S/churn.log" > "$S/churn.sorted"
 	END {
 		printf "soak %d s: %d samples, %d new tasks recorded, %d churn children logged, %d child-samples checked, %d missed, %d END, %d damage, %d lost-task notes\n",
 			d, n, newt, nc, covered, missed, ends, dmg, lost
-		printf "self RSS %d kB at sample 10, %d kB at sample %d, %d kB at the end (sample %d); live-task high %d; %d unexplained RSS rises\n",
-			r10, rmid, int(d / 2), rss, n, high, leak
+		printf "self RSS %d kB at sample 10, %d kB at sample %d, %d kB at the end (sample %d); live-task high %d, occupancy high %d; last rise at sample %d; %d unexplained RSS rises\n",
+			r10, rmid, int(d / 2), rss, n, high, ohigh, lastrise, leak
 		ok = ends == 1 && !dmg && !lost && !missed && covered > 0 && !leak && n >= d * 0.9
 		print ok ? "soak: ok" : "soak: FAIL"
 		exit !ok
