@@ -164,6 +164,13 @@ struct tslot {
 	uint64_t sub_rd, sub_wr;  /* reaped children's I/O still to come in our counters */
 	uint64_t step_rd, step_wr; /* what this sample added to our bucket */
 	int step_sample;
+	/* A main thread's RSS and held memory are added to its process's
+	 * buckets for samples [since, rd.done) only when they change, it goes
+	 * or the buckets are compacted: most tasks do not change in most
+	 * samples, and a walk of every task every sample was a fifth of a
+	 * replay. */
+	int since;
+	int di;                   /* index in rd.dl while in D, else -1 */
 };
 
 struct strtab { char **s; size_t n, cap; uint32_t *h; size_t hcap; };
@@ -194,6 +201,12 @@ struct rd {
 	int disk_seen[32];
 	uint64_t disk_cur[32][5];
 	int nstart_events;
+	int done;                 /* samples whose end_sample has run */
+	int nd, nr;               /* live tasks in D, in R */
+	uint32_t *dl;             /* tids of the tasks in D */
+	size_t dn, dcap;
+	struct tslot **fdw;       /* D tasks with no wait entity yet, this sample */
+	size_t fdw_cap;
 };
 
 static uint32_t intern(struct strtab *t, const char *s)
@@ -323,8 +336,46 @@ static struct tslot *task_find(struct rd *r, uint32_t tid, bool create)
 	r->tasks[j].tid = tid;
 	r->tasks[j].used = true;
 	r->tasks[j].ent = r->tasks[j].dw = -1;
+	r->tasks[j].di = -1;
+	r->tasks[j].since = r->done;
 	r->tn++;
 	return &r->tasks[j];
+}
+
+/* Every state change goes through here, so the D and R counts of a sample
+ * need no walk, and the D tasks are a list. */
+static void set_state(struct rd *r, struct tslot *t, uint8_t s)
+{
+	if (s == t->state)
+		return;
+	r->nr += (s == 'R') - (t->state == 'R');
+	if (t->state == 'D' && t->di >= 0) {
+		uint32_t moved = r->dl[--r->dn];
+		if ((size_t)t->di < r->dn) {
+			r->dl[t->di] = moved;
+			struct tslot *m = task_find(r, moved, false);
+			if (m)
+				m->di = t->di;
+		}
+		t->di = -1;
+		r->nd--;
+	}
+	t->state = s;
+	if (s == 'D') {
+		if (r->dn == r->dcap) {
+			size_t nc = r->dcap ? r->dcap * 2 : 64;
+			uint32_t *n = realloc(r->dl, nc * sizeof *n);
+			if (!n) {
+				t->state = 0; /* out of memory: not counted */
+				return;
+			}
+			r->dl = n;
+			r->dcap = nc;
+		}
+		t->di = (int)r->dn;
+		r->dl[r->dn++] = t->tid;
+		r->nd++;
+	}
 }
 
 /* Backward-shift deletion keeps linear probing valid without tombstones. */
@@ -382,7 +433,20 @@ static float *ent_at(struct model *mo, struct entity *e, uint32_t b)
 	if (!e->n) {
 		e->b0 = b;
 	} else if (b < e->b0) {
-		return NULL; /* time never runs backwards in the model */
+		/* a main thread's deferred samples (task_flush) land before
+		 * what its threads already wrote */
+		uint32_t add = e->b0 - b, nn = e->n + add;
+		if (nn > e->cap) {
+			float *nv = realloc(e->v, (size_t)nn * nf * sizeof *nv);
+			if (!nv)
+				return NULL;
+			e->v = nv;
+			e->cap = nn;
+		}
+		memmove(e->v + (size_t)add * nf, e->v, (size_t)e->n * nf * sizeof *e->v);
+		memset(e->v, 0, (size_t)add * nf * sizeof *e->v);
+		e->b0 = b;
+		e->n = nn;
 	}
 	uint32_t need = b - e->b0 + 1;
 	if (need > e->cap) {
@@ -853,6 +917,62 @@ static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const ui
 	return e;
 }
 
+/* *p += x, k times, as floats: one multiplication while every partial sum
+ * is an integer a float holds exactly (the same bits as k additions), the
+ * additions themselves beyond that. */
+static void add_n(float *p, float x, int k)
+{
+	double s = (double)*p + (double)x * k;
+	if (k == 1 || (s <= 16777216.0 && *p >= 0 && x >= 0 && *p == floorf(*p) && x == floorf(x))) {
+		*p = k == 1 ? *p + x : (float)s;
+		return;
+	}
+	while (k-- > 0)
+		*p += x;
+}
+
+/* Adds a main thread's samples [since, done) to its process's buckets
+ * (the RSS, alive and held-memory fields), with the values it has had all
+ * that time: called before they change, when it goes, before compaction
+ * and at the end. */
+static void task_flush(struct model *mo, struct rd *r, struct tslot *t)
+{
+	int from = t->since, to = r->done;
+	t->since = to;
+	if (from >= to || t->tid != t->tgid || t->ent < 0)
+		return;
+	struct entity *e = &mo->ents[t->ent];
+	uint64_t page_kb = (mo->hdr.page_size ? mo->hdr.page_size : 4096) / 1024;
+	float rss = (float)(t->rss * page_kb), held = (float)t->held_kb, hwm = (float)t->hwm_kb;
+	for (int s = from; s < to;) {
+		uint32_t b = (uint32_t)(s / mo->bw);
+		int end = (int)(b + 1) * mo->bw;
+		if (end > to)
+			end = to;
+		int k = end - s;
+		float *eb = ent_at(mo, e, b);
+		if (eb) {
+			add_n(&eb[PF_RSS_SUM], rss, k);
+			eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
+			add_n(&eb[PF_ALIVE], 1, k);
+			if (t->have_held) {
+				add_n(&eb[PF_HELD_SUM], held, k);
+				add_n(&eb[PF_HELD_N], 1, k);
+				eb[PF_HWM_MAX] = eb[PF_HWM_MAX] > hwm ? eb[PF_HWM_MAX] : hwm;
+			}
+			e->last_sample = end - 1;
+		}
+		s = end;
+	}
+}
+
+static void flush_all(struct model *mo, struct rd *r)
+{
+	for (size_t j = 0; j < r->tcap; j++)
+		if (r->tasks[j].used)
+			task_flush(mo, r, &r->tasks[j]);
+}
+
 /* intern() of a task's name field, through the frame's name id when the
  * reader gave one: a string lookup per name per frame, not per sample. */
 static uint32_t intern_field(struct rd *r, const struct cap_rec *rec, int f, const char *s)
@@ -872,6 +992,7 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	struct tslot *t = task_find(r, rec->u.task.tid, true);
 	if (!t)
 		return;
+	task_flush(mo, r, t);
 	bool fresh = t->tgid == 0 && t->ent < 0;
 	if (!fresh && (rec->u.task.is_new || (v[CAP_TF_START] != t->start))) {
 		/* same tid, a new task: forget the old one's counters */
@@ -900,7 +1021,7 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	}
 	t->comm = comm;
 	t->wchan = wchan;
-	t->state = (uint8_t)v[CAP_TF_STATE];
+	set_state(r, t, (uint8_t)v[CAP_TF_STATE]);
 	t->ppid = v[CAP_TF_PPID] <= UINT32_MAX ? (uint32_t)v[CAP_TF_PPID] : 0;
 	t->start = v[CAP_TF_START];
 	t->flags = v[CAP_TF_FLAGS];
@@ -973,6 +1094,8 @@ static void drop_task(struct model *mo, struct rd *r, struct tslot *t)
 			p->sub_wr += wr;
 		}
 	}
+	task_flush(mo, r, t);
+	set_state(r, t, 0);
 	task_remove(r, t);
 }
 
@@ -994,6 +1117,36 @@ static void compact_all(struct model *mo)
 	for (size_t i = 0; i < mo->nents; i++)
 		ent_halve(&mo->ents[i]);
 	mo->bw *= 2;
+}
+
+static int by_address(const void *a, const void *b)
+{
+	const struct tslot *x = *(const struct tslot *const *)a, *y = *(const struct tslot *const *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* One D task's sample in the entity of where it waits. */
+static void dwait_count(struct model *mo, struct rd *r, struct tslot *t, uint32_t b, int i)
+{
+	if (t->dw < 0) {
+		/* "0" is no place: the task was running when wchan was read */
+		uint32_t w = t->wchan && strcmp(str_of(r, t->wchan), "0") ? t->wchan : intern(&r->st, "?");
+		int *slot = map_slot(r, KEY_DW(t->comm, w), true);
+		if (slot && *slot < 0) {
+			*slot = ent_new(mo, ENT_DWAIT, str_of(r, t->comm), i);
+			if (*slot >= 0) {
+				snprintf(mo->ents[*slot].wchan, sizeof mo->ents[*slot].wchan, "%s", str_of(r, w));
+				text_tidy(mo->ents[*slot].wchan);
+			}
+		}
+		t->dw = slot ? *slot : -1;
+	}
+	if (t->dw >= 0) {
+		float *db = ent_at(mo, &mo->ents[t->dw], b);
+		if (db)
+			db[DF_D] += 1;
+		mo->ents[t->dw].last_sample = i;
+	}
 }
 
 /* Everything that needs the whole sample: rates, CPU shares, the task walk. */
@@ -1117,63 +1270,48 @@ static void end_sample(struct model *mo, struct rd *r)
 		row[M_DISK_UTIL] = util;
 	}
 
-	/* the task walk: D/R counts, per-process RSS, where D tasks wait */
-	int nd = 0, nr = 0;
+	/* A key sample lists every live task: the others are gone, removed
+	 * after the walk since removal shifts slots under it. */
 	size_t ndrop = 0;
-	uint32_t b = (uint32_t)(i / mo->bw);
-	uint64_t page_kb = (mo->hdr.page_size ? mo->hdr.page_size : 4096) / 1024;
-	for (size_t j = 0; j < r->tcap; j++) {
+	for (size_t j = 0; r->key && j < r->tcap; j++) {
 		struct tslot *t = &r->tasks[j];
-		if (!t->used)
-			continue;
-		if (r->key && !t->seen) {
-			/* gone: a key sample lists every live task.  Removed after
-			 * the walk, since removal shifts slots under it. */
-			t->state = 0;
+		if (t->used && !t->seen) {
+			set_state(r, t, 0);
 			ndrop++;
-			continue;
-		}
-		struct entity *e = t->ent >= 0 ? &mo->ents[t->ent] : NULL;
-		float *eb = e ? ent_at(mo, e, b) : NULL;
-		if (t->tid == t->tgid && eb) {
-			float rss = (float)(t->rss * page_kb);
-			eb[PF_RSS_SUM] += rss;
-			eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
-			eb[PF_ALIVE] += 1;
-			if (t->have_held) {
-				eb[PF_HELD_SUM] += (float)t->held_kb;
-				eb[PF_HELD_N] += 1;
-				eb[PF_HWM_MAX] = eb[PF_HWM_MAX] > (float)t->hwm_kb ? eb[PF_HWM_MAX] : (float)t->hwm_kb;
-			}
-			e->last_sample = i;
-		}
-		if (t->state == 'R')
-			nr++;
-		if (t->state == 'D') {
-			nd++;
-			if (eb)
-				eb[PF_D] += 1;
-			if (t->dw < 0) {
-				/* "0" is no place: the task was running when wchan was read */
-				uint32_t w = t->wchan && strcmp(str_of(r, t->wchan), "0") ? t->wchan : intern(&r->st, "?");
-				int *slot = map_slot(r, KEY_DW(t->comm, w), true);
-				if (slot && *slot < 0) {
-					*slot = ent_new(mo, ENT_DWAIT, str_of(r, t->comm), i);
-					if (*slot >= 0) {
-						snprintf(mo->ents[*slot].wchan, sizeof mo->ents[*slot].wchan, "%s", str_of(r, w));
-						text_tidy(mo->ents[*slot].wchan);
-					}
-				}
-				t->dw = slot ? *slot : -1;
-			}
-			if (t->dw >= 0) {
-				float *db = ent_at(mo, &mo->ents[t->dw], b);
-				if (db)
-					db[DF_D] += 1;
-				mo->ents[t->dw].last_sample = i;
-			}
 		}
 	}
+	/* Where D tasks wait.  A (comm, wchan) seen for the first time becomes
+	 * an entity in the order of the task table, as a walk of it would. */
+	uint32_t b = (uint32_t)(i / mo->bw);
+	struct tslot **fresh_dw = NULL;
+	size_t nfresh = 0;
+	if (r->dn > r->fdw_cap) {
+		struct tslot **n = realloc(r->fdw, r->dn * sizeof *n);
+		if (n) {
+			r->fdw = n;
+			r->fdw_cap = r->dn;
+		}
+	}
+	if (r->dn <= r->fdw_cap)
+		fresh_dw = r->fdw;
+	for (size_t k = 0; k < r->dn; k++) {
+		struct tslot *t = task_find(r, r->dl[k], false);
+		if (!t)
+			continue;
+		struct entity *e = t->ent >= 0 ? &mo->ents[t->ent] : NULL;
+		float *eb = e ? ent_at(mo, e, b) : NULL;
+		if (eb)
+			eb[PF_D] += 1;
+		if (t->dw < 0 && fresh_dw) {
+			fresh_dw[nfresh++] = t;
+			continue;
+		}
+		dwait_count(mo, r, t, b, i);
+	}
+	if (nfresh > 1)
+		qsort(fresh_dw, nfresh, sizeof *fresh_dw, by_address);
+	for (size_t k = 0; k < nfresh; k++)
+		dwait_count(mo, r, fresh_dw[k], b, i);
 	for (size_t j = 0; ndrop && j < r->tcap; j++) {
 		struct tslot *t = &r->tasks[j];
 		if (t->used && r->key && !t->seen) {
@@ -1182,6 +1320,7 @@ static void end_sample(struct model *mo, struct rd *r)
 			j = (size_t)-1; /* restart: the shift may move a slot behind j */
 		}
 	}
+	int nd = r->nd, nr = r->nr;
 	row[M_TASKS_D] = r->tn ? nd : NAN;
 	row[M_TASKS_R] = r->tn ? nr : NAN;
 	r->key = false;
@@ -1190,6 +1329,7 @@ static void end_sample(struct model *mo, struct rd *r)
 	memcpy(r->phas, r->has, sizeof r->has);
 	r->prev_mono = mo->mono_us[i];
 	r->have_prev = true;
+	r->done = i + 1;
 }
 
 static void begin_sample(struct model *mo, struct rd *r, const struct cap_rec *rec)
@@ -1198,8 +1338,10 @@ static void begin_sample(struct model *mo, struct rd *r, const struct cap_rec *r
 	if (grow_samples(mo))
 		return;
 	int i = mo->nsamples;
-	if (i && (uint32_t)(i / mo->bw) >= MODEL_NB)
+	if (i && (uint32_t)(i / mo->bw) >= MODEL_NB) {
+		flush_all(mo, r);
 		compact_all(mo);
+	}
 	mo->wall_us[i] = rec->u.sample.wall_us;
 	mo->mono_us[i] = rec->u.sample.mono_us;
 	mo->t[i] = i ? mo->t[i - 1] + ((rec->u.sample.mono_us > mo->mono_us[i - 1])
@@ -1449,6 +1591,7 @@ void model_finish(struct model *mo)
 	if (!r)
 		return;
 	end_sample(mo, r);
+	flush_all(mo, r);
 	if (mo->ncaps > 1 && mo->chosen)
 		model_warn(mo, "the input holds %d captures (by capture id); this report is of capture %d (id %016llx); "
 			   "`analyze info` lists them, --capture N picks another", mo->ncaps, mo->chosen,
@@ -1474,6 +1617,8 @@ void model_finish(struct model *mo)
 	free(r->mv);
 	free(r->cgs);
 	free(r->ids);
+	free(r->dl);
+	free(r->fdw);
 	free(r);
 	mo->priv = NULL;
 }

@@ -373,14 +373,15 @@ static void say_started(const struct run *r)
 		snprintf(sq, sizeof sq, "auto");
 	else
 		fmt_seconds(sq + snprintf(sq, sizeof sq, "every="), 24, r->o.sysrq.every_us);
-	fprintf(stderr, "capture: recording %zu tasks to %s every %s s%s, sysrq %s; Ctrl-C stops\n",
-		r->c.tasks_seen, r->out.path ? r->out.path : "standard output", iv,
+	fprintf(stderr, "capture: recording %zu tasks to %s%s every %s s%s, sysrq %s; Ctrl-C stops\n",
+		r->c.tasks_seen, r->ring ? "a RAM ring for " : "",
+		r->ring ? r->o.out : r->out.path ? r->out.path : "standard output", iv,
 		r->o.interval_us ? " (mean)" : "", sq);
 }
 
 static void say_stopped(const struct run *r, uint64_t samples, int sig)
 {
-	uint64_t b = r->out.total_bytes;
+	uint64_t b = r->ring ? ring_written(r->ring) : r->out.total_bytes;
 	char size[32];
 	if (b >= 1u << 20)
 		snprintf(size, sizeof size, "%llu.%llu MiB", (unsigned long long)(b >> 20),

@@ -64,6 +64,7 @@ struct ring {
 
 	int fd;
 	uint64_t file_bytes;
+	uint64_t written;   /* bytes this run put in FILE, across reopenings */
 	bool wrote;         /* this run has put something in FILE */
 	int err;
 };
@@ -284,6 +285,7 @@ static int file_put(struct ring *g, size_t off, size_t n, bool sync)
 			return -1;
 		}
 		g->file_bytes += (uint64_t)w;
+		g->written += (uint64_t)w;
 		off = (off + (size_t)w) % g->cap;
 		n -= (size_t)w;
 	}
@@ -626,4 +628,9 @@ int ring_close(struct ring *g, struct ctx *c)
 	/* a file this run wrote says it was stopped, not cut; the history in
 	 * RAM is dropped: only a trigger writes it */
 	return g->wrote ? tail_frame(g, c, NULL) : 0;
+}
+
+uint64_t ring_written(const struct ring *g)
+{
+	return g->written;
 }

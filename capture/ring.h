@@ -53,5 +53,7 @@ int ring_step(struct ring *g, struct ctx *c, uint64_t now_us);
  * Between windows the history in RAM is dropped (only a trigger writes
  * it); a FILE this run wrote to gets a small frame holding END.  0 or -1. */
 int ring_close(struct ring *g, struct ctx *c);
+/* Bytes this run wrote to FILE (the terminal's stop line). */
+uint64_t ring_written(const struct ring *g);
 
 #endif

@@ -12,8 +12,10 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -153,8 +155,10 @@ static void test_phase_locked_workload(void **st)
 }
 
 /* Runs capture with stderr (and stdout when out is NULL) on a pseudo
- * terminal; returns the exit status and what the terminal showed. */
-static int on_tty(const char *const *args, const char *out, char *shown, size_t cap)
+ * terminal; returns the exit status and what the terminal showed.  With
+ * usr1, sends SIGUSR1 once the start line shows (the handlers are set by
+ * then: a ring trigger). */
+static int on_tty(const char *const *args, const char *out, char *shown, size_t cap, bool usr1)
 {
 	int m = posix_openpt(O_RDWR | O_NOCTTY);
 	assert_true(m >= 0);
@@ -174,8 +178,17 @@ static int on_tty(const char *const *args, const char *out, char *shown, size_t 
 		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
-	int rc = finish(pid);
 	size_t n = 0;
+	shown[0] = 0;
+	for (int waited = 0; usr1 && !strstr(shown, "capture: recording ") && waited < 600; waited++) {
+		struct pollfd pf = { m, POLLIN, 0 };
+		ssize_t k;
+		if (poll(&pf, 1, 100) == 1 && (k = read(m, shown + n, cap - 1 - n)) > 0)
+			shown[n += (size_t)k] = 0;
+	}
+	if (usr1)
+		kill(pid, SIGUSR1);
+	int rc = finish(pid);
 	fcntl(m, F_SETFL, O_NONBLOCK);
 	for (ssize_t k; n + 1 < cap && (k = read(m, shown + n, cap - 1 - n)) > 0;)
 		n += (size_t)k;
@@ -184,13 +197,21 @@ static int on_tty(const char *const *args, const char *out, char *shown, size_t 
 	return rc;
 }
 
+/* FILE's size as the stop line rounds it (KiB, up) */
+static unsigned long long kib(const char *path)
+{
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	return ((unsigned long long)sb.st_size + 1023) >> 10;
+}
+
 static void test_terminal_lines(void **st)
 {
 	(void)st;
 	char out[300], shown[4096];
 	snprintf(out, sizeof out, "%s/tty.cap", tmp);
 	const char *a[] = { "-o", out, "-n", "3", "-i", "0.25", "--sysrq", "off", NULL };
-	assert_int_equal(on_tty(a, NULL, shown, sizeof shown), 0);
+	assert_int_equal(on_tty(a, NULL, shown, sizeof shown, false), 0);
 	print_message("%s", shown);
 	/* one line at the start, one at the stop, nothing else */
 	char *l1 = strstr(shown, "capture: recording ");
@@ -201,6 +222,7 @@ static void test_terminal_lines(void **st)
 	char *l2 = strstr(shown, "capture: stopped: 3 samples, ");
 	assert_non_null(l2);
 	assert_non_null(strstr(l2, " KiB written, "));
+	assert_int_equal(strtoull(l2 + strlen("capture: stopped: 3 samples, "), NULL, 10), kib(out));
 	assert_non_null(strstr(l2, " warning")); /* a crowded box may earn one (fds) */
 	int lines = 0;
 	for (char *p = shown; *p; p++)
@@ -212,15 +234,31 @@ static void test_terminal_lines(void **st)
 
 	/* binary to a terminal: refused before anything is written */
 	const char *b[] = { "-o", "-", "-n", "1", "--sysrq", "off", NULL };
-	assert_int_equal(on_tty(b, NULL, shown, sizeof shown), 2);
+	assert_int_equal(on_tty(b, NULL, shown, sizeof shown, false), 2);
 	assert_non_null(strstr(shown, "refusing to write a binary capture to a terminal"));
 	assert_null(strstr(shown, "IOWCAP"));
 	/* to a file it streams as before, still with the lines on stderr */
 	const char *c[] = { "-o", "-", "-n", "1", "--sysrq", "off", NULL };
 	snprintf(out, sizeof out, "%s/stdout.cap", tmp);
-	assert_int_equal(on_tty(c, out, shown, sizeof shown), 0);
+	assert_int_equal(on_tty(c, out, shown, sizeof shown, false), 0);
 	assert_non_null(strstr(shown, "to standard output"));
 	assert_non_null(strstr(shown, "stopped: 1 sample, "));
+
+	/* a ring writes FILE itself: the stop line counts what the trigger wrote */
+	snprintf(out, sizeof out, "%s/ring.cap", tmp);
+	const char *d[] = { "-o", out, "--ring", "10s", "--post", "1s", "-d", "3", "-i", "0.1",
+			    "--sysrq", "off", NULL };
+	assert_int_equal(on_tty(d, NULL, shown, sizeof shown, true), 0);
+	print_message("%s", shown);
+	assert_non_null(strstr(shown, "capture: recording "));
+	assert_non_null(strstr(shown, " tasks to a RAM ring for "));
+	assert_null(strstr(shown, "standard output"));
+	char *l3 = strstr(shown, "capture: stopped: ");
+	assert_non_null(l3);
+	l3 = strstr(l3, " samples, ");
+	assert_non_null(l3);
+	assert_true(kib(out) > 0);
+	assert_int_equal(strtoull(l3 + strlen(" samples, "), NULL, 10), kib(out));
 }
 
 int main(void)
