@@ -41,7 +41,7 @@ static bool mnt_measure(const struct model *mo, const struct entity *e, int a, i
 		return false;
 	for (int k = k0; k <= m->kp; k++) {
 		double x = used_at(e, (uint32_t)k);
-		if (!isnan(x) && (isnan(m->low) || x < m->low)) {
+		if (!isnan(x) && (isnan(m->low) || x <= m->low)) { /* the last: "while it grew" */
 			m->low = x;
 			m->kl = k;
 		}
