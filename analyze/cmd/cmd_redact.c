@@ -12,6 +12,7 @@
  * punctuation.  Kernel threads keep their names: they say nothing about the
  * device's owner, and kswapd's CPU is a figure. */
 #include "cli.h"
+#include "fnv.h"
 #include "input.h"
 
 #include <ctype.h>
@@ -32,17 +33,9 @@ struct redact {
 	char host[256];
 };
 
-static uint64_t fnv(uint64_t salt, const char *s)
-{
-	uint64_t h = 1469598103934665603ull ^ salt;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 static void pseudo(const struct redact *rd, const char *prefix, const char *s, char *out, size_t n)
 {
-	snprintf(out, n, "%s%08llx", prefix, (unsigned long long)(fnv(rd->salt, s) & 0xffffffffull));
+	snprintf(out, n, "%s%08llx", prefix, (unsigned long long)(fnv1a64(rd->salt, s) & 0xffffffffull));
 }
 
 static int dict_add(struct redact *rd, const char *from, const char *prefix)
@@ -140,7 +133,7 @@ static void subst(const struct redact *rd, const char *in, char *out, size_t n)
 /* A word's pseudonym is letters only, so a line keeps exactly its digits. */
 static void letters(const struct redact *rd, const char *w, char *out)
 {
-	uint64_t h = fnv(rd->salt, w);
+	uint64_t h = fnv1a64(rd->salt, w);
 	out[0] = 'w';
 	for (int i = 1; i < 6; i++, h /= 26)
 		out[i] = (char)('a' + h % 26);

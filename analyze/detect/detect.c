@@ -220,10 +220,10 @@ const struct entity *proc_cgroup(const struct model *mo, const struct entity *p,
 	*usage = NAN;
 	for (size_t i = 0; i < mo->nents; i++) {
 		const struct entity *g = &mo->ents[i];
-		if (g->kind != ENT_CGROUP || !p->wchan[0])
+		if (g->kind != ENT_CGROUP || !p->cgroup[0])
 			continue;
 		size_t l = strlen(g->name);
-		if (strncmp(p->wchan, g->name, l) || (p->wchan[l] && p->wchan[l] != '/' && l > 1))
+		if (strncmp(p->cgroup, g->name, l) || (p->cgroup[l] && p->cgroup[l] != '/' && l > 1))
 			continue;
 		double lim = ent_max(mo, g, CF_LIMIT, a, b), ns = ent_sum(mo, g, CF_SAMPLES, a, b);
 		if (lim <= 0 || ns <= 0)

@@ -234,7 +234,7 @@ struct domain {
 static bool in_cgroup(const struct entity *p, const struct entity *g)
 {
 	size_t l = strlen(g->name);
-	return p->wchan[0] && !strncmp(p->wchan, g->name, l) && (!p->wchan[l] || p->wchan[l] == '/' || l == 1);
+	return p->cgroup[0] && !strncmp(p->cgroup, g->name, l) && (!p->cgroup[l] || p->cgroup[l] == '/' || l == 1);
 }
 
 /* Lowest bucket mean of a cgroup field over [a, b). */

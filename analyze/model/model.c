@@ -952,8 +952,8 @@ static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const ui
 	mo->ents[e].pid = t->tgid;
 	mo->ents[e].start = leader ? v[CAP_TF_START] : 0;
 	mo->ents[e].kthread = v[CAP_TF_FLAGS] != CAP_NA && (v[CAP_TF_FLAGS] & 0x00200000);
-	snprintf(mo->ents[e].wchan, sizeof mo->ents[e].wchan, "%s", cgroup ? cgroup : "");
-	text_tidy(mo->ents[e].wchan);
+	snprintf(mo->ents[e].cgroup, sizeof mo->ents[e].cgroup, "%s", cgroup ? cgroup : "");
+	text_tidy(mo->ents[e].cgroup);
 	*slot = e;
 	return e;
 }
@@ -1413,7 +1413,7 @@ static void begin_sample(struct model *mo, struct rd *r, const struct cap_rec *r
 			r->tasks[j].seen = false;
 }
 
-static bool starts(const char *s, size_t len, const char *needle)
+static bool mentions(const char *s, size_t len, const char *needle)
 {
 	size_t n = strlen(needle);
 	return memmem(s, len, needle, n) != NULL;
@@ -1466,12 +1466,12 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 		model_warn(mo, "recorder note at sample %d: %s", i, line);
 		break;
 	default:
-		if (starts(s, len, "Killed process") || starts(s, len, "Out of memory") ||
-		    starts(s, len, "invoked oom-killer"))
+		if (mentions(s, len, "Killed process") || mentions(s, len, "Out of memory") ||
+		    mentions(s, len, "invoked oom-killer"))
 			add_event(mo, i, EV_OOM, 0, "%s", line);
-		else if (starts(s, len, "blocked for more than"))
+		else if (mentions(s, len, "blocked for more than"))
 			add_event(mo, i, EV_HUNG, 0, "%s", line);
-		else if (starts(s, len, "Show Blocked State") || starts(s, len, "Show backtrace of all active CPUs"))
+		else if (mentions(s, len, "Show Blocked State") || mentions(s, len, "Show backtrace of all active CPUs"))
 			add_event(mo, i, EV_SYSRQ, 0, "%s", line);
 		break;
 	}

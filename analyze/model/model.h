@@ -60,7 +60,10 @@ struct entity {
 	uint32_t pid;          /* process: tgid; cgroup/dwait: 0 */
 	uint64_t start;        /* process start (ticks after boot) */
 	char name[64];         /* comm, cgroup path (cut) or comm */
-	char wchan[64];        /* dwait only */
+	union {
+		char wchan[64];        /* dwait: where the tasks wait */
+		char cgroup[64];       /* process: its cgroup path (cut) */
+	};
 	bool kthread;
 	int first_sample, last_sample;
 	uint32_t b0, n, cap;   /* bucket range held */

@@ -262,9 +262,8 @@ int render_info_json(FILE *out, const struct model *mo, const char *path)
 	return dump(out, root);
 }
 
-int render_timeline_json(FILE *out, const struct model *mo, const struct timeline *tl)
+int render_timeline_json(FILE *out, const struct timeline *tl)
 {
-	(void)mo;
 	json_t *units = json_object(), *arr = json_array();
 	for (int c = 0; c < tl->nsel; c++)
 		json_object_set_new(units, tl->cols[tl->sel[c]].key, js(tl->cols[tl->sel[c]].unit));
