@@ -31,6 +31,18 @@ double fmin_(const struct actx *c, int k)
 	return isnan(x) ? 0 : x;
 }
 
+const char *healthy_words(const struct actx *c, char *buf, size_t n, const char *fmt, ...)
+{
+	buf[0] = 0;
+	if (c->w.trend)
+		return buf;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
 void add_ev(struct finding *f, const char *metric, double h, double fv, const char *unit)
 {
 	if (f->nev >= MAX_EV)

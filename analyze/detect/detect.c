@@ -40,7 +40,7 @@ const struct detector detectors[CAUSE_COUNT] = {
 	  "a process (or all processes of one name) gains >= max(16 MB, 5% of RAM or of its cgroup limit) of RSS from healthy to faulty while memory is short (MemAvailable < 15%, cgroup >= 85% of its limit, or reclaim thrash)",
 	  .explains = { MEMORY_EDGES } },
 	[CAUSE_SHMEM_GROWTH] = { "shmem-growth", true, detect_shmem,
-	  "Shmem (tmpfs, shared memory) gains >= max(16 MB, 5% of RAM) while MemAvailable < 15%",
+	  "Shmem (tmpfs, shared memory) gains >= max(16 MB, 5% of RAM) while MemAvailable < 15% (or a cgroup's shmem while it is at >= 85% of its limit); names the tmpfs mount whose used size grew most (capture's statfs groups)",
 	  .explains = { MEMORY_EDGES } },
 	[CAUSE_SLAB_GROWTH] = { "slab-growth", true, detect_slab,
 	  "Slab gains >= max(32 MB, 8% of RAM) while MemAvailable < 15%",
