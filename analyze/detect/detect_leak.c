@@ -226,6 +226,7 @@ int detect_leak(const struct actx *c, struct finding *f)
 		 fmt_kb(bf, f1, sizeof f1), fmt_kb(bgrow, g1, sizeof g1), 100 * share,
 		 cg && lim < c->memtotal_kb ? "its cgroup's limit" : "RAM", sl,
 		 glob ? "; memory ran short" : cgshort ? "; its cgroup hit the limit" : rec ? "; the kernel began refaulting pages" : "");
+	holder_shmem(c, best, bf, f);
 	add_ev(f, "rss_kb", bh, bf, "kB");
 	if (!isnan(slope))
 		add_ev(f, "rss_slope_kb_per_h", NAN, slope * 3600, "kB/h");

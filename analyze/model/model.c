@@ -158,7 +158,7 @@ struct tslot {
 	uint32_t comm, wchan;     /* interned */
 	int ent, dw;              /* process entity, dwait entity (-1) */
 	uint64_t start, cpu, majflt, rd, wr, rss, flags;
-	uint64_t held_kb, hwm_kb;  /* from /proc/PID/status, main thread */
+	uint64_t held_kb, hwm_kb, shmem_kb; /* from /proc/PID/status, main thread */
 	bool have_rd, have_wr, have_held;
 	uint32_t ppid;
 	uint64_t sub_rd, sub_wr;  /* reaped children's I/O still to come in our counters */
@@ -303,6 +303,7 @@ static int *map_slot(struct rd *r, uint64_t key, bool create)
 #define KEY_PROC(tgid) ((uint64_t)1 << 62 | (tgid))
 #define KEY_DW(c, w) ((uint64_t)2 << 62 | (uint64_t)(c) << 31 | (w))
 #define KEY_CG(id) ((uint64_t)3 << 62 | (id))
+#define KEY_MNT(id) ((uint64_t)3 << 62 | (uint64_t)1 << 40 | (id))
 
 static struct tslot *task_find(struct rd *r, uint32_t tid, bool create)
 {
@@ -399,12 +400,13 @@ static void task_remove(struct rd *r, struct tslot *t)
 
 int ent_nfields(enum ent_kind k)
 {
-	return k == ENT_PROC ? PF_COUNT : k == ENT_CGROUP ? CF_COUNT : DF_COUNT;
+	return k == ENT_PROC ? PF_COUNT : k == ENT_CGROUP ? CF_COUNT : k == ENT_MOUNT ? MF_COUNT : DF_COUNT;
 }
 
 static bool field_is_max(enum ent_kind k, int f)
 {
-	return (k == ENT_PROC && (f == PF_RSS_MAX || f == PF_HWM_MAX)) || (k == ENT_CGROUP && f == CF_LIMIT);
+	return (k == ENT_PROC && (f == PF_RSS_MAX || f == PF_HWM_MAX)) || (k == ENT_CGROUP && f == CF_LIMIT) ||
+	       (k == ENT_MOUNT && f == MF_TOTAL_MAX);
 }
 
 static int ent_new(struct model *mo, enum ent_kind kind, const char *name, int sample)
@@ -700,11 +702,13 @@ static struct idmeaning *id_cell(struct rd *r, uint32_t id)
 	return &r->ids[id];
 }
 
-enum { SRC_OTHER, SRC_MEMINFO, SRC_VMSTAT, SRC_CPU, SRC_STAT, SRC_LOADAVG, SRC_PSI, SRC_DISK, SRC_CGROUP };
+enum { SRC_OTHER, SRC_MEMINFO, SRC_VMSTAT, SRC_CPU, SRC_STAT, SRC_LOADAVG, SRC_PSI, SRC_DISK, SRC_CGROUP,
+       SRC_STATFS };
 
 static int src_kind(const char *src)
 {
-	static const char *const k[] = { "meminfo", "vmstat", "cpu", "stat", "loadavg", "psi", "disk", "cgroup" };
+	static const char *const k[] = { "meminfo", "vmstat", "cpu", "stat", "loadavg", "psi", "disk", "cgroup",
+					 "statfs" };
 	for (size_t i = 0; i < sizeof k / sizeof *k; i++)
 		if (!strcmp(src, k[i]))
 			return (int)i + 1;
@@ -733,6 +737,41 @@ static int vm_slot(struct rd *r, const uint32_t *ids, size_t i, const char *name
 	if (c)
 		c->vm = (int16_t)s;
 	return s;
+}
+
+static void feed_statfs(struct model *mo, struct rd *r, const struct cap_rec *rec)
+{
+	const char *inst = rec->u.group.instance;
+	if (!inst || !inst[0] || !mo->nsamples)
+		return;
+	int *slot = map_slot(r, KEY_MNT(intern(&r->st, inst)), true);
+	if (!slot)
+		return;
+	if (*slot < 0) {
+		/* a long mount point differs from its siblings at its end */
+		size_t l = strlen(inst), room = sizeof mo->ents[0].name - 1;
+		char name[sizeof mo->ents[0].name];
+		snprintf(name, sizeof name, "%s%s", l > room ? "..." : "", l > room ? inst + l - (room - 3) : inst);
+		if ((*slot = ent_new(mo, ENT_MOUNT, name, mo->nsamples - 1)) < 0)
+			return;
+	}
+	struct entity *e = &mo->ents[*slot];
+	float *b = ent_at(mo, e, (uint32_t)((mo->nsamples - 1) / mo->bw));
+	if (!b)
+		return;
+	e->last_sample = mo->nsamples - 1;
+	b[MF_SEEN] += 1;
+	for (size_t i = 0; i < rec->u.group.n; i++) {
+		uint64_t x = rec->u.group.values[i];
+		if (x == CAP_NA)
+			continue; /* ramfs, or tmpfs without a size: no count */
+		if (!strcmp(rec->u.group.names[i], "used_kb")) {
+			b[MF_USED_SUM] += (float)x;
+			b[MF_N] += 1;
+		} else if (!strcmp(rec->u.group.names[i], "total_kb") && (float)x > b[MF_TOTAL_MAX]) {
+			b[MF_TOTAL_MAX] = (float)x;
+		}
+	}
 }
 
 static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec)
@@ -793,6 +832,8 @@ static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec
 		}
 	} else if (kind == SRC_DISK) {
 		feed_disk(mo, r, rec);
+	} else if (kind == SRC_STATFS) {
+		feed_statfs(mo, r, rec);
 	} else if (kind == SRC_CGROUP) {
 		uint32_t id = intern(&r->st, inst);
 		int *slot = map_slot(r, KEY_CG(id), true);
@@ -944,6 +985,7 @@ static void task_flush(struct model *mo, struct rd *r, struct tslot *t)
 	struct entity *e = &mo->ents[t->ent];
 	uint64_t page_kb = (mo->hdr.page_size ? mo->hdr.page_size : 4096) / 1024;
 	float rss = (float)(t->rss * page_kb), held = (float)t->held_kb, hwm = (float)t->hwm_kb;
+	float shm = (float)t->shmem_kb;
 	for (int s = from; s < to;) {
 		uint32_t b = (uint32_t)(s / mo->bw);
 		int end = (int)(b + 1) * mo->bw;
@@ -957,6 +999,7 @@ static void task_flush(struct model *mo, struct rd *r, struct tslot *t)
 			add_n(&eb[PF_ALIVE], 1, k);
 			if (t->have_held) {
 				add_n(&eb[PF_HELD_SUM], held, k);
+				add_n(&eb[PF_SHMEM_SUM], shm, k);
 				add_n(&eb[PF_HELD_N], 1, k);
 				eb[PF_HWM_MAX] = eb[PF_HWM_MAX] > hwm ? eb[PF_HWM_MAX] : hwm;
 			}
@@ -1033,6 +1076,7 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	if (t->have_held) {
 		t->hwm_kb = hwm;
 		t->held_kb = an + (sh != CAP_NA ? sh : 0) + (sw != CAP_NA ? sw : 0);
+		t->shmem_kb = sh != CAP_NA ? sh : 0;
 	}
 	uint64_t cpu = v[CAP_TF_UTIME] + v[CAP_TF_STIME], maj = v[CAP_TF_MAJFLT];
 	uint64_t rdb = v[CAP_TF_READ_BYTES], wrb = v[CAP_TF_WRITE_BYTES];

@@ -210,6 +210,11 @@ int render_json(FILE *out, const struct report *r)
 		json_object_set_new(o, "explained_by", f->explained_by ? json_string(f->explained_by) : json_null());
 		json_object_set_new(o, "kind", json_string(f->cause ? "cause" : "symptom"));
 		json_object_set_new(o, "detail", js(f->detail));
+		json_object_set_new(o, "mount", !f->mount.path[0] ? json_null() :
+					json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "path", js(f->mount.path), "used_kb",
+						  jdp(f->mount.used_kb, 0), "low_kb", jdp(f->mount.low_kb, 0), "total_kb",
+						  jdp(f->mount.total_kb, 0), "growth_kb_ps", jd(f->mount.rate_kb_ps),
+						  "grows", f->mount.grows));
 		json_array_append_new(causes, o);
 	}
 	json_object_set_new(root, "causes", causes);
