@@ -57,6 +57,11 @@ sleep 1
 tasks=$(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l)
 echo "tasks on the machine: $tasks; $N samples at 1 s; $RUNS runs"
 
+# Forks by the rest of the machine cost capture (new tasks are found and
+# recorded) but not the floor (its task list is fixed at start): say how
+# many there were.
+forks() { awk '/^processes/ {print $2}' /proc/stat; }
+f0=$(forks); t0=$(date +%s)
 run=1
 while [ "$run" -le "$RUNS" ]; do
 	"$S/rus" "$S/cap.$run" "$B/capture" -o "$S/c$run.cap" -i 1 -n "$N" 2>/dev/null &
@@ -69,6 +74,9 @@ while [ "$run" -le "$RUNS" ]; do
 	rm -f "$S/raw$run.txt"
 	run=$((run + 1))
 done
+
+f1=$(forks); t1=$(date +%s)
+echo "forks on the machine during the runs: $((f1 - f0)) in $((t1 - t0)) s"
 
 # median of one column over the runs: med PREFIX FIELD
 med() {
