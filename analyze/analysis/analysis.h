@@ -127,7 +127,7 @@ struct detector {
 extern const struct detector detectors[CAUSE_COUNT];
 #define ndetectors ((size_t)CAUSE_COUNT)
 
-/* helpers for detectors (detect.c) */
+/* helpers for detectors, the report and renderers (actx.c) */
 double hmean(const struct actx *c, int k);
 double fmean(const struct actx *c, int k);
 double fmax_(const struct actx *c, int k);
@@ -153,7 +153,7 @@ int proc_rss_bucket(const struct model *mo, const struct entity *e, int a, int b
 bool onset_unseen(const struct actx *c);
 void add_ev(struct finding *f, const char *metric, double h, double fv, const char *unit);
 void detail_add(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-enum wait_kind wait_kind(const char *wchan);
+enum wait_kind wait_kind(const char *wchan); /* detect.c */
 const char *fmt_kb(double kb, char *buf, size_t n);
 /* appends to a NUL-terminated buffer, cutting at its size */
 void sappend(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
