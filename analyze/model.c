@@ -469,28 +469,36 @@ static float *ent_at(struct model *mo, struct entity *e, uint32_t b)
 	return e->v + (size_t)(b - e->b0) * nf;
 }
 
+/* Pairs of buckets become one: sums added, maxima kept.  A pair with one
+ * side outside the range held is that side alone. */
 static void ent_halve(struct entity *e)
 {
 	if (!e->n)
 		return;
 	int nf = ent_nfields(e->kind);
 	uint32_t nb0 = e->b0 / 2, last = (e->b0 + e->n - 1) / 2, nn = last - nb0 + 1;
-	bool ismax[(int)PF_COUNT > (int)CF_COUNT ? (int)PF_COUNT : (int)CF_COUNT];
+	int maxf[2], nmax = 0; /* the max fields: at most two in any kind */
 	for (int f = 0; f < nf; f++)
-		ismax[f] = field_is_max(e->kind, f); /* once, not per bucket */
+		if (field_is_max(e->kind, f))
+			maxf[nmax++] = f;
 	for (uint32_t j = 0; j < nn; j++) {
-		float acc[(int)PF_COUNT > (int)CF_COUNT ? (int)PF_COUNT : (int)CF_COUNT] = { 0 };
-		bool any = false;
-		for (uint32_t c = 2 * (nb0 + j); c <= 2 * (nb0 + j) + 1; c++) {
-			const float *src = ent_bucket(e, c, nf);
-			if (!src)
-				continue;
+		const float *x = ent_bucket(e, 2 * (nb0 + j), nf), *y = ent_bucket(e, 2 * (nb0 + j) + 1, nf);
+		/* j <= index of its children: writing in place is safe going
+		 * up, field by field, once the maxima are read */
+		float *o = e->v + (size_t)j * nf;
+		if (x && y) {
+			float mx[2];
+			for (int m = 0; m < nmax; m++)
+				mx[m] = x[maxf[m]] > y[maxf[m]] ? x[maxf[m]] : y[maxf[m]];
 			for (int f = 0; f < nf; f++)
-				acc[f] = ismax[f] ? (any && acc[f] > src[f] ? acc[f] : src[f]) : acc[f] + src[f];
-			any = true;
+				o[f] = x[f] + y[f];
+			for (int m = 0; m < nmax; m++)
+				o[maxf[m]] = mx[m];
+		} else {
+			const float *src = x ? x : y;
+			for (int f = 0; f < nf; f++)
+				o[f] = src[f];
 		}
-		/* j <= index of its children: writing in place is safe going up */
-		memcpy(e->v + (size_t)j * nf, acc, (size_t)nf * sizeof *acc);
 	}
 	e->b0 = nb0;
 	e->n = nn;
@@ -616,7 +624,7 @@ static bool not_a_disk(const char *n)
 }
 
 #define ID_UNKNOWN (-2)
-static struct idmeaning *id_cell(struct rd *r, uint32_t id);
+static inline struct idmeaning *id_cell(struct rd *r, uint32_t id);
 
 /* The index of group name i in keys[nk], or -1; by name id when there is one. */
 static int key_index(struct rd *r, const struct cap_rec *rec, size_t i, const char *const *keys, int nk,
@@ -679,9 +687,15 @@ static void feed_disk(struct model *mo, struct rd *r, const struct cap_rec *rec)
 
 /* The meaning cell of a name id in this frame; NULL without memory.
  * Records from JSON Lines carry no ids: the callers then go by string. */
-static struct idmeaning *id_cell(struct rd *r, uint32_t id)
+static struct idmeaning *id_cell_grow(struct rd *r, uint32_t id);
+static inline struct idmeaning *id_cell(struct rd *r, uint32_t id)
 {
-	if (id >= r->nids) {
+	return id < r->nids ? &r->ids[id] : id_cell_grow(r, id);
+}
+
+static struct idmeaning *id_cell_grow(struct rd *r, uint32_t id)
+{
+	{
 		if (id >= r->ids_cap) {
 			size_t nc = r->ids_cap ? r->ids_cap : 256;
 			while (nc <= id)
@@ -922,9 +936,14 @@ static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const ui
  * additions themselves beyond that. */
 static void add_n(float *p, float x, int k)
 {
+	if (k == 1) {
+		*p += x;
+		return;
+	}
+	/* the fields summed this way only ever hold integers */
 	double s = (double)*p + (double)x * k;
-	if (k == 1 || (s <= 16777216.0 && *p >= 0 && x >= 0 && *p == floorf(*p) && x == floorf(x))) {
-		*p = k == 1 ? *p + x : (float)s;
+	if (s <= 16777216.0 && *p >= 0 && x >= 0) {
+		*p = (float)s;
 		return;
 	}
 	while (k-- > 0)
@@ -944,13 +963,16 @@ static void task_flush(struct model *mo, struct rd *r, struct tslot *t)
 	struct entity *e = &mo->ents[t->ent];
 	uint64_t page_kb = (mo->hdr.page_size ? mo->hdr.page_size : 4096) / 1024;
 	float rss = (float)(t->rss * page_kb), held = (float)t->held_kb, hwm = (float)t->hwm_kb;
+	uint32_t b1 = (uint32_t)(from / mo->bw), b2 = (uint32_t)((to - 1) / mo->bw);
+	/* the range held covers [b1, b2] once both ends are */
+	bool ok = ent_at(mo, e, b2) && ent_at(mo, e, b1);
 	for (int s = from; s < to;) {
 		uint32_t b = (uint32_t)(s / mo->bw);
 		int end = (int)(b + 1) * mo->bw;
 		if (end > to)
 			end = to;
 		int k = end - s;
-		float *eb = ent_at(mo, e, b);
+		float *eb = ok ? e->v + (size_t)(b - e->b0) * PF_COUNT : ent_at(mo, e, b);
 		if (eb) {
 			add_n(&eb[PF_RSS_SUM], rss, k);
 			eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
@@ -992,15 +1014,25 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	struct tslot *t = task_find(r, rec->u.task.tid, true);
 	if (!t)
 		return;
-	task_flush(mo, r, t);
 	bool fresh = t->tgid == 0 && t->ent < 0;
+	/* what the deferred samples were counted with must not change
+	 * under them: flush first when it does */
+	uint32_t tgid = v[CAP_TF_TGID] && v[CAP_TF_TGID] <= UINT32_MAX ? (uint32_t)v[CAP_TF_TGID] : t->tid;
+	uint64_t rss = v[CAP_TF_RSS] == CAP_NA ? 0 : v[CAP_TF_RSS];
+	uint64_t hwm = v[CAP_TF_VM_HWM], an = v[CAP_TF_RSS_ANON], sh = v[CAP_TF_RSS_SHMEM], sw = v[CAP_TF_VM_SWAP];
+	/* A live user process always has a peak RSS: VmHWM 0 means the
+	 * status fields were not recorded (older capture, kernel thread). */
+	bool have_held = hwm != CAP_NA && hwm > 0 && an != CAP_NA;
+	uint64_t held_kb = have_held ? an + (sh != CAP_NA ? sh : 0) + (sw != CAP_NA ? sw : 0) : t->held_kb;
+	if (have_held != t->have_held || (have_held && (held_kb != t->held_kb || hwm != t->hwm_kb)) ||
+	    rss != t->rss || tgid != t->tgid || fresh || rec->u.task.is_new || v[CAP_TF_START] != t->start)
+		task_flush(mo, r, t);
 	if (!fresh && (rec->u.task.is_new || (v[CAP_TF_START] != t->start))) {
 		/* same tid, a new task: forget the old one's counters */
 		fresh = true;
 		t->dw = -1;
 	}
 	t->seen = true;
-	uint32_t tgid = v[CAP_TF_TGID] && v[CAP_TF_TGID] <= UINT32_MAX ? (uint32_t)v[CAP_TF_TGID] : t->tid;
 	if (fresh || tgid != t->tgid) {
 		t->tgid = tgid;
 		t->ent = task_entity(mo, r, t, v, rec->u.task.comm, rec->u.task.cgroup);
@@ -1025,14 +1057,11 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	t->ppid = v[CAP_TF_PPID] <= UINT32_MAX ? (uint32_t)v[CAP_TF_PPID] : 0;
 	t->start = v[CAP_TF_START];
 	t->flags = v[CAP_TF_FLAGS];
-	t->rss = v[CAP_TF_RSS] == CAP_NA ? 0 : v[CAP_TF_RSS];
-	/* A live user process always has a peak RSS: VmHWM 0 means the
-	 * status fields were not recorded (older capture, kernel thread). */
-	uint64_t hwm = v[CAP_TF_VM_HWM], an = v[CAP_TF_RSS_ANON], sh = v[CAP_TF_RSS_SHMEM], sw = v[CAP_TF_VM_SWAP];
-	t->have_held = hwm != CAP_NA && hwm > 0 && an != CAP_NA;
-	if (t->have_held) {
+	t->rss = rss;
+	t->have_held = have_held;
+	if (have_held) {
 		t->hwm_kb = hwm;
-		t->held_kb = an + (sh != CAP_NA ? sh : 0) + (sw != CAP_NA ? sw : 0);
+		t->held_kb = held_kb;
 	}
 	uint64_t cpu = v[CAP_TF_UTIME] + v[CAP_TF_STIME], maj = v[CAP_TF_MAJFLT];
 	uint64_t rdb = v[CAP_TF_READ_BYTES], wrb = v[CAP_TF_WRITE_BYTES];
