@@ -171,6 +171,8 @@ struct tslot {
 	 * replay. */
 	int since;
 	int di;                   /* index in rd.dl while in D, else -1 */
+	uint32_t kswapd_comm;     /* the comm id kswapd was last told for */
+	bool kswapd;
 };
 
 struct strtab { char **s; size_t n, cap; uint32_t *h; size_t hcap; };
@@ -1290,7 +1292,11 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	if (!fresh && b) {
 		if (cpu >= t->cpu) {
 			b[PF_CPU] += (float)(cpu - t->cpu);
-			if (!strncmp(rec->u.task.comm, "kswapd", 6))
+			if (t->kswapd_comm != comm) {
+				t->kswapd_comm = comm;
+				t->kswapd = !strncmp(rec->u.task.comm, "kswapd", 6);
+			}
+			if (t->kswapd)
 				r->kswapd_ticks += cpu - t->cpu;
 		}
 		if (maj >= t->majflt)
