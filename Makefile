@@ -5,7 +5,7 @@
 #   make check SAN=1   the same under AddressSanitizer + UBSan
 #   make bench    benchmarks that print figures
 #
-# New sources need no edit here: every capture/*.c, analyze/*.c and
+# New sources need no edit here: every capture/*.c, analyze/*/*.c and
 # tests/test_*.c is picked up.
 
 CC ?= cc
@@ -16,7 +16,24 @@ Q := $(if $(filter 1,$(V)),,@)
 
 WARN := -Wall -Wextra -Werror
 CFLAGS ?= -O2 -g
-CPPFLAGS := -D_GNU_SOURCE -Iformat -Icapture -Ianalyze
+# analyze/ is one folder per stage (docs/hacking.md).  Each folder sees the
+# headers of the stages before it and never one after, so an include that
+# runs backwards does not compile.  Tests and tools see everything.
+ANALYZE_DIRS := $(patsubst %/,%,$(sort $(dir $(wildcard analyze/*/*.c analyze/*/*.h))))
+inc_format := format
+inc_capture := format capture
+inc_analyze/common := analyze/common
+inc_analyze/input := format analyze/common analyze/input
+inc_analyze/kdump := analyze/common analyze/kdump
+inc_analyze/model := $(inc_analyze/input) analyze/model
+inc_analyze/analysis := $(inc_analyze/model) analyze/kdump analyze/analysis
+inc_analyze/detect := $(inc_analyze/analysis) analyze/detect
+inc_analyze/render := $(inc_analyze/analysis) analyze/render
+inc_analyze/cmd := $(inc_analyze/render) analyze/cmd
+$(foreach d,$(ANALYZE_DIRS),$(if $(inc_$(d)),,$(error $(d)/ has no include rule in the Makefile (inc_$(d)))))
+CPPFLAGS := -D_GNU_SOURCE -Iformat -Icapture $(addprefix -I,$(ANALYZE_DIRS))
+# a source's -I flags: its folder's rule, else (tests, tools) everything
+src_inc = -D_GNU_SOURCE $(addprefix -I,$(or $(inc_$(patsubst %/,%,$(dir $(1)))),format capture $(ANALYZE_DIRS)))
 ifneq ($(SAN),)
 CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -25,7 +42,7 @@ ALL_CFLAGS := -std=c11 $(WARN) $(CFLAGS)
 
 FORMAT_SRC := $(wildcard format/*.c)
 CAPTURE_SRC := $(filter-out capture/main.c,$(wildcard capture/*.c))
-ANALYZE_SRC := $(filter-out analyze/main.c,$(wildcard analyze/*.c))
+ANALYZE_SRC := $(filter-out analyze/cmd/main.c,$(wildcard analyze/*/*.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 
 obj = $(patsubst %.c,$(O)/obj/%.o,$(1))
@@ -48,14 +65,14 @@ all: $(O)/capture $(O)/analyze
 deps:
 	$(Q)sh scripts/deps.sh check
 
-$(O)/obj/%.o: %.c $(wildcard format/*.h capture/*.h analyze/*.h)
+$(O)/obj/%.o: %.c $(wildcard format/*.h capture/*.h analyze/*/*.h)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(call src_inc,$<) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/capture: $(call obj,capture/main.c) $(CAPTURE_OBJ) $(FORMAT_OBJ)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CAPTURE_LIBS)
 
-$(O)/analyze: $(call obj,analyze/main.c) $(ANALYZE_OBJ) $(FORMAT_OBJ)
+$(O)/analyze: $(call obj,analyze/cmd/main.c) $(ANALYZE_OBJ) $(FORMAT_OBJ)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(ANALYZE_LIBS)
 
 $(O)/tests/capcut: $(O)/obj/tests/capcut.o $(FORMAT_OBJ)

@@ -6,7 +6,8 @@ set -eu
 secs=$1; shift
 out=build/fuzz
 mkdir -p "$out"
-srcs="$(ls format/*.c) $(ls capture/*.c analyze/*.c 2>/dev/null | grep -v '/main\.c$' || true)"
+srcs="$(ls format/*.c) $(ls capture/*.c analyze/*/*.c 2>/dev/null | grep -v '/main\.c$' || true)"
+incs="$(for d in analyze/*/; do printf ' -I%s' "${d%/}"; done)"
 seeds() { # the inputs each target starts from
 	case $1 in
 	fuzz_reader) ls tests/data/*.zst samples/*.zst 2>/dev/null ;;
@@ -20,7 +21,7 @@ rc=0
 for t in "$@"; do
 	bin=$out/$t
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all -Iformat -Icapture -Ianalyze \
+		-fno-sanitize-recover=all -Iformat -Icapture $incs \
 		-o "$bin" "fuzz/$t.c" $srcs -lzstd -ljansson -lm
 	corpus=$out/$t-corpus crashes=$out/$t-crashes
 	mkdir -p "$corpus" "$crashes"

@@ -1,5 +1,6 @@
-/* Built by the main Makefile from tests/test_kdump.c with analyze/kdump.c
- * analyze/stackgroup.c analyze/render_stacks.c (-lcmocka -ljansson); run from
+/* Built by the main Makefile from tests/test_kdump.c with analyze/kdump/kdump.c
+ * analyze/kdump/stackgroup.c
+ * analyze/render/render_stacks.c (-lcmocka -ljansson); run from
  * the repo root, data under $TEST_DATA (default tests/data). */
 #include <setjmp.h>
 #include <stdarg.h>

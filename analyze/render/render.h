@@ -20,7 +20,7 @@ void render_timeline_text(FILE *out, const struct model *mo, const struct timeli
 void render_timeline_csv(FILE *out, const struct model *mo, const struct timeline *tl);
 int render_timeline_json(FILE *out, const struct model *mo, const struct timeline *tl);
 int render_html(FILE *out, const struct report *r);
-/* culprit pids of the report's findings, for the timeline's event filter */
-int report_pids(const struct report *r, long *pids, int max);
+/* for a bug tracker: pipe tables and code spans only */
+int render_markdown(FILE *out, const struct report *r);
 
 #endif

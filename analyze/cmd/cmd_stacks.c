@@ -1,48 +1,16 @@
-/* stacks.c - kernel task dumps (sysrq w/l, hung task, OOM) from a capture's
- * kernel log or from plain log text, through the kdump parser and the
- * stack grouping; `analyze stacks` and the report's evidence. */
-#include "stacks.h"
-
-#include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
+/* cmd_stacks.c - `analyze stacks`: the kernel task dumps of a capture's
+ * kernel log or of plain log text, grouped by stack, as text or JSON. */
+#include "cli.h"
 #include "input.h"
 #include "kdump.h"
 #include "render_stacks.h"
 #include "stackgroup.h"
+#include "stacks.h"
 
-/* Kernel log lines in order; a trigger record tells the parser that the
- * lines after it answer that sysrq request. */
-static void feed(struct kd_parser *p, enum cap_text_kind kind, uint64_t trigger, const char *s, size_t len)
-{
-	if (kind == CAP_TXT_TRIGGER)
-		kd_set_trigger(p, trigger && trigger < (uint64_t)LONG_MAX ? (long)trigger : -1);
-	else if (kind == CAP_TXT_KMSG)
-		kd_feed_line(p, s, len);
-}
-
-struct kd_result *stacks_from_model(const struct model *mo)
-{
-	bool any = false;
-	for (size_t i = 0; i < mo->nkmsg && !any; i++)
-		any = mo->kmsg[i].kind == CAP_TXT_KMSG;
-	if (!any)
-		return NULL;
-	struct kd_parser *p = kd_parser_new();
-	if (!p)
-		return NULL;
-	for (size_t i = 0; i < mo->nkmsg; i++)
-		feed(p, mo->kmsg[i].kind, mo->kmsg[i].trigger, mo->kmsg[i].text, strlen(mo->kmsg[i].text));
-	struct kd_result *r = kd_finish(p);
-	if (r && !kd_ndumps(r)) {
-		kd_result_free(r);
-		r = NULL;
-	}
-	return r;
-}
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 int stacks_command(const char *path, bool json, const char *outpath)
 {
@@ -70,7 +38,7 @@ int stacks_command(const char *path, bool json, const char *outpath)
 		while ((rc = input_next(in, &rec)) == 1) {
 			header |= rec.type == CAP_HEADER;
 			if (rec.type == CAP_TEXT)
-				feed(p, rec.u.text.kind, rec.u.text.trigger, rec.u.text.text, rec.u.text.len);
+				stacks_feed(p, rec.u.text.kind, rec.u.text.trigger, rec.u.text.text, rec.u.text.len);
 		}
 		if (rc < 0) {
 			fprintf(stderr, "analyze: %s: %s\n", path, input_error(in));

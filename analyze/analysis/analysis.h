@@ -148,6 +148,8 @@ int report_mem_top(const struct report *r, const struct entity **out, int max);
 /* memory is where the incident lives (the culprit's cgroup near its limit,
  * or the machine short of memory) */
 bool report_memory_matters(const struct report *r);
+/* culprit pids of the report's findings, for the timeline's event filter */
+int report_pids(const struct report *r, long *pids, int max);
 
 /* timeline.c: rows of means over a step, and the columns they can show:
  * every system metric, then extras (each busy disk's reads and writes, the

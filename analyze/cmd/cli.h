@@ -60,6 +60,6 @@ int cmd_top(const struct opts *o, const struct model *mo);
 int cmd_timeline_proc(const struct opts *o, const struct model *mo, int a, int b);
 int cmd_triage(const struct opts *o, load_fn load);
 int cmd_redact(const struct opts *o);
-int render_markdown(FILE *out, const struct report *r);
+int stacks_command(const char *path, bool json, const char *out);
 
 #endif

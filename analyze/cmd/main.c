@@ -15,7 +15,6 @@
 #include "input.h"
 #include "jsonl.h"
 #include "render.h"
-#include "stacks.h"
 #include "version.h"
 
 static const char *usage_text =

@@ -1,6 +1,6 @@
 /* timeline.c - rows of per-step means, with events placed in their row,
  * and the columns they can show. */
-#include "render.h"
+#include "analysis.h"
 
 #include <math.h>
 #include <stdio.h>

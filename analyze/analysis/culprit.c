@@ -125,3 +125,12 @@ bool report_memory_matters(const struct report *r)
 	double avail = win_min(mo, M_MEMAVAIL, 0, mo->nsamples);
 	return r->ctx.memtotal_kb > 0 && avail < r->ctx.memtotal_kb / 5;
 }
+
+int report_pids(const struct report *r, long *pids, int max)
+{
+	int n = 0;
+	for (int i = 0; i < r->nf && n < max; i++)
+		if (r->f[i].pid >= 0)
+			pids[n++] = r->f[i].pid;
+	return n;
+}

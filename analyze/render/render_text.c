@@ -410,15 +410,6 @@ void render_text_width(FILE *out, const struct report *r, bool color, int W)
 	timeline_free(tl);
 }
 
-int report_pids(const struct report *r, long *pids, int max)
-{
-	int n = 0;
-	for (int i = 0; i < r->nf && n < max; i++)
-		if (r->f[i].pid >= 0)
-			pids[n++] = r->f[i].pid;
-	return n;
-}
-
 void render_info_text(FILE *out, const struct model *mo, const char *path)
 {
 	char b[40];

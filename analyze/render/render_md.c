@@ -1,7 +1,6 @@
 /* render_md.c - the report as Markdown for a bug tracker: GitHub, GitLab
  * and Jira's Markdown all take pipe tables and backticks; nothing here
  * needs HTML, so a paste renders the same everywhere. */
-#include "cli.h"
 #include "render.h"
 #include "version.h"
 
