@@ -6,7 +6,7 @@
 #   make bench    benchmarks that print figures
 #
 # New sources need no edit here: every capture/*.c, analyze/*/*.c and
-# tests/test_*.c is picked up.
+# tests/test_*.c is picked up (a new analyze/ folder needs its include rule).
 
 CC ?= cc
 SAN ?=
@@ -55,6 +55,24 @@ TEST_TOOLS := $(O)/tests/capcut
 
 CAPTURE_LIBS := -lzstd
 ANALYZE_LIBS := -ljansson -lzstd -lm
+
+# What each test links: the code it tests and what that code calls, so a
+# test of the format does not need the analyzer to build.  A new test not
+# listed here links everything.
+dir_obj = $(call obj,$(wildcard $(addsuffix /*.c,$(1))))
+test_format := $(FORMAT_OBJ)
+test_capture_e2e := $(FORMAT_OBJ)
+test_capture_sampling := $(FORMAT_OBJ)
+test_samples :=
+test_capture_parse := $(CAPTURE_OBJ) $(FORMAT_OBJ)
+test_capture_tasks := $(CAPTURE_OBJ) $(FORMAT_OBJ)
+test_ring := $(CAPTURE_OBJ) $(FORMAT_OBJ)
+test_kdump := $(call dir_obj,analyze/common analyze/kdump) $(call obj,analyze/render/render_stacks.c)
+test_analyze := $(ANALYZE_OBJ) $(FORMAT_OBJ)
+test_sick := $(ANALYZE_OBJ) $(FORMAT_OBJ)
+test_cli := $(ANALYZE_OBJ) $(FORMAT_OBJ)
+test_robust := $(ANALYZE_OBJ) $(CAPTURE_OBJ) $(FORMAT_OBJ)
+test_obj = $(if $(filter undefined,$(origin $(1))),$(ANALYZE_OBJ) $(CAPTURE_OBJ) $(FORMAT_OBJ),$($(1)))
 TEST_LIBS := -lcmocka $(ANALYZE_LIBS)
 
 .PHONY: all deps demo check test bench clean
@@ -65,9 +83,11 @@ all: $(O)/capture $(O)/analyze
 deps:
 	$(Q)sh scripts/deps.sh check
 
-$(O)/obj/%.o: %.c $(wildcard format/*.h capture/*.h analyze/*/*.h)
+# -MMD -MP: each object depends on the headers it includes, as the
+# compiler saw them (the .d files beside the objects).
+$(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(call src_inc,$<) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(call src_inc,$<) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(O)/capture: $(call obj,capture/main.c) $(CAPTURE_OBJ) $(FORMAT_OBJ)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CAPTURE_LIBS)
@@ -79,7 +99,8 @@ $(O)/tests/capcut: $(O)/obj/tests/capcut.o $(FORMAT_OBJ)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lzstd
 
-$(O)/tests/%: $(O)/obj/tests/%.o $(CAPTURE_OBJ) $(ANALYZE_OBJ) $(FORMAT_OBJ)
+.SECONDEXPANSION:
+$(O)/tests/%: $(O)/obj/tests/%.o $$(call test_obj,$$*)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
@@ -102,5 +123,8 @@ bench: deps
 clean:
 	rm -rf build
 
-# Optional targets kept in their own files (static and cross builds, fuzzing).
--include $(wildcard mk/*.mk)
+-include $(wildcard $(O)/obj/*/*.d $(O)/obj/*/*/*.d)
+
+# Targets kept in their own files: fuzzing, the browser check, install,
+# QEMU guests, static and cross builds, valgrind.
+include mk/fuzz.mk mk/html.mk mk/install.mk mk/qemu.mk mk/static.mk mk/valgrind.mk

@@ -82,7 +82,7 @@ static void test_seed_story(void **state)
 	assert_string_equal(rt->comm, "kswapd0");
 	assert_true(explains(&r.f[0], "reclaim-thrash"));
 	assert_true(explains(&r.f[0], "blocked-tasks"));
-	assert_string_equal(bt->tag, "page-fault");
+	assert_int_equal(bt->wait, WAIT_PAGE_FAULT);
 	assert_true(rt->rank > 1 && bt->rank > rt->rank);
 	assert_null(find(&r, "oom-kill"));
 	assert_null(find(&r, "swap-thrash"));
@@ -268,6 +268,31 @@ static void test_kernel_names(void **state)
 	free(m.p);
 }
 
+/* The causal graph is data: every cause id has a row with a detector and a
+ * rule, the names are unique, and no edge points back at its own row. */
+static void test_detector_table(void **state)
+{
+	(void)state;
+	int edges = 0;
+	for (int i = 0; i < CAUSE_COUNT; i++) {
+		const struct detector *d = &detectors[i];
+		assert_non_null(d->id);
+		assert_non_null(d->fn);
+		assert_true(d->rule && strlen(d->rule) > 20);
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(d->id, detectors[j].id);
+		for (int k = 0; k < MAX_EDGES && d->explains[k].when != EDGE_END; k++, edges++) {
+			assert_int_not_equal(d->explains[k].to, i);
+			assert_true(d->explains[k].to < CAUSE_COUNT);
+			assert_true(d->explains[k].when != EDGE_WAITS || d->explains[k].waits);
+		}
+	}
+	/* 4 memory causes x 6, 2 thrash x 3, writeback 2, io 1 */
+	assert_int_equal(edges, 33);
+	assert_string_equal(detectors[CAUSE_BLOCKED_TASKS].id, "blocked-tasks");
+	assert_true(detectors[CAUSE_SWAP_THRASH].thrash && !detectors[CAUSE_MEMORY_LEAK].thrash);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_given_windows),
 		cmocka_unit_test(test_jsonl_same_model),
 		cmocka_unit_test(test_kernel_names),
+		cmocka_unit_test(test_detector_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -37,8 +37,32 @@ struct evidence {
 	char unit[24];
 };
 
+/* What a finding names.  The detector table (detect.c) has one row per
+ * id, in this order: the order detectors run in, and the order in which
+ * equal findings are ranked. */
+enum cause_id {
+	CAUSE_MEMORY_LEAK,
+	CAUSE_SHMEM_GROWTH,
+	CAUSE_SLAB_GROWTH,
+	CAUSE_MEMORY_HOG,
+	CAUSE_RECLAIM_THRASH,
+	CAUSE_SWAP_THRASH,
+	CAUSE_OOM_KILL,
+	CAUSE_IO_SATURATION,
+	CAUSE_WRITEBACK_STALL,
+	CAUSE_CPU_SATURATION,
+	CAUSE_BLOCKED_TASKS,
+	CAUSE_COUNT
+};
+
+/* Why a task waits in D state, told from where it waits (wait_kind()). */
+enum wait_kind { WAIT_PAGE_FAULT, WAIT_RECLAIM, WAIT_WRITEBACK, WAIT_IO, WAIT_OTHER, WAIT_UNKNOWN, WAIT_COUNT };
+#define WAIT_BIT(k) (1u << (k))
+const char *wait_name(enum wait_kind k);
+
 struct finding {
-	const char *id;
+	enum cause_id cid;       /* set by the detector when it names another id than its row's */
+	const char *id;          /* its name, from the table */
 	bool cause;              /* a cause (a process, a kernel pool) or a symptom */
 	double score;            /* 0..1 */
 	long pid;                /* culprit; -1 = none */
@@ -46,7 +70,7 @@ struct finding {
 	char summary[400];       /* the one-line verdict */
 	struct evidence ev[MAX_EV];
 	int nev;
-	char tag[16];            /* detector-specific: blocked-tasks' dominant wait kind */
+	enum wait_kind wait;     /* blocked-tasks: the dominant wait kind; WAIT_UNKNOWN elsewhere */
 	char detail[900];        /* more lines for people (other growers, groups) */
 	const char *explains[MAX_EXP];
 	int nexp;
@@ -71,14 +95,34 @@ struct actx {
 
 typedef int (*detect_fn)(const struct actx *c, struct finding *f); /* 1 = fired */
 
+/* The causal graph: an edge A -> B ("A explains B") when B is among what
+ * A can bring about and B's own figures agree, as `when` says. */
+enum edge_when {
+	EDGE_END,                /* (ends a row's list) */
+	EDGE_ALWAYS,
+	EDGE_WAITS,              /* B's dominant wait kind is one of `waits` */
+	EDGE_WITH_THRASH,        /* a thrashing finding is there too */
+	EDGE_KSWAPD,             /* B's culprit is kswapd */
+	EDGE_KSWAPD_OR_SAME,     /* B's culprit is kswapd, or A's own */
+};
+struct edge {
+	enum cause_id to;
+	enum edge_when when;
+	unsigned waits;          /* WAIT_BIT()s, for EDGE_WAITS */
+};
+#define MAX_EDGES 8
+
 struct detector {
 	const char *id;
 	bool cause;
 	detect_fn fn;
 	const char *rule;        /* the documented rule, one line */
+	bool thrash;             /* pages reclaimed or swapped over and over: it keeps a disk busy */
+	struct edge explains[MAX_EDGES];
 };
-extern const struct detector detectors[];
-extern const size_t ndetectors;
+/* indexed by enum cause_id */
+extern const struct detector detectors[CAUSE_COUNT];
+#define ndetectors ((size_t)CAUSE_COUNT)
 
 /* helpers for detectors (detect.c) */
 double hmean(const struct actx *c, int k);
@@ -106,20 +150,20 @@ int proc_rss_bucket(const struct model *mo, const struct entity *e, int a, int b
 bool onset_unseen(const struct actx *c);
 void add_ev(struct finding *f, const char *metric, double h, double fv, const char *unit);
 void detail_add(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-const char *wait_kind(const char *wchan);
+enum wait_kind wait_kind(const char *wchan);
 const char *fmt_kb(double kb, char *buf, size_t n);
 /* appends to a NUL-terminated buffer, cutting at its size */
 void sappend(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 struct wait_group {
 	char comm[64], wchan[64];
-	const char *kind;
+	enum wait_kind kind;
 	double faulty_s, healthy_s;  /* task-seconds in D */
 };
 int blocked_groups(const struct actx *c, struct wait_group *out, int max);
 /* The kind of a D-state (comm, wchan) entity's wait: wait_kind(), with a
  * generic page wait in a write or fsync path told as writeback. */
-const char *dwait_kind(const struct actx *c, const struct entity *e);
+enum wait_kind dwait_kind(const struct actx *c, const struct entity *e);
 
 /* ranking (rank.c): orders fired findings, fills explains / explained_by / rank */
 void rank_findings(struct finding *f, int n);
@@ -128,7 +172,7 @@ struct report {
 	struct model *mo;
 	const char *path;
 	struct actx ctx;
-	struct finding f[16];
+	struct finding f[CAUSE_COUNT];  /* each detector fires at most once */
 	int nf;
 	struct wait_group wg[16];
 	int nwg;

@@ -18,7 +18,7 @@ static void dedupe(struct report *r)
 {
 	for (int i = 0; i < r->nf; i++)
 		for (int j = i + 1; j < r->nf; j++) {
-			if (strcmp(r->f[i].id, r->f[j].id))
+			if (r->f[i].cid != r->f[j].cid)
 				continue;
 			bool same = r->f[i].pid == r->f[j].pid || !strcmp(r->f[i].comm, r->f[j].comm);
 			if (!same && r->f[j].score > r->f[i].score)
@@ -62,14 +62,17 @@ int report_build(struct report *r, struct model *mo, const struct model *baselin
 	struct kd_result *kd = stacks_from_model(mo);
 	c->kd = kd;
 	c->sg = kd ? sg_build(kd) : NULL;
-	for (size_t i = 0; i < ndetectors && r->nf < 16; i++) {
+	for (enum cause_id i = 0; i < CAUSE_COUNT; i++) {
 		struct finding *f = &r->f[r->nf];
 		memset(f, 0, sizeof *f);
-		f->id = detectors[i].id;
-		f->cause = detectors[i].cause;
+		f->cid = i;
 		f->pid = -1;
-		if (detectors[i].fn(c, f) == 1)
-			r->nf++;
+		f->wait = WAIT_UNKNOWN;
+		if (detectors[i].fn(c, f) != 1)
+			continue;
+		f->id = detectors[f->cid].id;
+		f->cause = detectors[f->cid].cause;
+		r->nf++;
 	}
 	dedupe(r);
 	rank_findings(r->f, r->nf);

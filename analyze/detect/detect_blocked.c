@@ -25,10 +25,10 @@ static bool write_path(const char *fn)
 	return false;
 }
 
-const char *dwait_kind(const struct actx *c, const struct entity *e)
+enum wait_kind dwait_kind(const struct actx *c, const struct entity *e)
 {
-	const char *k = wait_kind(e->wchan);
-	if (strcmp(k, "page-fault") || strstr(e->wchan, "fault") || strstr(e->wchan, "swap") ||
+	enum wait_kind k = wait_kind(e->wchan);
+	if (k != WAIT_PAGE_FAULT || strstr(e->wchan, "fault") || strstr(e->wchan, "swap") ||
 	    strstr(e->wchan, "read"))
 		return k;
 	int in_write = 0, in_fault = 0;
@@ -49,7 +49,7 @@ const char *dwait_kind(const struct actx *c, const struct entity *e)
 		}
 	}
 	if (in_write || in_fault)
-		return in_write > in_fault ? "writeback" : k;
+		return in_write > in_fault ? WAIT_WRITEBACK : k;
 	const struct model *fm = c->fm;
 	double wr = 0, maj = 0, page_kb = (fm->hdr.page_size ? fm->hdr.page_size : 4096) / 1024.0;
 	for (size_t i = 0; i < fm->nents; i++) {
@@ -59,7 +59,7 @@ const char *dwait_kind(const struct actx *c, const struct entity *e)
 		wr += ent_sum(fm, p, PF_WR_KB, c->fa, c->fb);
 		maj += ent_sum(fm, p, PF_MAJFLT, c->fa, c->fb) * page_kb;
 	}
-	return wr >= 1024 && wr >= 4 * maj ? "writeback" : k;
+	return wr >= 1024 && wr >= 4 * maj ? WAIT_WRITEBACK : k;
 }
 
 static int by_faulty(const void *a, const void *b)
@@ -115,33 +115,31 @@ int detect_blocked(const struct actx *c, struct finding *f)
 		return 0;
 	struct wait_group g[16];
 	int n = blocked_groups(c, g, 16);
-	double kind_s[5] = { 0 }, tot = 0;
-	static const char *const kinds[5] = { "page-fault", "reclaim", "writeback", "io", "other" };
+	double kind_s[WAIT_COUNT] = { 0 }, tot = 0;
 	/* a wait of unknown place votes for no kind */
 	for (int i = 0; i < n; i++)
-		for (int k = 0; k < 5; k++)
-			if (!strcmp(g[i].kind, kinds[k])) {
-				kind_s[k] += g[i].faulty_s;
-				tot += g[i].faulty_s;
-			}
-	int dom = 4;
-	for (int k = 0; k < 5; k++)
+		if (g[i].kind != WAIT_UNKNOWN) {
+			kind_s[g[i].kind] += g[i].faulty_s;
+			tot += g[i].faulty_s;
+		}
+	enum wait_kind dom = WAIT_OTHER;
+	for (enum wait_kind k = 0; k <= WAIT_OTHER; k++)
 		if (kind_s[k] > kind_s[dom])
 			dom = k;
-	snprintf(f->tag, sizeof f->tag, "%s", tot > 0 ? kinds[dom] : pf * 2 > dumped ? "page-fault" : n ? "unknown" : "other");
+	f->wait = tot > 0 ? dom : pf * 2 > dumped ? WAIT_PAGE_FAULT : n ? WAIT_UNKNOWN : WAIT_OTHER;
 	f->score = 0.3 + 0.4 * fmin(1, fv / (2.0 * c->ncpu));
 	char who[200] = "";
 	/* name the waits that matter: a task seen once in D (a vfork, a
 	 * short sync) is noise next to tasks stuck for minutes */
 	for (int i = 0, k = 0; i < n && k < 4; i++)
-		if (strcmp(g[i].kind, "unknown") && (k == 0 || g[i].faulty_s >= 0.05 * tot))
+		if (g[i].kind != WAIT_UNKNOWN && (k == 0 || g[i].faulty_s >= 0.05 * tot))
 			sappend(who, sizeof who, "%s%s in %s", k++ ? ", " : "", g[i].comm, g[i].wchan);
 	if (!who[0] && n)
 		snprintf(who, sizeof who, "%s (where it waits was not recorded)", g[0].comm);
 	if (!n && top)
 		snprintf(who, sizeof who, "%s", top->label);
 	snprintf(f->summary, sizeof f->summary, "%.1f tasks in D state on average (healthy %.1f), mostly %s waits: %s", fv, h,
-		 f->tag, n || top ? who : "wchan not recorded");
+		 wait_name(f->wait), n || top ? who : "wchan not recorded");
 	add_ev(f, "tasks_d", h, fv, "tasks");
 	add_ev(f, "cpu_iowait_pct", hmean(c, M_CPU_IOWAIT), fmean(c, M_CPU_IOWAIT), "%");
 	add_ev(f, "psi_io_some", hmean(c, M_PSI_IO), fmean(c, M_PSI_IO), "% avg10");
@@ -159,6 +157,6 @@ int detect_blocked(const struct actx *c, struct finding *f)
 	}
 	for (int i = 0; i < n && i < 6; i++)
 		detail_add(f, "%8.0f task-s  %-16s %-28s %s", g[i].faulty_s, g[i].comm, g[i].wchan[0] ? g[i].wchan : "?",
-			   g[i].kind);
+			   wait_name(g[i].kind));
 	return 1;
 }

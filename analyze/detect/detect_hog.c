@@ -475,7 +475,7 @@ static int oom_victim(const struct actx *c, const struct oom_info *o, struct fin
 			seen = grow >= fmax(16 * 1024, 0.05 * size) && anon_followed(c, &d, &x);
 		}
 	}
-	f->id = seen ? "memory-leak" : "memory-hog";
+	f->cid = seen ? CAUSE_MEMORY_LEAK : CAUSE_MEMORY_HOG;
 	f->pid = o->pid;
 	snprintf(f->comm, sizeof f->comm, "%s", o->comm);
 	f->score = 0.9 + 0.07 * fmin(1, share / 0.5);
@@ -529,7 +529,7 @@ int detect_hog(const struct actx *c, struct finding *f)
 	double top = n ? h[0].held : 0;
 	/* tmpfs / shared memory holding more than any process: shmem */
 	if (d.shmem_kb > top && d.shmem_kb >= 0.25 * d.size_kb) {
-		f->id = "shmem-growth";
+		f->cid = CAUSE_SHMEM_GROWTH;
 		double share = d.shmem_kb / d.size_kb;
 		f->score = 0.6 + 0.3 * fmin(1, share / 0.6);
 		sappend(f->summary, sizeof f->summary,
@@ -546,7 +546,7 @@ int detect_hog(const struct actx *c, struct finding *f)
 	const struct holder *x = &h[0];
 	double share = x->held / d.size_kb;
 	bool seen = growth_seen(c, &d, x);
-	f->id = seen ? "memory-leak" : "memory-hog";
+	f->cid = seen ? CAUSE_MEMORY_LEAK : CAUSE_MEMORY_HOG;
 	f->pid = x->e->pid;
 	snprintf(f->comm, sizeof f->comm, "%s", x->e->name);
 	f->score = seen ? 0.6 + 0.35 * fmin(1, share / 0.6) : 0.6 + 0.3 * fmin(1, share / 0.6);

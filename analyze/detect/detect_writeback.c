@@ -15,7 +15,7 @@ int detect_writeback(const struct actx *c, struct finding *f)
 	double wait_s = 0;
 	for (size_t i = 0; i < fm->nents; i++) {
 		const struct entity *e = &fm->ents[i];
-		if (e->kind == ENT_DWAIT && !strcmp(dwait_kind(c, e), "writeback"))
+		if (e->kind == ENT_DWAIT && dwait_kind(c, e) == WAIT_WRITEBACK)
 			wait_s += ent_sum(fm, e, DF_D, c->fa, c->fb);
 	}
 	double secs = (c->fb - c->fa) * c->interval_s, waiting = secs > 0 ? wait_s * c->interval_s / secs : 0;

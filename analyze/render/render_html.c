@@ -681,7 +681,7 @@ static void blocked_panel(struct page *pg)
 			esc(out, r->wg[i].comm);
 			fprintf(out, "</td><td>");
 			esc(out, r->wg[i].wchan[0] ? r->wg[i].wchan : "?");
-			fprintf(out, "</td><td>%s</td></tr>\n", r->wg[i].kind);
+			fprintf(out, "</td><td>%s</td></tr>\n", wait_name(r->wg[i].kind));
 		}
 		fprintf(out, "</table></div>\n");
 	}

@@ -217,7 +217,7 @@ int render_json(FILE *out, const struct report *r)
 	json_t *bl = json_array();
 	for (int i = 0; i < r->nwg; i++)
 		json_array_append_new(bl, json_pack("{s:o,s:o,s:s,s:o,s:o}", "comm", js(r->wg[i].comm), "wchan",
-						    js(r->wg[i].wchan), "kind", r->wg[i].kind, "faulty_task_s",
+						    js(r->wg[i].wchan), "kind", wait_name(r->wg[i].kind), "faulty_task_s",
 						    jd(r->wg[i].faulty_s), "healthy_task_s", jd(r->wg[i].healthy_s)));
 	json_object_set_new(root, "blocked", bl);
 	json_object_set_new(root, "stacks", c->kd ? stacks_to_json(c->kd, c->sg) : json_null());

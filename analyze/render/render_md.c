@@ -155,7 +155,7 @@ int render_markdown(FILE *out, const struct report *r)
 		cell(out, r->wg[i].comm, true);
 		fputs(" | ", out);
 		cell(out, r->wg[i].wchan[0] ? r->wg[i].wchan : "?", true);
-		fprintf(out, " | %s |\n", r->wg[i].kind);
+		fprintf(out, " | %s |\n", wait_name(r->wg[i].kind));
 	}
 	fprintf(out, "\n_analyze %s (iowait-doctor), capture id %016llx; rates per second, memory in kB unless labelled_\n",
 		IOWD_VERSION, (unsigned long long)mo->hdr.capture_id);

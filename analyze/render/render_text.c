@@ -354,7 +354,7 @@ void render_text_width(FILE *out, const struct report *r, bool color, int W)
 		int cw = 4, ww = 5, kw = 4;
 		for (int i = 0; i < r->nwg; i++) {
 			int l = (int)strlen(r->wg[i].comm), m = (int)strlen(r->wg[i].wchan[0] ? r->wg[i].wchan : "?");
-			int k = (int)strlen(r->wg[i].kind);
+			int k = (int)strlen(wait_name(r->wg[i].kind));
 			cw = l > cw ? l : cw;
 			ww = m > ww ? m : ww;
 			kw = k > kw ? k : kw;
@@ -371,7 +371,7 @@ void render_text_width(FILE *out, const struct report *r, bool color, int W)
 			"kind");
 		for (int i = 0; i < r->nwg; i++)
 			fprintf(out, "  %8.0f %8.0f  %-*.*s %-*.*s %s\n", r->wg[i].faulty_s, r->wg[i].healthy_s, cw, cw,
-				r->wg[i].comm, ww, ww, r->wg[i].wchan[0] ? r->wg[i].wchan : "?", r->wg[i].kind);
+				r->wg[i].comm, ww, ww, r->wg[i].wchan[0] ? r->wg[i].wchan : "?", wait_name(r->wg[i].kind));
 	}
 
 	if (c->sg && c->sg->ngroups) {
