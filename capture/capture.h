@@ -48,6 +48,9 @@ const char *parse_centi(const char *p, const char *end, uint64_t *v);
 /* Copies the blank-delimited token at p into out (NUL-terminated, cut to
  * cap-1); returns the end of the token, NULL when there is none. */
 const char *parse_token(const char *p, const char *end, char *out, size_t cap);
+/* The kernel's \ooo escapes in mount tables (\040 for a blank), decoded
+ * in place. */
+void unescape_octal(char *s);
 /* Seconds with an optional fraction ("0.5", "2", "1.25") -> microseconds;
  * -1 on junk. */
 int parse_seconds_us(const char *s, uint64_t *us);
@@ -124,6 +127,13 @@ int parse_pid_cgroup(const char *buf, size_t len, int version, char *out, size_t
  * with the memory option wins over cgroup2 (on hybrid systems the memory
  * controller is bound there).  Returns the version (1, 2) or 0. */
 int parse_mountinfo_memcg(const char *buf, size_t len, char *mnt, size_t cap);
+/* /proc/mounts lines "SPEC DIR TYPE OPTS FREQ PASSNO" (the format of every
+ * kernel since 2.4): fn gets each mount point, its escapes decoded, and its
+ * type, and stops the walk by returning nonzero (that value is returned).
+ * A line with fewer than three fields, or a mount point longer than
+ * PATH_MAX, is skipped.  Otherwise the number of mounts passed to fn. */
+int parse_mounts(const char *buf, size_t len, int (*fn)(void *arg, const char *dir, const char *type),
+		 void *arg);
 
 struct kmsg_rec {
 	uint64_t prio, seq, ts_us;
@@ -138,6 +148,7 @@ int parse_kmsg(const char *buf, size_t len, struct kmsg_rec *r);
 
 struct tasks_state;
 struct cgroup_state;
+struct statfs_state;
 
 struct ctx {
 	int proc_fd;                 /* the proc root (/proc or --proc-root) */
@@ -159,6 +170,7 @@ struct ctx {
 	long page_size;
 	struct tasks_state *tasks;
 	struct cgroup_state *cg;
+	struct statfs_state *mnt;
 	/* recorder remarks: stderr once and a CAP_TXT_NOTE */
 	void (*note)(struct ctx *c, const char *msg);
 };
@@ -188,6 +200,9 @@ size_t src_tasks_slots(const struct ctx *c); /* task table size now */
 int src_cgroup_init(struct ctx *c);
 int src_cgroup_sample(struct ctx *c);
 void src_cgroup_fini(struct ctx *c);
+int src_statfs_init(struct ctx *c);
+int src_statfs_sample(struct ctx *c);
+void src_statfs_fini(struct ctx *c);
 int src_self_sample(struct ctx *c);
 
 #endif

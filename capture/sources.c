@@ -10,6 +10,7 @@ const struct source capture_sources[] = {
 	{ "diskstats", NULL, src_diskstats_sample, NULL },
 	{ "psi", NULL, src_psi_sample, NULL },
 	{ "cgroup", src_cgroup_init, src_cgroup_sample, src_cgroup_fini },
+	{ "statfs", src_statfs_init, src_statfs_sample, src_statfs_fini },
 	{ "tasks", src_tasks_init, src_tasks_sample, src_tasks_fini },
 	{ "self", NULL, src_self_sample, NULL },
 };

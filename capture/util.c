@@ -74,6 +74,21 @@ const char *parse_token(const char *p, const char *end, char *out, size_t cap)
 	return p;
 }
 
+void unescape_octal(char *s)
+{
+	char *o = s;
+	for (char *p = s; *p; p++) {
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
+		    p[3] >= '0' && p[3] <= '7') {
+			*o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+			p += 3;
+		} else {
+			*o++ = *p;
+		}
+	}
+	*o = 0;
+}
+
 int parse_seconds_us(const char *s, uint64_t *us)
 {
 	const char *end = s + strlen(s);

@@ -9,6 +9,7 @@
  */
 #include "cap.h"
 #include "codec.h"
+#include "fnv.h"
 #include "xxh32.h"
 
 #include <errno.h>
@@ -67,14 +68,6 @@ struct cap_writer {
 	int32_t *tidx; size_t tidx_cap, tidx_used; /* -1 empty, -2 tombstone */
 	uint64_t tasks_dropped, names_dropped, ctrs_dropped;
 };
-
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u; /* FNV-1a: short keys, no need for more */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
-}
 
 static size_t pow2_at_least(size_t n)
 {
@@ -245,7 +238,7 @@ static uint32_t intern(struct cap_writer *w, const char *s)
 	if (!s || !*s)
 		return 0;
 	size_t n = strnlen(s, 4096);
-	uint32_t h = hash_bytes(s, n);
+	uint32_t h = fnv1a32(s, n);
 	size_t m = w->names_cap - 1, j = h & m;
 	while (w->names[j].id) {
 		struct name_slot *e = &w->names[j];

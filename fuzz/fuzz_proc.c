@@ -32,6 +32,13 @@ static int f_end(void *ctx)
 	return 0;
 }
 
+static int f_mount(void *ctx, const char *dir, const char *type)
+{
+	(void)ctx;
+	sink_acc += strlen(dir) + strlen(type);
+	return 0;
+}
+
 static int f_task(void *ctx, const struct cap_task_in *t)
 {
 	(void)ctx;
@@ -70,6 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sink_acc += strlen(out);
 	if (parse_mountinfo_memcg(b, size, out, sizeof out) > 0)
 		sink_acc += strlen(out);
+	parse_mounts(b, size, f_mount, NULL);
 	struct kmsg_rec k;
 	if (parse_kmsg(b, size, &k) == 0 && k.len)
 		sink_acc += (uint8_t)k.text[0] + (uint8_t)k.text[k.len - 1];

@@ -19,3 +19,12 @@ END {
 }'
 # the windows, the verdict and the ranked causes, as the report states them
 "$b/analyze" "$f" | sed -n '/^Windows/,/^Blocked tasks/p' | grep -E '^  (healthy|faulty)|^  [0-9]+\. '
+# the mount the top cause names (shmem growth), when the capture recorded mounts
+"$b/analyze" --json "$f" | python3 -c '
+import json, sys
+c = (json.load(sys.stdin).get("causes") or [{}])[0]
+m = c.get("mount")
+if m:
+    print("%s: %s %s, %.0f MB used of %s, %s" % (c["id"], "grows" if m["grows"] else "fullest", m["path"], m["used_kb"] / 1024,
+          "%.0f MB" % (m["total_kb"] / 1024) if m["total_kb"] else "no set size",
+          "%.1f MB/s while it grew" % (m["growth_kb_ps"] / 1024) if m["growth_kb_ps"] else "no growth rate"))'

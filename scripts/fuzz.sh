@@ -14,7 +14,7 @@ seeds() { # the inputs each target starts from
 	fuzz_jsonl) ls samples/*.jsonl tests/data/*.jsonl tests/data/jsonl/*.jsonl 2>/dev/null ;;
 	fuzz_kdump) ls tests/data/dmesg/* 2>/dev/null ;;
 	fuzz_proc) { find tests/data/proc tests/data/sick tests/data/cgroup-v2 -type f -size -64k
-		ls tests/data/mountinfo-* tests/data/pid-cgroup-*; } 2>/dev/null | head -400 ;;
+		ls tests/data/mountinfo-* tests/data/mounts-* tests/data/pid-cgroup-*; } 2>/dev/null | head -400 ;;
 	esac
 }
 rc=0

@@ -94,6 +94,16 @@ $A redact samples/seed.zst > /dev/null 2> "$T/e"; [ $? = 2 ] && grep -q "redact 
 cp samples/idle.zst "$T/same.zst"
 $A redact "$T/same.zst" -o "$T/same.zst" 2> "$T/e"; [ $? = 2 ] && cmp -s "$T/same.zst" samples/idle.zst || no "redact onto its input: $(cat "$T/e")"
 
+# tmpfs mount points (statfs groups) become "/mnt-xxxxxxxx/..." paths, and
+# the report of the copy names the same mount by its pseudonym
+$A redact samples/tmpfs.zst -o "$T/tmpfs.zst" 2> "$T/e" || no "redact tmpfs: $(cat "$T/e")"
+$A dump samples/tmpfs.zst | grep -c '"source":"statfs"' > "$T/n.a"
+$A dump "$T/tmpfs.zst" | grep '"source":"statfs"' > "$T/sf.b"
+[ "$(cat "$T/n.a")" -gt 0 ] || no "tmpfs.zst holds no statfs group"
+[ "$(wc -l < "$T/sf.b")" = "$(cat "$T/n.a")" ] || no "redact: statfs groups lost"
+grep -v '"instance":"\(/mnt-[0-9a-f]\{8\}\)*"' "$T/sf.b" | head -1 | grep . && no "redact: a mount point kept its name"
+$A --json "$T/tmpfs.zst" | grep -q '"path": "\(/mnt-[0-9a-f]\{8\}\)*"' || no "redact: the copy's report names no pseudonymous mount"
+
 # --- --markdown --------------------------------------------------------
 $A --markdown samples/seed.zst > "$T/r.md" || no "--markdown exit $?"
 python3 - "$T/r.md" "$T/o.json" <<'PY' || no "--markdown (above)"

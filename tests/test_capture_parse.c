@@ -9,6 +9,10 @@
 #include <string.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <limits.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture.h"
@@ -338,6 +342,151 @@ static void test_cgroup_paths(void **st)
 	assert_string_equal(out, "/sys/fs/cgroup");
 }
 
+struct mlist { size_t n; char dir[32][128], type[32][32]; };
+
+static int m_add(void *arg, const char *dir, const char *type)
+{
+	struct mlist *m = arg;
+	if (m->n < 32) {
+		snprintf(m->dir[m->n], sizeof m->dir[0], "%s", dir);
+		snprintf(m->type[m->n], sizeof m->type[0], "%s", type);
+	}
+	m->n++;
+	return 0;
+}
+
+static int m_stop(void *arg, const char *dir, const char *type)
+{
+	(void)arg;
+	(void)type;
+	return strcmp(dir, "/tmp") ? 0 : 7;
+}
+
+static void test_mounts(void **st)
+{
+	(void)st;
+	static struct mlist m;
+	size_t len;
+	/* a router's: the logs' /tmp and /dev are the tmpfs mounts */
+	char *b = slurp("mounts-openwrt", &len);
+	memset(&m, 0, sizeof m);
+	assert_int_equal(parse_mounts(b, len, m_add, &m), 11);
+	assert_string_equal(m.dir[4], "/tmp");
+	assert_string_equal(m.type[4], "tmpfs");
+	assert_string_equal(m.dir[6], "/");
+	assert_string_equal(m.type[6], "overlay");
+	assert_string_equal(m.dir[7], "/dev");
+	assert_string_equal(m.type[10], "bpf");
+	assert_int_equal(parse_mounts(b, len, m_stop, NULL), 7);
+	/* a VM's: /dev/shm twice (a container's own over the host's), a
+	 * blank in a mount point, a ramfs */
+	b = slurp("mounts-vm", &len);
+	memset(&m, 0, sizeof m);
+	assert_int_equal(parse_mounts(b, len, m_add, &m), 21);
+	assert_string_equal(m.dir[15], "/dev/shm");
+	assert_string_equal(m.dir[16], "/dev/shm");
+	assert_string_equal(m.dir[19], "/tmp/sfx/log files");
+	assert_string_equal(m.type[19], "tmpfs");
+	assert_string_equal(m.dir[20], "/tmp/sfx/r");
+	assert_string_equal(m.type[20], "ramfs");
+	/* short lines and a cut last line: skipped or read, never past len */
+	const char *odd = "none\nnone /a\ntmpfs /t\\134x\\011y tmpfs rw 0 0\ntmpfs /b tmp";
+	memset(&m, 0, sizeof m);
+	assert_int_equal(parse_mounts(odd, strlen(odd) - 2, m_add, &m), 2);
+	assert_string_equal(m.dir[0], "/t\\x\ty");
+	assert_string_equal(m.type[1], "t");
+	/* a mount point longer than PATH_MAX would be cut into another name */
+	static char big[PATH_MAX + 64];
+	int k = snprintf(big, sizeof big, "tmpfs /");
+	memset(big + k, 'a', PATH_MAX);
+	snprintf(big + k + PATH_MAX, sizeof big - (size_t)k - PATH_MAX, " tmpfs rw 0 0\n");
+	memset(&m, 0, sizeof m);
+	assert_int_equal(parse_mounts(big, strlen(big), m_add, &m), 0);
+}
+
+static char notes[4][320];
+static size_t nnotes;
+static void t_note(struct ctx *c, const char *msg)
+{
+	(void)c;
+	if (nnotes < 4)
+		snprintf(notes[nnotes], sizeof notes[0], "%s", msg);
+	nnotes++;
+}
+
+/* The source on this machine's kernel, in a private mount namespace: a
+ * tmpfs with a blank in its name holding 100 KiB, a ramfs, then an umount
+ * the next sample must see. */
+static void test_statfs_live(void **st)
+{
+	(void)st;
+	if (geteuid() != 0 || unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		skip(); /* needs root: mounts */
+	static struct tsink t;
+	static char buf[64 << 10];
+	struct sink s = sink_of(&t);
+	char top[] = "/tmp/statfs-test.XXXXXX", tm[128], rm[128], file[160], key[200];
+	assert_non_null(mkdtemp(top));
+	snprintf(tm, sizeof tm, "%s/log files", top);
+	snprintf(rm, sizeof rm, "%s/r", top);
+	assert_int_equal(mkdir(tm, 0700), 0);
+	assert_int_equal(mkdir(rm, 0700), 0);
+	assert_int_equal(mount("iowd-test", tm, "tmpfs", 0, "size=1m"), 0);
+	assert_int_equal(mount("iowd-test", rm, "ramfs", 0, NULL), 0);
+	snprintf(file, sizeof file, "%s/messages", tm);
+	int fd = open(file, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	static char blk[100 << 10];
+	memset(blk, 'x', sizeof blk);
+	assert_int_equal(write(fd, blk, sizeof blk), (ssize_t)sizeof blk);
+	close(fd);
+
+	struct ctx c;
+	memset(&c, 0, sizeof c);
+	c.proc_fd = open("/proc", O_RDONLY | O_DIRECTORY);
+	c.proc_root = "/proc";
+	c.sink = &s;
+	c.buf = buf;
+	c.buf_cap = sizeof buf;
+	c.note = t_note;
+	nnotes = 0;
+	assert_int_equal(src_statfs_init(&c), 0);
+	assert_int_equal(src_statfs_sample(&c), 0);
+	snprintf(key, sizeof key, "statfs/%s/total_kb", tm);
+	assert_int_equal(get(&t, key), 1024);
+	snprintf(key, sizeof key, "statfs/%s/used_kb", tm);
+	assert_int_equal(get(&t, key), 100);
+	snprintf(key, sizeof key, "statfs/%s/avail_kb", tm);
+	assert_int_equal(get(&t, key), 924);
+	snprintf(key, sizeof key, "statfs/%s/files_free", tm);
+	uint64_t files = 0, ffree = get(&t, key);
+	snprintf(key, sizeof key, "statfs/%s/files", tm);
+	files = get(&t, key);
+	assert_int_equal(files - ffree, 2); /* the root directory and the file */
+	/* ramfs counts nothing: not a measurement of zero */
+	snprintf(key, sizeof key, "statfs/%s/used_kb", rm);
+	assert_int_equal(get(&t, key), CAP_NA);
+	snprintf(key, sizeof key, "statfs/%s/total_kb", rm);
+	assert_int_equal(get(&t, key), CAP_NA);
+	assert_int_equal(nnotes, 0);
+
+	/* the kernel flags the table when it changes: the umount is seen */
+	assert_int_equal(umount(tm), 0);
+	sink_of(&t);
+	assert_int_equal(src_statfs_sample(&c), 0);
+	snprintf(key, sizeof key, "statfs/%s/used_kb", tm);
+	assert_false(has(&t, key, NULL));
+	snprintf(key, sizeof key, "statfs/%s/files", rm);
+	assert_true(has(&t, key, NULL));
+	assert_int_equal(nnotes, 0); /* dropped by the reread, not by the type check */
+	src_statfs_fini(&c);
+	close(c.proc_fd);
+	umount(rm);
+	rmdir(tm);
+	rmdir(rm);
+	rmdir(top);
+}
+
 static void test_kmsg_record(void **st)
 {
 	(void)st;
@@ -522,6 +671,8 @@ int main(void)
 		cmocka_unit_test(test_task_stat_parens),
 		cmocka_unit_test(test_task_io_and_wchan),
 		cmocka_unit_test(test_cgroup_paths),
+		cmocka_unit_test(test_mounts),
+		cmocka_unit_test(test_statfs_live),
 		cmocka_unit_test(test_kmsg_record),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_sysrq_decision),

@@ -5,6 +5,9 @@
  *   "culprit_comm": "logd" | null, "also": [ids that must be ranked],
  *   "absent": [ids that must not be], "faulty_start_s": [lo, hi],
  *   "healthy_end_s": [lo, hi],   (the last two optional)
+ *   "mount": {"path": "/tmp", "grows": true, "used_kb": [lo, hi],
+ *             "total_kb": [lo, hi], "growth_kb_ps": [lo, hi]},
+ *                                (optional: the top cause names this mount)
  *   "cuts": {...}}               see test_cuts
  */
 #include <setjmp.h>
@@ -96,6 +99,21 @@ static void check_verdict(const char *name, json_t *exp, json_t *rep)
 			if (!comm || strcmp(comm, json_string_value(cc)))
 				print_error("%s: culprit %s, expected %s\n", name, comm ? comm : "(none)", json_string_value(cc));
 			assert_string_equal(comm ?: "(null)", json_string_value(cc));
+		}
+		json_t *wm = json_object_get(exp, "mount"), *gm = json_object_get(top, "mount");
+		if (wm) {
+			const char *path = json_string_value(json_object_get(gm, "path"));
+			if (!path || strcmp(path, json_string_value(json_object_get(wm, "path"))))
+				print_error("%s: mount %s, expected %s\n", name, path ? path : "(none)",
+					    json_string_value(json_object_get(wm, "path")));
+			assert_string_equal(path ?: "(none)", json_string_value(json_object_get(wm, "path")));
+			assert_true(json_equal(json_object_get(gm, "grows"), json_object_get(wm, "grows")));
+			static const char *const k[] = { "used_kb", "total_kb", "growth_kb_ps" };
+			for (int j = 0; j < 3; j++) {
+				if (!in_range(json_object_get(wm, k[j]), json_object_get(gm, k[j])))
+					print_error("%s: mount %s %g\n", name, k[j], json_number_value(json_object_get(gm, k[j])));
+				assert_true(in_range(json_object_get(wm, k[j]), json_object_get(gm, k[j])));
+			}
 		}
 	}
 	size_t i;

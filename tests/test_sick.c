@@ -31,6 +31,7 @@ struct ptask {
 	double rss_kb, anon_kb;   /* anon_kb < 0: status fields not recorded */
 	uint64_t majflt, wrbytes;
 	bool alive;
+	double shmem_kb;          /* RssShmem, when the status fields are recorded */
 };
 
 struct scen {
@@ -40,6 +41,11 @@ struct scen {
 	int nt;
 	const char *kmsg[16];     /* kernel log lines at sample kmsg_at */
 	int nkmsg, kmsg_at;
+	double cg_shmem_kb[200];
+	/* capture's statfs groups: tmpfs mounts (used < 0: a ramfs) */
+	const char *mnt[3];
+	double mnt_used_kb[200][3], mnt_total_kb[3];
+	int nmnt;
 };
 
 static void group(struct cap_writer *w, const char *src, const char *inst, const char *const *n, const uint64_t *v,
@@ -84,10 +90,19 @@ static struct model *build(const struct scen *s)
 		uint64_t pio[2] = { 6000, 5000 }, pmem[2] = { 100, 50 };
 		group(w, "psi", "io", pn, pio, 2);
 		group(w, "psi", "memory", pn, pmem, 2);
-		static const char *const gn[] = { "usage", "limit", "cache", "rss", "pgmajfault", "workingset_refault_file" };
-		uint64_t gv[6] = { (uint64_t)((s->cg_anon_kb[i] + s->cg_file_kb[i]) * 1024), 400ull << 20,
-				   (uint64_t)(s->cg_file_kb[i] * 1024), (uint64_t)(s->cg_anon_kb[i] * 1024), maj, ref };
-		group(w, "cgroup", "/app", gn, gv, 6);
+		static const char *const gn[] = { "usage", "limit", "cache", "rss", "pgmajfault", "workingset_refault_file",
+						  "shmem" };
+		uint64_t gv[7] = { (uint64_t)((s->cg_anon_kb[i] + s->cg_file_kb[i]) * 1024), 400ull << 20,
+				   (uint64_t)(s->cg_file_kb[i] * 1024), (uint64_t)(s->cg_anon_kb[i] * 1024), maj, ref,
+				   (uint64_t)(s->cg_shmem_kb[i] * 1024) };
+		group(w, "cgroup", "/app", gn, gv, 7);
+		for (int k = 0; k < s->nmnt; k++) {
+			static const char *const sn[] = { "total_kb", "used_kb", "avail_kb", "files", "files_free" };
+			double u = s->mnt_used_kb[i][k], t = s->mnt_total_kb[k];
+			uint64_t sv[5] = { u < 0 ? CAP_NA : (uint64_t)t, u < 0 ? CAP_NA : (uint64_t)u,
+					   u < 0 ? CAP_NA : (uint64_t)(t - u), u < 0 ? CAP_NA : 1000, u < 0 ? CAP_NA : 990 };
+			group(w, "statfs", s->mnt[k], sn, sv, 5);
+		}
 		for (int k = 0; k < s->nt; k++) {
 			const struct ptask *p = &s->t[i][k];
 			if (!p->alive)
@@ -107,7 +122,7 @@ static struct model *build(const struct scen *s)
 			if (p->anon_kb >= 0) {
 				ti.v[CAP_TF_RSS_ANON] = (uint64_t)p->anon_kb;
 				ti.v[CAP_TF_RSS_FILE] = (uint64_t)(p->rss_kb - p->anon_kb);
-				ti.v[CAP_TF_RSS_SHMEM] = 0;
+				ti.v[CAP_TF_RSS_SHMEM] = (uint64_t)p->shmem_kb;
 				ti.v[CAP_TF_VM_HWM] = (uint64_t)p->rss_kb + 1;
 				ti.v[CAP_TF_VM_SWAP] = 0;
 			}
@@ -139,7 +154,7 @@ static void apps(struct scen *s, int i, int from, double rss_kb, double anon_kb)
 {
 	for (int k = from; k < from + 2; k++)
 		s->t[i][k] = (struct ptask){ (uint32_t)(300 + k), "app", "folio_wait_bit_common", 'D', rss_kb, anon_kb,
-					     (uint64_t)(i + 1) * 900, 0, true };
+					     (uint64_t)(i + 1) * 900, 0, true, 0 };
 }
 
 static const struct finding *memory_cause(const struct report *r)
@@ -172,7 +187,7 @@ static void test_holder_by_rss_anon(void **st)
 	for (int i = 0; i < s.n; i++) {
 		s.cg_anon_kb[i] = 310 * MB;
 		s.cg_file_kb[i] = 80 * MB;
-		s.t[i][0] = (struct ptask){ 200, "logd", "", 'S', 301 * MB, 300 * MB, 0, 0, true };
+		s.t[i][0] = (struct ptask){ 200, "logd", "", 'S', 301 * MB, 300 * MB, 0, 0, true, 0 };
 		apps(&s, i, 1, 350 * MB, 2 * MB);
 	}
 	struct model *mo = build(&s);
@@ -193,6 +208,17 @@ static void test_holder_by_rss_anon(void **st)
 	assert_true(held);
 	/* the apps' generic page waits are page faults: they fault, they do not write */
 	assert_string_equal(wait_name(r.wg[0].kind), "page-fault");
+	/* no healthy window: no figure is called healthy (the trend's
+	 * comparison point is the fault's own start) */
+	bool blocked = false;
+	for (int i = 0; i < r.nf; i++) {
+		blocked |= !strcmp(r.f[i].id, "blocked-tasks");
+		if (strstr(r.f[i].summary, "healthy"))
+			fail_msg("%s: %s", r.f[i].id, r.f[i].summary);
+	}
+	assert_true(blocked);
+	assert_null(strstr(r.conclusion, "healthy"));
+	assert_non_null(strstr(r.conclusion, "hence iowait 60%."));
 	report_free(&r);
 	model_free(mo);
 }
@@ -214,9 +240,9 @@ static void scen_after_kill(struct scen *s, bool with_log)
 		s->cg_file_kb[i] = before ? 15 * MB : 15 * MB + refill;
 		/* without the log the capture began just after the kill: the
 		 * victim is never seen, only the anon it freed */
-		s->t[i][0] = (struct ptask){ 77, "memhog", "", 'R', 380 * MB, -1, 0, 0, before && with_log };
+		s->t[i][0] = (struct ptask){ 77, "memhog", "", 'R', 380 * MB, -1, 0, 0, before && with_log, 0 };
 		s->t[i][1] = (struct ptask){ 90, "cache", "folio_wait_bit_common", 'D', refill, -1,
-					     (uint64_t)(refill / 4), 0, true };
+					     (uint64_t)(refill / 4), 0, true, 0 };
 		apps(s, i, 2, 8 * MB, -1);
 	}
 	static const char *const lines[] = {
@@ -276,6 +302,98 @@ static void test_oom_victim_prime_suspect(void **st)
 }
 
 /* wchan "0" (running again when read) or empty is no place to wait in. */
+/* A holder whose memory is shared memory (a tmpfs file it maps, a POSIX
+ * segment in /dev/shm) is named with the tmpfs mount that holds the most,
+ * from capture's statfs groups; a capture without them says so. */
+static void scen_shmem_holder(struct scen *s, bool statfs)
+{
+	memset(s, 0, sizeof *s);
+	s->n = 60;
+	s->nt = 3;
+	s->kmsg_at = -1;
+	s->nmnt = statfs ? 3 : 0;
+	s->mnt[0] = "/tmp";
+	s->mnt[1] = "/dev/shm";
+	s->mnt[2] = "/rd";
+	s->mnt_total_kb[0] = 64 * MB;
+	s->mnt_total_kb[1] = 1024 * MB;
+	for (int i = 0; i < s->n; i++) {
+		s->cg_anon_kb[i] = 310 * MB;
+		s->cg_file_kb[i] = 80 * MB;
+		s->mnt_used_kb[i][0] = 3 * MB;
+		s->mnt_used_kb[i][1] = 262 * MB;
+		s->mnt_used_kb[i][2] = -1; /* ramfs: no count */
+		s->t[i][0] = (struct ptask){ 200, "videod", "", 'S', 301 * MB, 40 * MB, 0, 0, true, 260 * MB };
+		apps(s, i, 1, 350 * MB, 2 * MB);
+	}
+}
+
+static void test_shmem_holder_names_mount(void **st)
+{
+	(void)st;
+	static struct scen s;
+	scen_shmem_holder(&s, true);
+	struct model *mo = build(&s);
+	struct report r = run(mo);
+	assert_true(r.nf >= 1);
+	assert_string_equal(r.f[0].id, "memory-hog");
+	assert_string_equal(r.f[0].comm, "videod");
+	assert_non_null(strstr(r.f[0].summary, "; 260 MB of it is shmem (RssShmem): the fullest tmpfs mount: /dev/shm, "
+					     "262 MB used of 1.0 GB"));
+	assert_string_equal(r.f[0].mount.path, "/dev/shm");
+	assert_true(fabs(r.f[0].mount.used_kb - 262 * MB) < 1);
+	assert_true(fabs(r.f[0].mount.total_kb - 1024 * MB) < 1);
+	assert_false(r.f[0].mount.grows);
+	report_free(&r);
+	model_free(mo);
+
+	scen_shmem_holder(&s, false);
+	mo = build(&s);
+	r = run(mo);
+	assert_string_equal(r.f[0].id, "memory-hog");
+	assert_non_null(strstr(r.f[0].summary, "of it is shmem (RssShmem): mount usage not recorded in this capture"));
+	assert_string_equal(r.f[0].mount.path, "");
+	report_free(&r);
+	model_free(mo);
+}
+
+/* OpenWrt's case on a box already sick: tmpfs holds more than any
+ * process, and the /tmp mount grows in the capture: it is named, with its
+ * growth rate; a ramfs beside it is never taken for an empty mount. */
+static void test_tmpfs_grows_named(void **st)
+{
+	(void)st;
+	static struct scen s;
+	memset(&s, 0, sizeof s);
+	s.n = 60;
+	s.nt = 3;
+	s.kmsg_at = -1;
+	s.nmnt = 2;
+	s.mnt[0] = "/rd";
+	s.mnt[1] = "/tmp";
+	s.mnt_total_kb[1] = 360 * MB;
+	for (int i = 0; i < s.n; i++) {
+		double t = 200 * MB + i * 2 * MB; /* 2 MB/s */
+		s.cg_shmem_kb[i] = t;
+		s.cg_anon_kb[i] = 30 * MB;
+		s.cg_file_kb[i] = 360 * MB; /* v1 counts shmem as cache */
+		s.mnt_used_kb[i][0] = -1;
+		s.mnt_used_kb[i][1] = t;
+		s.t[i][0] = (struct ptask){ 200, "syslogd", "", 'S', 4 * MB, 1 * MB, 0, 0, true, 0 };
+		apps(&s, i, 1, 20 * MB, 2 * MB);
+	}
+	struct model *mo = build(&s);
+	struct report r = run(mo);
+	assert_true(r.nf >= 1);
+	assert_string_equal(r.f[0].id, "shmem-growth");
+	assert_string_equal(r.f[0].mount.path, "/tmp");
+	assert_true(r.f[0].mount.grows);
+	assert_true(fabs(r.f[0].mount.rate_kb_ps - 2 * MB) < 0.05 * MB);
+	assert_non_null(strstr(r.f[0].summary, "the mount that grows: /tmp, 318 MB used of 360 MB (+118 MB, 2.0 MB/s while it grew)"));
+	report_free(&r);
+	model_free(mo);
+}
+
 static void test_unknown_wait(void **st)
 {
 	(void)st;
@@ -299,7 +417,7 @@ static void test_page_wait_of_a_writer(void **st)
 		s.cg_anon_kb[i] = 10 * MB;
 		s.cg_file_kb[i] = 100 * MB;
 		s.t[i][0] = (struct ptask){ 500, "dbwriter", "folio_wait_bit", 'D', 5 * MB, -1, 0,
-					    (uint64_t)i * 16 * 1048576, true };
+					    (uint64_t)i * 16 * 1048576, true, 0 };
 	}
 	struct model *mo = build(&s);
 	struct report r = run(mo);
@@ -325,9 +443,9 @@ static void test_baseline_by_name(void **st)
 	for (int i = 0; i < b.n; i++) {
 		b.cg_anon_kb[i] = 20 * MB;
 		b.cg_file_kb[i] = 200 * MB;
-		b.t[i][0] = (struct ptask){ 999, "logd", "", 'S', 2 * MB, -1, 0, 0, true };
-		b.t[i][1] = (struct ptask){ 200, "app", "", 'S', 300 * MB, -1, 0, 0, true };
-		b.t[i][2] = (struct ptask){ 201, "app", "", 'S', 300 * MB, -1, 0, 0, true };
+		b.t[i][0] = (struct ptask){ 999, "logd", "", 'S', 2 * MB, -1, 0, 0, true, 0 };
+		b.t[i][1] = (struct ptask){ 200, "app", "", 'S', 300 * MB, -1, 0, 0, true, 0 };
+		b.t[i][2] = (struct ptask){ 201, "app", "", 'S', 300 * MB, -1, 0, 0, true, 0 };
 	}
 	memset(&f, 0, sizeof f);
 	f.n = 40;
@@ -336,7 +454,7 @@ static void test_baseline_by_name(void **st)
 	for (int i = 0; i < f.n; i++) {
 		f.cg_anon_kb[i] = 310 * MB;
 		f.cg_file_kb[i] = 80 * MB;
-		f.t[i][0] = (struct ptask){ 200, "logd", "", 'S', 300 * MB, -1, 0, 0, true };
+		f.t[i][0] = (struct ptask){ 200, "logd", "", 'S', 300 * MB, -1, 0, 0, true, 0 };
 		apps(&f, i, 1, 10 * MB, -1);
 	}
 	struct model *bm = build(&b), *fm = build(&f);
@@ -359,6 +477,8 @@ int main(void)
 		cmocka_unit_test(test_holder_by_rss_anon),
 		cmocka_unit_test(test_refill_after_kill_is_no_leak),
 		cmocka_unit_test(test_oom_victim_prime_suspect),
+		cmocka_unit_test(test_shmem_holder_names_mount),
+		cmocka_unit_test(test_tmpfs_grows_named),
 		cmocka_unit_test(test_unknown_wait),
 		cmocka_unit_test(test_page_wait_of_a_writer),
 		cmocka_unit_test(test_baseline_by_name),

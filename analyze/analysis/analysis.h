@@ -72,6 +72,9 @@ struct finding {
 	int nev;
 	enum wait_kind wait;     /* blocked-tasks: the dominant wait kind; WAIT_UNKNOWN elsewhere */
 	char detail[900];        /* more lines for people (other growers, groups) */
+	/* the tmpfs/ramfs mount that grows (or holds the culprit's shmem);
+	 * path "" = none named */
+	struct { char path[64]; double low_kb, used_kb, total_kb, rate_kb_ps; bool grows; } mount;
 	const char *explains[MAX_EXP];
 	int nexp;
 	const char *explained_by;
@@ -124,7 +127,7 @@ struct detector {
 extern const struct detector detectors[CAUSE_COUNT];
 #define ndetectors ((size_t)CAUSE_COUNT)
 
-/* helpers for detectors (detect.c) */
+/* helpers for detectors, the report and renderers (actx.c) */
 double hmean(const struct actx *c, int k);
 double fmean(const struct actx *c, int k);
 double fmax_(const struct actx *c, int k);
@@ -150,10 +153,29 @@ int proc_rss_bucket(const struct model *mo, const struct entity *e, int a, int b
 bool onset_unseen(const struct actx *c);
 void add_ev(struct finding *f, const char *metric, double h, double fv, const char *unit);
 void detail_add(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-enum wait_kind wait_kind(const char *wchan);
+enum wait_kind wait_kind(const char *wchan); /* detect.c */
 const char *fmt_kb(double kb, char *buf, size_t n);
 /* appends to a NUL-terminated buffer, cutting at its size */
 void sappend(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* capture's statfs groups: the tmpfs/ramfs mount whose used size grew
+ * most over samples [a, b) (from its lowest to its highest bucket, low
+ * before high), else the one using most.  Fills f->mount and returns the
+ * words that name it for a summary ("; the mount that grows: /tmp, ...");
+ * when the capture holds no statfs group the words say "mount usage not
+ * recorded" and f->mount stays empty. */
+const char *shmem_mount(const struct actx *c, int a, int b, double shmem_grow_kb, struct finding *f, char *buf,
+			size_t n);
+/* A process's largest RssShmem (bucket mean) over [a, b), NaN when not
+ * recorded. */
+double proc_shmem_kb(const struct model *mo, const struct entity *e, int a, int b);
+/* When >= 16 MB and half of what the holder holds is shmem: says so in
+ * the summary, with the tmpfs mount holding the most (shmem_mount). */
+void holder_shmem(const struct actx *c, const struct entity *e, double held_kb, struct finding *f);
+/* " (healthy 3.0)" for a summary, printf-style; "" with no healthy window
+ * (trend mode), where the figure would be the fault's own start. */
+const char *healthy_words(const struct actx *c, char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 struct wait_group {
 	char comm[64], wchan[64];

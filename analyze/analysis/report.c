@@ -86,9 +86,10 @@ int report_build(struct report *r, struct model *mo, const struct model *baselin
 					sappend(r->conclusion, sizeof r->conclusion, "%s%s", k ? "; " : ". That explains: ",
 						r->f[j].summary);
 		double iow = fmean(c, M_CPU_IOWAIT);
+		char hw[32];
 		if (iow >= 20)
-			sappend(r->conclusion, sizeof r->conclusion, "; hence iowait %.0f%% (healthy %.0f%%).", iow,
-				hmean(c, M_CPU_IOWAIT));
+			sappend(r->conclusion, sizeof r->conclusion, "; hence iowait %.0f%%%s.", iow,
+				healthy_words(c, hw, sizeof hw, " (healthy %.0f%%)", hmean(c, M_CPU_IOWAIT)));
 		else
 			sappend(r->conclusion, sizeof r->conclusion, ".");
 	}

@@ -168,6 +168,7 @@ void windows_choose(const struct model *mo, const struct model *baseline, const 
 		w->how = "given";
 	int merge = n / 100 > 5 ? n / 100 : 5;
 	size_t off = strlen(why);
+	bool found = false;     /* a stretch past the fault threshold */
 	if (!w->faulty.set) {
 		struct run r[4096];
 		int nr = runs(mo, lo, hi, true, merge, r, 4096);
@@ -186,6 +187,7 @@ void windows_choose(const struct model *mo, const struct model *baseline, const 
 		}
 		if (best >= 0) {
 			w->faulty = (struct window){ true, r[best].a, r[best].b };
+			found = true;
 			off += (size_t)snprintf(why + off, wl - off,
 					"faulty: the longest, worst stretch where the health signal is >= %.2f; ", FAULT_T);
 		} else {
@@ -203,7 +205,7 @@ void windows_choose(const struct model *mo, const struct model *baseline, const 
 			if (!w->healthy.set)
 				w->healthy = (struct window){ true, 0, baseline->nsamples };
 			off += (size_t)snprintf(why + off, wl - off, "healthy: the calmest stretch of the baseline capture");
-		} else if (w->faulty.a == lo && w->faulty.b == hi && !strstr(why, "longest, worst")) {
+		} else if (w->faulty.a == lo && w->faulty.b == hi && !found) {
 			off += (size_t)snprintf(why + off, wl - off, "healthy: none needed (no fault found)");
 		} else {
 			w->healthy = longest_calm(mo, lo < w->faulty.a ? lo : 0, w->faulty.a);

@@ -1,17 +1,18 @@
 /* cmd_redact.c - `analyze redact IN -o OUT`: a copy of a capture fit for a
  * public bug tracker.
  *
- * The host name, the command line, cgroup paths, the recorder's notes and
- * the kernel log's words (and with --comms the names of user processes)
- * become stable pseudonyms: the same name gives the same pseudonym all
- * through the copy, so who-waits-on-what still reads.  Every number is
- * copied untouched, so the report of the copy gives the same causes,
- * scores and figures.  Kernel log lines that analyze parses (task dumps,
- * OOM and hung-task reports, sysrq answers) keep their kernel words and
- * lose only the names; other lines keep only their numbers and
- * punctuation.  Kernel threads keep their names: they say nothing about
- * the device's owner, and kswapd's CPU is a figure. */
+ * The host name, the command line, cgroup paths, tmpfs mount points, the
+ * recorder's notes and the kernel log's words (and with --comms the names
+ * of user processes) become stable pseudonyms: the same name gives the same
+ * pseudonym all through the copy, so who-waits-on-what still reads.  Every
+ * number is copied untouched, so the report of the copy gives the same
+ * causes, scores and figures.  Kernel log lines that analyze parses (task
+ * dumps, OOM and hung-task reports, sysrq answers) keep their kernel words
+ * and lose only the names; other lines keep only their numbers and
+ * punctuation.  Kernel threads keep their names: they say nothing about the
+ * device's owner, and kswapd's CPU is a figure. */
 #include "cli.h"
+#include "fnv.h"
 #include "input.h"
 
 #include <ctype.h>
@@ -32,17 +33,9 @@ struct redact {
 	char host[256];
 };
 
-static uint64_t fnv(uint64_t salt, const char *s)
-{
-	uint64_t h = 1469598103934665603ull ^ salt;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 static void pseudo(const struct redact *rd, const char *prefix, const char *s, char *out, size_t n)
 {
-	snprintf(out, n, "%s%08llx", prefix, (unsigned long long)(fnv(rd->salt, s) & 0xffffffffull));
+	snprintf(out, n, "%s%08llx", prefix, (unsigned long long)(fnv1a64(rd->salt, s) & 0xffffffffull));
 }
 
 static int dict_add(struct redact *rd, const char *from, const char *prefix)
@@ -85,8 +78,9 @@ static int by_len(const void *a, const void *b)
 	return lx < ly ? 1 : lx > ly ? -1 : strcmp(x->from, y->from);
 }
 
-/* "/a/b.slice" -> "/cg-xxxxxxxx/cg-yyyyyyyy": the hierarchy stays. */
-static void cgroup_path(const struct redact *rd, const char *in, char *out, size_t n)
+/* "/a/b.slice" -> "/cg-xxxxxxxx/cg-yyyyyyyy": the hierarchy stays.  Mount
+ * points (statfs groups) the same way, with "mnt-". */
+static void cgroup_path(const struct redact *rd, const char *pre, const char *in, char *out, size_t n)
 {
 	size_t o = 0;
 	out[0] = 0;
@@ -99,7 +93,7 @@ static void cgroup_path(const struct redact *rd, const char *in, char *out, size
 		char comp[256];
 		snprintf(comp, sizeof comp, "%.*s", (int)(l < 255 ? l : 255), in);
 		char p[32];
-		pseudo(rd, "cg-", comp, p, sizeof p);
+		pseudo(rd, pre, comp, p, sizeof p);
 		o += (size_t)snprintf(out + o, n - o, "%s", p);
 		if (o >= n)
 			o = n - 1;
@@ -139,7 +133,7 @@ static void subst(const struct redact *rd, const char *in, char *out, size_t n)
 /* A word's pseudonym is letters only, so a line keeps exactly its digits. */
 static void letters(const struct redact *rd, const char *w, char *out)
 {
-	uint64_t h = fnv(rd->salt, w);
+	uint64_t h = fnv1a64(rd->salt, w);
 	out[0] = 'w';
 	for (int i = 1; i < 6; i++, h /= 26)
 		out[i] = (char)('a' + h % 26);
@@ -303,7 +297,7 @@ static bool is_kthread(const uint64_t *v)
 
 /* Cgroup names also appear in the kernel log (an OOM report's
  * task_memcg=) and in notes: the same pseudonyms there. */
-static int cg_components(struct redact *rd, const char *path)
+static int cg_components(struct redact *rd, const char *pre, const char *path)
 {
 	while (*path) {
 		if (*path == '/') {
@@ -313,7 +307,7 @@ static int cg_components(struct redact *rd, const char *path)
 		size_t l = strcspn(path, "/");
 		char comp[256];
 		snprintf(comp, sizeof comp, "%.*s", (int)(l < 255 ? l : 255), path);
-		if (dict_add(rd, comp, "cg-"))
+		if (dict_add(rd, comp, pre))
 			return -1;
 		path += l;
 	}
@@ -344,12 +338,16 @@ static int collect(struct redact *rd, const char *path, size_t *max_tasks, size_
 			values += rec.u.group.n + 1;
 			if (values > *max_values)
 				*max_values = values;
-			if (!strcmp(rec.u.group.source, "cgroup") && rec.u.group.instance && cg_components(rd, rec.u.group.instance))
+			if (!strcmp(rec.u.group.source, "cgroup") && rec.u.group.instance &&
+			    cg_components(rd, "cg-", rec.u.group.instance))
+				goto oom;
+			if (!strcmp(rec.u.group.source, "statfs") && rec.u.group.instance &&
+			    cg_components(rd, "mnt-", rec.u.group.instance))
 				goto oom;
 			break;
 		case CAP_TASK:
 			tasks++;
-			if (rec.u.task.cgroup && cg_components(rd, rec.u.task.cgroup))
+			if (rec.u.task.cgroup && cg_components(rd, "cg-", rec.u.task.cgroup))
 				goto oom;
 			if (rd->comms && !is_kthread(rec.u.task.v) && rec.u.task.comm && dict_add(rd, rec.u.task.comm, "p-"))
 				goto oom;
@@ -437,8 +435,9 @@ static int copy(struct redact *rd, const char *path, FILE *out, size_t max_tasks
 			if (!w || !in_sample)
 				break;
 			const char *inst = rec.u.group.instance;
-			if (!strcmp(rec.u.group.source, "cgroup") && inst && inst[0]) {
-				cgroup_path(rd, inst, buf, 1 << 16);
+			bool mnt = !strcmp(rec.u.group.source, "statfs");
+			if ((mnt || !strcmp(rec.u.group.source, "cgroup")) && inst && inst[0]) {
+				cgroup_path(rd, mnt ? "mnt-" : "cg-", inst, buf, 1 << 16);
 				inst = buf;
 			}
 			fail = cap_group_begin(w, rec.u.group.source, inst) != 0;
@@ -460,7 +459,7 @@ static int copy(struct redact *rd, const char *path, FILE *out, size_t max_tasks
 			snprintf(l->comm, sizeof l->comm, "%s", pc ? pc : comm);
 			snprintf(l->wchan, sizeof l->wchan, "%s", rec.u.task.wchan ? rec.u.task.wchan : "");
 			if (rec.u.task.cgroup && rec.u.task.cgroup[0])
-				cgroup_path(rd, rec.u.task.cgroup, l->cgroup, sizeof l->cgroup);
+				cgroup_path(rd, "cg-", rec.u.task.cgroup, l->cgroup, sizeof l->cgroup);
 			else
 				l->cgroup[0] = 0;
 			l->seen = true;

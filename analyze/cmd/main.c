@@ -555,11 +555,11 @@ int main(int argc, char **argv)
 			rc = fail(2, "%s", err);
 		} else if (tl) {
 			if (o.csv)
-				render_timeline_csv(out, mo, tl);
+				render_timeline_csv(out, tl);
 			else if (o.json)
-				render_timeline_json(out, mo, tl);
+				render_timeline_json(out, tl);
 			else /* a table for scripts when piped: every column */
-				render_timeline_text(out, mo, tl, o.wide || !(isatty(fileno(out)) || getenv("COLUMNS")) ? 0 : text_width(out));
+				render_timeline_text(out, tl, o.wide || !(isatty(fileno(out)) || getenv("COLUMNS")) ? 0 : text_width(out));
 		}
 		timeline_free(tl);
 		report_free(&r);

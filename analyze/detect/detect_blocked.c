@@ -138,8 +138,9 @@ int detect_blocked(const struct actx *c, struct finding *f)
 		snprintf(who, sizeof who, "%s (where it waits was not recorded)", g[0].comm);
 	if (!n && top)
 		snprintf(who, sizeof who, "%s", top->label);
-	snprintf(f->summary, sizeof f->summary, "%.1f tasks in D state on average (healthy %.1f), mostly %s waits: %s", fv, h,
-		 wait_name(f->wait), n || top ? who : "wchan not recorded");
+	char hw[32];
+	snprintf(f->summary, sizeof f->summary, "%.1f tasks in D state on average%s, mostly %s waits: %s", fv,
+		 healthy_words(c, hw, sizeof hw, " (healthy %.1f)", h), wait_name(f->wait), n || top ? who : "wchan not recorded");
 	add_ev(f, "tasks_d", h, fv, "tasks");
 	add_ev(f, "cpu_iowait_pct", hmean(c, M_CPU_IOWAIT), fmean(c, M_CPU_IOWAIT), "%");
 	add_ev(f, "psi_io_some", hmean(c, M_PSI_IO), fmean(c, M_PSI_IO), "% avg10");

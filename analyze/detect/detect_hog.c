@@ -234,7 +234,7 @@ struct domain {
 static bool in_cgroup(const struct entity *p, const struct entity *g)
 {
 	size_t l = strlen(g->name);
-	return p->wchan[0] && !strncmp(p->wchan, g->name, l) && (!p->wchan[l] || p->wchan[l] == '/' || l == 1);
+	return p->cgroup[0] && !strncmp(p->cgroup, g->name, l) && (!p->cgroup[l] || p->cgroup[l] == '/' || l == 1);
 }
 
 /* Lowest bucket mean of a cgroup field over [a, b). */
@@ -532,13 +532,24 @@ int detect_hog(const struct actx *c, struct finding *f)
 		f->cid = CAUSE_SHMEM_GROWTH;
 		double share = d.shmem_kb / d.size_kb;
 		f->score = 0.6 + 0.3 * fmin(1, share / 0.6);
+		char mw[200];
+		shmem_mount(c, c->fa, c->fb, 0, f, mw, sizeof mw);
 		sappend(f->summary, sizeof f->summary,
 			 "shared memory / tmpfs holds %s (%.0f%% of %s), more than any process; growth not seen in "
-			 "this capture: tmpfs is named by its share", fmt_kb(d.shmem_kb, a, sizeof a), 100 * share, dom);
+			 "this capture: tmpfs is named by its share; %s", fmt_kb(d.shmem_kb, a, sizeof a), 100 * share, dom,
+			 mw);
 		add_ev(f, d.cg ? "cgroup_shmem_kb" : "shmem_kb", NAN, d.shmem_kb, "kB");
 		add_ev(f, d.cg ? "cgroup_limit_kb" : "memtotal_kb", NAN, d.size_kb, "kB");
+		if (f->mount.path[0]) {
+			add_ev(f, "mount_used_kb", NAN, f->mount.used_kb, "kB");
+			add_ev(f, "mount_total_kb", NAN, f->mount.total_kb, "kB");
+		}
 		kernel_side(c, &d, f);
-		detail_add(f, "look for big files in tmpfs mounts (df -h /tmp /dev/shm) and SysV/POSIX shared memory (ipcs -m)");
+		if (f->mount.path[0])
+			detail_add(f, "look for big files in %s (du -sh %s/*), and SysV/POSIX shared memory (ipcs -m)",
+				   f->mount.path, f->mount.path);
+		else
+			detail_add(f, "look for big files in tmpfs mounts (df -h /tmp /dev/shm) and SysV/POSIX shared memory (ipcs -m)");
 		return 1;
 	}
 	if (!n || h[0].held < fmax(16 * 1024, 0.25 * d.size_kb))
@@ -566,6 +577,8 @@ int detect_hog(const struct actx *c, struct finding *f)
 			 "%s (pid %u) holds %s %s, %.0f%% of %s, while the kernel fights for memory there; growth not "
 			 "seen in this capture: the holder is named by its share", x->e->name, x->e->pid,
 			 fmt_kb(x->held, a, sizeof a), what, 100 * share, dom);
+	if (x->exact)
+		holder_shmem(c, x->e, x->held, f);
 	add_ev(f, x->exact ? "held_kb" : "rss_kb", x->low, x->held, "kB");
 	add_ev(f, "share_pct", NAN, 100 * share, "%");
 	add_ev(f, d.cg ? "cgroup_limit_kb" : "memtotal_kb", NAN, d.size_kb, "kB");

@@ -9,12 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static double bucket_rss(const struct model *mo, const struct entity *e, uint32_t k)
-{
-	(void)mo;
-	return proc_rss_at(e, k);
-}
-
 /* Lowest / highest held (anon + shmem + swap) over [a, b), NaN if not recorded. */
 static double held_ext(const struct model *mo, const struct entity *e, int a, int b, bool hi)
 {
@@ -33,7 +27,7 @@ static double rss_min(const struct model *mo, const struct entity *e, int a, int
 	if (b <= a)
 		return m;
 	for (uint32_t k = (uint32_t)(a / mo->bw); k <= (uint32_t)((b - 1) / mo->bw); k++) {
-		double x = bucket_rss(mo, e, k);
+		double x = proc_rss_at(e, k);
 		if (!isnan(x) && (isnan(m) || x < m))
 			m = x;
 	}
@@ -46,14 +40,13 @@ static double rss_max(const struct model *mo, const struct entity *e, int a, int
 	if (b <= a)
 		return m;
 	for (uint32_t k = (uint32_t)(a / mo->bw); k <= (uint32_t)((b - 1) / mo->bw); k++) {
-		double x = bucket_rss(mo, e, k);
+		double x = proc_rss_at(e, k);
 		if (!isnan(x) && (isnan(m) || x > m))
 			m = x;
 	}
 	return m;
 }
 
-/* least-squares slope of RSS over the process's life up to the fault's end, kB/s */
 /* How fast it grew while it grew (kB/s): from 10% to 90% of its rise.  A
  * leak often grows fast and then holds; a fit over its whole life would
  * blend the two. */
@@ -61,7 +54,7 @@ static double rss_slope(const struct model *mo, const struct entity *e, int end)
 {
 	double lo = NAN, hi = NAN;
 	for (uint32_t k = e->b0; k < e->b0 + e->n && (int)(k * (uint32_t)mo->bw) < end; k++) {
-		double y = bucket_rss(mo, e, k);
+		double y = proc_rss_at(e, k);
 		if (isnan(y))
 			continue;
 		if (isnan(lo) || y < lo)
@@ -73,7 +66,7 @@ static double rss_slope(const struct model *mo, const struct entity *e, int end)
 		return NAN;
 	double t10 = NAN, t90 = NAN, floor_ = lo;
 	for (uint32_t k = e->b0; k < e->b0 + e->n && (int)(k * (uint32_t)mo->bw) < end; k++) {
-		double y = bucket_rss(mo, e, k);
+		double y = proc_rss_at(e, k);
 		int s = (int)(k * (uint32_t)mo->bw) + mo->bw / 2;
 		if (isnan(y) || s >= mo->nsamples)
 			continue;
@@ -233,6 +226,7 @@ int detect_leak(const struct actx *c, struct finding *f)
 		 fmt_kb(bf, f1, sizeof f1), fmt_kb(bgrow, g1, sizeof g1), 100 * share,
 		 cg && lim < c->memtotal_kb ? "its cgroup's limit" : "RAM", sl,
 		 glob ? "; memory ran short" : cgshort ? "; its cgroup hit the limit" : rec ? "; the kernel began refaulting pages" : "");
+	holder_shmem(c, best, bf, f);
 	add_ev(f, "rss_kb", bh, bf, "kB");
 	if (!isnan(slope))
 		add_ev(f, "rss_slope_kb_per_h", NAN, slope * 3600, "kB/h");

@@ -11,7 +11,9 @@ int detect_swap(const struct actx *c, struct finding *f)
 	if (fv < 100 || (!c->w.trend && fv < 5 * h))
 		return 0;
 	f->score = 0.45 + 0.4 * fmin(1, fv / 2000);
-	snprintf(f->summary, sizeof f->summary, "swapping %.0f pages/s in and %.0f out (healthy: %.0f)", in, out, h);
+	char hw[32];
+	snprintf(f->summary, sizeof f->summary, "swapping %.0f pages/s in and %.0f out%s", in, out,
+		 healthy_words(c, hw, sizeof hw, " (healthy: %.0f)", h));
 	add_ev(f, "pswpin_ps", hmean(c, M_PSWPIN), in, "pages/s");
 	add_ev(f, "pswpout_ps", hmean(c, M_PSWPOUT), out, "pages/s");
 	add_ev(f, "swapused_kb", hmean(c, M_SWAPUSED), fmax_(c, M_SWAPUSED), "kB");

@@ -39,10 +39,11 @@ int detect_writeback(const struct actx *c, struct finding *f)
 		f->pid = top->pid;
 		snprintf(f->comm, sizeof f->comm, "%s", top->name);
 	}
-	char a[32], b[32];
+	char a[32], b[32], hw[48];
 	snprintf(f->summary, sizeof f->summary,
-		 "dirty + writeback pages at %s (healthy %s); %.1f tasks on average wait for writeback%s%s",
-		 fmt_kb(fv, a, sizeof a), fmt_kb(h, b, sizeof b), waiting, top ? "; top writer " : "", top ? top->name : "");
+		 "dirty + writeback pages at %s%s; %.1f tasks on average wait for writeback%s%s",
+		 fmt_kb(fv, a, sizeof a), healthy_words(c, hw, sizeof hw, " (healthy %s)", fmt_kb(h, b, sizeof b)), waiting,
+		 top ? "; top writer " : "", top ? top->name : "");
 	add_ev(f, "dirty_kb", hmean(c, M_DIRTY), fmean(c, M_DIRTY), "kB");
 	add_ev(f, "writeback_kb", hmean(c, M_WRITEBACK), fmean(c, M_WRITEBACK), "kB");
 	add_ev(f, "disk_write_mbps", hmean(c, M_DISK_WMBPS), fmean(c, M_DISK_WMBPS), "MB/s");

@@ -12,6 +12,7 @@
  * joined back before it is interpreted. */
 #include "kdump.h"
 #include "tidy.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -72,22 +73,6 @@ struct kd_parser {
 
 /* ---------- small helpers ---------- */
 
-static void *xrealloc(void *ptr, size_t n)
-{
-	void *q = realloc(ptr, n ? n : 1);
-	if (!q)
-		abort(); /* out of memory: nothing sensible to report from here */
-	return q;
-}
-
-static char *xstrndup(const char *s, size_t n)
-{
-	char *d = xrealloc(NULL, n + 1);
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
 static const char *skip_ws(const char *s)
 {
 	while (*s == ' ' || *s == '\t')
@@ -95,12 +80,12 @@ static const char *skip_ws(const char *s)
 	return s;
 }
 
-static bool starts(const char *s, const char *prefix)
+static bool has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-static bool starts_ci(const char *s, const char *prefix)
+static bool has_prefix_ci(const char *s, const char *prefix)
 {
 	return strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
@@ -218,7 +203,7 @@ static bool is_stack_base(const char *fn)
 	if (!fn)
 		return false;
 	for (size_t i = 0; i < sizeof stack_bases / sizeof *stack_bases; i++)
-		if (starts(fn, stack_bases[i]))
+		if (has_prefix(fn, stack_bases[i]))
 			return true;
 	return false;
 }
@@ -564,10 +549,10 @@ static const char *parse_decorations(const char *s, struct kd_frame *f,
 		}
 		if (tok == q)
 			return q; /* decorations are separated by spaces */
-		if (starts(tok, "[inline]")) {
+		if (has_prefix(tok, "[inline]")) {
 			*inl = true;
 			q = tok + 8;
-		} else if (starts(tok, "(unreliable)")) {
+		} else if (has_prefix(tok, "(unreliable)")) {
 			f->reliable = false;
 			q = tok + 12;
 		} else if (tok[0] == '[' && (isalnum((unsigned char)tok[1]) || tok[1] == '_')) {
@@ -676,7 +661,7 @@ static bool try_arm_old(const char *t, struct fline *fl)
 		return false;
 	struct kd_frame *callee = fline_add(fl);
 	callee->address = xstrndup(hex, hn);
-	if (!(q = parse_paren_sym(q + 1, callee)) || !starts(q, " from "))
+	if (!(q = parse_paren_sym(q + 1, callee)) || !has_prefix(q, " from "))
 		return false;
 	q = skip_ws(q + 6);
 	struct kd_frame *caller = fline_add(fl);
@@ -696,7 +681,7 @@ static bool try_arm_entered(const char *t, struct fline *fl)
 {
 	const char *hex, *q;
 	size_t hn;
-	if (!starts(t, "Function entered at "))
+	if (!has_prefix(t, "Function entered at "))
 		return false;
 	for (int i = 0; i < 2; i++) {
 		q = skip_ws(t + (i ? 0 : 20));
@@ -707,7 +692,7 @@ static bool try_arm_entered(const char *t, struct fline *fl)
 		snprintf(buf, sizeof buf, "0x%.*s", (int)hn, hex);
 		f->function = xstrndup(buf, strlen(buf));
 		f->address = xstrndup(hex, hn);
-		if (i == 0 && !starts(q, " from "))
+		if (i == 0 && !has_prefix(q, " from "))
 			return false;
 		t = q + 6;
 	}
@@ -720,7 +705,7 @@ static bool try_arm_new(const char *t, struct fline *fl)
 {
 	struct kd_frame *callee = fline_add(fl);
 	const char *q = parse_sym(t, callee, false);
-	if (!q || !starts(q, " from "))
+	if (!q || !has_prefix(q, " from "))
 		return false;
 	struct kd_frame *caller = fline_add(fl);
 	q = parse_sym(q + 6, caller, true);
@@ -887,7 +872,7 @@ static bool is_state_char(char c)
 /* 5.10+: "task:lvm             state:D stack:0     pid:11422  tgid:11422 ppid:1374   flags:0x00004002" */
 static bool parse_new_header(const char *t, struct hdr *h)
 {
-	if (!starts(t, "task:"))
+	if (!has_prefix(t, "task:"))
 		return false;
 	const char *st = strstr(t + 5, " state:");
 	if (!st || !is_state_char(st[7]))
@@ -1013,7 +998,7 @@ static void set_comm(struct kd_task *t, const char *c, size_t n)
 static bool parse_cpu_line(const char *t, int *cpu, long *pid, const char **comm,
 						   size_t *comm_len)
 {
-	if (!starts(t, "CPU: "))
+	if (!has_prefix(t, "CPU: "))
 		return false;
 	const char *q = skip_ws(t + 5);
 	size_t n = strspn(q, "0123456789");
@@ -1083,7 +1068,7 @@ static size_t interrupted_listing(const struct kd_parser *p, int kind)
 static bool h_nmi(struct kd_parser *p, const struct ctx *c)
 {
 	const char *k = "NMI backtrace for cpu ";
-	if (!starts(c->t, k))
+	if (!has_prefix(c->t, k))
 		return false;
 	const char *q = c->t + strlen(k);
 	size_t n = strspn(q, "0123456789");
@@ -1116,7 +1101,7 @@ static bool h_nmi(struct kd_parser *p, const struct ctx *c)
 static bool h_task_dump(struct kd_parser *p, const struct ctx *c)
 {
 	const char *k = "Task dump for CPU ";
-	if (!starts(c->t, k))
+	if (!has_prefix(c->t, k))
 		return false;
 	const char *q = c->t + strlen(k);
 	size_t n = strspn(q, "0123456789");
@@ -1136,14 +1121,14 @@ static bool h_sysrq_cpu(struct kd_parser *p, const struct ctx *c)
 {
 	const char *q = c->t;
 	bool explicit = false;
-	if (starts(q, "sysrq: ")) {
+	if (has_prefix(q, "sysrq: ")) {
 		q += 7;
 		explicit = true;
 	}
-	if (starts(q, "=>entered showacpu on CPU")) {
+	if (has_prefix(q, "=>entered showacpu on CPU")) {
 		q = skip_ws(q + 25);
 		explicit = true;
-	} else if (starts(q, "CPU") && isdigit((unsigned char)q[3])) {
+	} else if (has_prefix(q, "CPU") && isdigit((unsigned char)q[3])) {
 		q += 3;
 	} else {
 		return false;
@@ -1168,7 +1153,7 @@ static bool h_sysrq_cpu(struct kd_parser *p, const struct ctx *c)
 
 static bool h_sysrq(struct kd_parser *p, const struct ctx *c)
 {
-	if (!starts_ci(c->t, "sysrq"))
+	if (!has_prefix_ci(c->t, "sysrq"))
 		return false;
 	static const struct {
 		const char *what;
@@ -1189,7 +1174,7 @@ static bool h_sysrq(struct kd_parser *p, const struct ctx *c)
 /* "INFO: task kworker/0:0:6301 blocked for more than 120 seconds." */
 static bool h_hung(struct kd_parser *p, const struct ctx *c)
 {
-	if (!starts(c->t, "INFO: task "))
+	if (!has_prefix(c->t, "INFO: task "))
 		return false;
 	const char *name = c->t + 11;
 	const char *bl = strstr(name, " blocked for more than ");
@@ -1240,7 +1225,7 @@ static bool h_oom(struct kd_parser *p, const struct ctx *c)
  * report that caused it, or stands for that report when none was kept. */
 static bool h_hung_panic(struct kd_parser *p, const struct ctx *c)
 {
-	if (!starts(c->t, "Kernel panic") || !strstr(c->t, "hung_task"))
+	if (!has_prefix(c->t, "Kernel panic") || !strstr(c->t, "hung_task"))
 		return false;
 	size_t idx = interrupted_listing(p, KD_HUNG_TASK);
 	if (idx == SIZE_MAX && p->dump_open && cur_dump(p)->kind == KD_HUNG_TASK)
@@ -1264,7 +1249,7 @@ static bool h_terminator(struct kd_parser *p, const struct ctx *c)
 		"Kernel BUG at", "Call Trace for", "Showing busy workqueues",
 	};
 	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
-		if (starts(c->t, tab[i])) {
+		if (has_prefix(c->t, tab[i])) {
 			if (p->dump_open)
 				close_dump(p, false);
 			/* where no NMI exists (s390) the stalled CPU's registers and
@@ -1314,7 +1299,7 @@ static bool is_hex_words(const char *t)
 
 static bool h_stack_words(struct kd_parser *p, const struct ctx *c)
 {
-	if (starts(c->t, "Stack :") || starts(c->t, "Stack:")) {
+	if (has_prefix(c->t, "Stack :") || has_prefix(c->t, "Stack:")) {
 		p->stack_words = true;
 		return true;
 	}
@@ -1373,7 +1358,7 @@ static bool h_cpu_line(struct kd_parser *p, const struct ctx *c)
 	t->cpu = cpu;
 	t->pid = pid;
 	set_comm(t, comm, cl);
-	if (pid == 0 && starts(t->comm, "swapper"))
+	if (pid == 0 && has_prefix(t->comm, "swapper"))
 		t->idle = true;
 	return true;
 }
@@ -1455,9 +1440,9 @@ static void add_fline(struct kd_parser *p, struct kd_task *t, struct fline *fl)
 static bool h_trace_start(struct kd_parser *p, const struct ctx *c)
 {
 	const char *rest;
-	if (starts_ci(c->t, "Call Trace:"))
+	if (has_prefix_ci(c->t, "Call Trace:"))
 		rest = c->t + 11;
-	else if (starts(c->t, "Backtrace:") || starts(c->t, "Inexact backtrace:"))
+	else if (has_prefix(c->t, "Backtrace:") || has_prefix(c->t, "Inexact backtrace:"))
 		rest = strchr(c->t, ':') + 1;
 	else
 		return false;
@@ -1495,7 +1480,7 @@ static bool h_pc(struct kd_parser *p, const struct ctx *c)
 									   "EIP is at", "EIP:", "IP:", "ERA:", "Krnl PSW :"};
 	const char *q = NULL;
 	for (size_t i = 0; i < sizeof keys / sizeof *keys && !q; i++)
-		if (starts(c->t, keys[i]))
+		if (has_prefix(c->t, keys[i]))
 			q = c->t + strlen(keys[i]);
 	if (!q)
 		return false;
@@ -1517,7 +1502,7 @@ static bool h_pc(struct kd_parser *p, const struct ctx *c)
 		const char *colon = strrchr(s, ':');
 		if (colon && colon[1])
 			s = colon + 1;
-		if (starts(s, "[<")) {
+		if (has_prefix(s, "[<")) {
 			const char *e = strchr(s, ']');
 			s = e ? e + 1 : s;
 		}
@@ -1555,13 +1540,13 @@ static bool h_task_end(struct kd_parser *p, const struct ctx *c)
 		"Tasks state (memory values in pages)", "NMI backtrace for cpus",
 	};
 	for (size_t i = 0; i < sizeof tab / sizeof *tab; i++)
-		if (starts(c->t, tab[i])) {
+		if (has_prefix(c->t, tab[i])) {
 			close_task(p, false);
 			return true;
 		}
 	/* s390: the address on the next line is the last branch taken, not a
 	 * caller; what follows belongs to no task until a new one starts */
-	if (starts(c->t, "Last Breaking-Event-Address:")) {
+	if (has_prefix(c->t, "Last Breaking-Event-Address:")) {
 		close_task(p, false);
 		p->discard = true;
 		return true;
@@ -1598,7 +1583,7 @@ static bool h_oom_lines(struct kd_parser *p, const struct ctx *c)
 {
 	struct kd_dump *d = cur_dump(p);
 	const char *k = strstr(c->t, "constraint=");
-	if (starts(c->t, "oom-kill:") && k) {
+	if (has_prefix(c->t, "oom-kill:") && k) {
 		size_t n = strcspn(k + 11, ", ");
 		free(d->oom_constraint);
 		d->oom_constraint = xstrndup(k + 11, n);
@@ -1774,7 +1759,7 @@ static bool is_wrapped_tail(const struct kd_parser *p, const char *s)
 									  "Call Trace", "Call trace", "REPORT", "CPU:",
 									  "task:", "Kernel panic", "BUG:", "WARNING:"};
 	for (size_t i = 0; i < sizeof own / sizeof *own; i++)
-		if (starts(s, own[i]))
+		if (has_prefix(s, own[i]))
 			return false;
 	return true;
 }

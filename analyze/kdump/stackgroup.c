@@ -1,5 +1,6 @@
 /* stackgroup.c: fingerprints and labels for dumped stacks (see stackgroup.h). */
 #include "stackgroup.h"
+#include "xalloc.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -13,22 +14,6 @@
 /* How far from the wait a known place is still looked for. */
 #define SG_PLACE_DEPTH 6
 #define SG_NAME_MAX 128
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q)
-		abort();
-	return q;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s);
-	char *d = xrealloc(NULL, n + 1);
-	memcpy(d, s, n + 1);
-	return d;
-}
 
 /* Compiler clones (".isra.0", ".constprop.3", ".cold", ".part.1") are the
  * same function for a person and for grouping. */

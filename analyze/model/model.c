@@ -158,7 +158,7 @@ struct tslot {
 	uint32_t comm, wchan;     /* interned */
 	int ent, dw;              /* process entity, dwait entity (-1) */
 	uint64_t start, cpu, majflt, rd, wr, rss, flags;
-	uint64_t held_kb, hwm_kb;  /* from /proc/PID/status, main thread */
+	uint64_t held_kb, hwm_kb, shmem_kb; /* from /proc/PID/status, main thread */
 	bool have_rd, have_wr, have_held;
 	uint32_t ppid;
 	uint64_t sub_rd, sub_wr;  /* reaped children's I/O still to come in our counters */
@@ -307,6 +307,7 @@ static int *map_slot(struct rd *r, uint64_t key, bool create)
 #define KEY_PROC(tgid) ((uint64_t)1 << 62 | (tgid))
 #define KEY_DW(c, w) ((uint64_t)2 << 62 | (uint64_t)(c) << 31 | (w))
 #define KEY_CG(id) ((uint64_t)3 << 62 | (id))
+#define KEY_MNT(id) ((uint64_t)3 << 62 | (uint64_t)1 << 40 | (id))
 
 static struct tslot *task_find(struct rd *r, uint32_t tid, bool create)
 {
@@ -403,12 +404,13 @@ static void task_remove(struct rd *r, struct tslot *t)
 
 int ent_nfields(enum ent_kind k)
 {
-	return k == ENT_PROC ? PF_COUNT : k == ENT_CGROUP ? CF_COUNT : DF_COUNT;
+	return k == ENT_PROC ? PF_COUNT : k == ENT_CGROUP ? CF_COUNT : k == ENT_MOUNT ? MF_COUNT : DF_COUNT;
 }
 
 static bool field_is_max(enum ent_kind k, int f)
 {
-	return (k == ENT_PROC && (f == PF_RSS_MAX || f == PF_HWM_MAX)) || (k == ENT_CGROUP && f == CF_LIMIT);
+	return (k == ENT_PROC && (f == PF_RSS_MAX || f == PF_HWM_MAX)) || (k == ENT_CGROUP && f == CF_LIMIT) ||
+	       (k == ENT_MOUNT && f == MF_TOTAL_MAX);
 }
 
 static int ent_new(struct model *mo, enum ent_kind kind, const char *name, int sample)
@@ -733,11 +735,13 @@ static struct idmeaning *id_cell_grow(struct rd *r, uint32_t id)
 	return &r->ids[id];
 }
 
-enum { SRC_OTHER, SRC_MEMINFO, SRC_VMSTAT, SRC_CPU, SRC_STAT, SRC_LOADAVG, SRC_PSI, SRC_DISK, SRC_CGROUP };
+enum { SRC_OTHER, SRC_MEMINFO, SRC_VMSTAT, SRC_CPU, SRC_STAT, SRC_LOADAVG, SRC_PSI, SRC_DISK, SRC_CGROUP,
+       SRC_STATFS };
 
 static int src_kind(const char *src)
 {
-	static const char *const k[] = { "meminfo", "vmstat", "cpu", "stat", "loadavg", "psi", "disk", "cgroup" };
+	static const char *const k[] = { "meminfo", "vmstat", "cpu", "stat", "loadavg", "psi", "disk", "cgroup",
+					 "statfs" };
 	for (size_t i = 0; i < sizeof k / sizeof *k; i++)
 		if (!strcmp(src, k[i]))
 			return (int)i + 1;
@@ -766,6 +770,41 @@ static int vm_slot(struct rd *r, const uint32_t *ids, size_t i, const char *name
 	if (c)
 		c->vm = (int16_t)s;
 	return s;
+}
+
+static void feed_statfs(struct model *mo, struct rd *r, const struct cap_rec *rec)
+{
+	const char *inst = rec->u.group.instance;
+	if (!inst || !inst[0] || !mo->nsamples)
+		return;
+	int *slot = map_slot(r, KEY_MNT(intern(&r->st, inst)), true);
+	if (!slot)
+		return;
+	if (*slot < 0) {
+		/* a long mount point differs from its siblings at its end */
+		size_t l = strlen(inst), room = sizeof mo->ents[0].name - 1;
+		char name[sizeof mo->ents[0].name];
+		snprintf(name, sizeof name, "%s%s", l > room ? "..." : "", l > room ? inst + l - (room - 3) : inst);
+		if ((*slot = ent_new(mo, ENT_MOUNT, name, mo->nsamples - 1)) < 0)
+			return;
+	}
+	struct entity *e = &mo->ents[*slot];
+	float *b = ent_at(mo, e, (uint32_t)((mo->nsamples - 1) / mo->bw));
+	if (!b)
+		return;
+	e->last_sample = mo->nsamples - 1;
+	b[MF_SEEN] += 1;
+	for (size_t i = 0; i < rec->u.group.n; i++) {
+		uint64_t x = rec->u.group.values[i];
+		if (x == CAP_NA)
+			continue; /* ramfs, or tmpfs without a size: no count */
+		if (!strcmp(rec->u.group.names[i], "used_kb")) {
+			b[MF_USED_SUM] += (float)x;
+			b[MF_N] += 1;
+		} else if (!strcmp(rec->u.group.names[i], "total_kb") && (float)x > b[MF_TOTAL_MAX]) {
+			b[MF_TOTAL_MAX] = (float)x;
+		}
+	}
 }
 
 /* A cgroup's counters: v1 names mapped to v2 meaning; hierarchical total_*
@@ -981,8 +1020,8 @@ static int plan_meaning(struct rd *r, const struct gplan *g, const char *nm, con
 static bool feed_group_planned(struct model *mo, struct rd *r, const struct cap_rec *rec)
 {
 	struct gplan *g = plan_get(mo, r, rec);
-	if (!g)
-		return false;
+	if (!g || g->kind == SRC_STATFS)
+		return false; /* few, and fed by name */
 	size_t n = rec->u.group.n;
 	const uint64_t *v = rec->u.group.values;
 	for (; g->seen < n; g->seen++) {
@@ -1092,6 +1131,8 @@ static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec
 		}
 	} else if (kind == SRC_DISK) {
 		feed_disk(mo, r, rec);
+	} else if (kind == SRC_STATFS) {
+		feed_statfs(mo, r, rec);
 	} else if (kind == SRC_CGROUP) {
 		int csi = cg_index(mo, r, inst);
 		if (csi < 0)
@@ -1147,8 +1188,8 @@ static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const ui
 	mo->ents[e].pid = t->tgid;
 	mo->ents[e].start = leader ? v[CAP_TF_START] : 0;
 	mo->ents[e].kthread = v[CAP_TF_FLAGS] != CAP_NA && (v[CAP_TF_FLAGS] & 0x00200000);
-	snprintf(mo->ents[e].wchan, sizeof mo->ents[e].wchan, "%s", cgroup ? cgroup : "");
-	text_tidy(mo->ents[e].wchan);
+	snprintf(mo->ents[e].cgroup, sizeof mo->ents[e].cgroup, "%s", cgroup ? cgroup : "");
+	text_tidy(mo->ents[e].cgroup);
 	*slot = e;
 	return e;
 }
@@ -1188,6 +1229,7 @@ static void task_flush(struct model *mo, struct rd *r, struct tslot *t)
 	uint32_t b1 = (uint32_t)(from / mo->bw), b2 = (uint32_t)((to - 1) / mo->bw);
 	/* the range held covers [b1, b2] once both ends are */
 	bool ok = ent_at(mo, e, b2) && ent_at(mo, e, b1);
+	float shm = (float)t->shmem_kb;
 	for (int s = from; s < to;) {
 		uint32_t b = (uint32_t)(s / mo->bw);
 		int end = (int)(b + 1) * mo->bw;
@@ -1201,6 +1243,7 @@ static void task_flush(struct model *mo, struct rd *r, struct tslot *t)
 			add_n(&eb[PF_ALIVE], 1, k);
 			if (t->have_held) {
 				add_n(&eb[PF_HELD_SUM], held, k);
+				add_n(&eb[PF_SHMEM_SUM], shm, k);
 				add_n(&eb[PF_HELD_N], 1, k);
 				eb[PF_HWM_MAX] = eb[PF_HWM_MAX] > hwm ? eb[PF_HWM_MAX] : hwm;
 			}
@@ -1246,7 +1289,9 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	 * status fields were not recorded (older capture, kernel thread). */
 	bool have_held = hwm != CAP_NA && hwm > 0 && an != CAP_NA;
 	uint64_t held_kb = have_held ? an + (sh != CAP_NA ? sh : 0) + (sw != CAP_NA ? sw : 0) : t->held_kb;
-	if (have_held != t->have_held || (have_held && (held_kb != t->held_kb || hwm != t->hwm_kb)) ||
+	uint64_t shmem_kb = have_held ? (sh != CAP_NA ? sh : 0) : t->shmem_kb;
+	if (have_held != t->have_held ||
+	    (have_held && (held_kb != t->held_kb || hwm != t->hwm_kb || shmem_kb != t->shmem_kb)) ||
 	    rss != t->rss || tgid != t->tgid || fresh || rec->u.task.is_new || v[CAP_TF_START] != t->start)
 		task_flush(mo, r, t);
 	if (!fresh && (rec->u.task.is_new || (v[CAP_TF_START] != t->start))) {
@@ -1284,6 +1329,7 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	if (have_held) {
 		t->hwm_kb = hwm;
 		t->held_kb = held_kb;
+		t->shmem_kb = shmem_kb;
 	}
 	uint64_t cpu = v[CAP_TF_UTIME] + v[CAP_TF_STIME], maj = v[CAP_TF_MAJFLT];
 	uint64_t rdb = v[CAP_TF_READ_BYTES], wrb = v[CAP_TF_WRITE_BYTES];
@@ -1624,7 +1670,7 @@ static void begin_sample(struct model *mo, struct rd *r, const struct cap_rec *r
 			r->tasks[j].seen = false;
 }
 
-static bool starts(const char *s, size_t len, const char *needle)
+static bool mentions(const char *s, size_t len, const char *needle)
 {
 	size_t n = strlen(needle);
 	return memmem(s, len, needle, n) != NULL;
@@ -1677,12 +1723,12 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 		model_warn(mo, "recorder note at sample %d: %s", i, line);
 		break;
 	default:
-		if (starts(s, len, "Killed process") || starts(s, len, "Out of memory") ||
-		    starts(s, len, "invoked oom-killer"))
+		if (mentions(s, len, "Killed process") || mentions(s, len, "Out of memory") ||
+		    mentions(s, len, "invoked oom-killer"))
 			add_event(mo, i, EV_OOM, 0, "%s", line);
-		else if (starts(s, len, "blocked for more than"))
+		else if (mentions(s, len, "blocked for more than"))
 			add_event(mo, i, EV_HUNG, 0, "%s", line);
-		else if (starts(s, len, "Show Blocked State") || starts(s, len, "Show backtrace of all active CPUs"))
+		else if (mentions(s, len, "Show Blocked State") || mentions(s, len, "Show backtrace of all active CPUs"))
 			add_event(mo, i, EV_SYSRQ, 0, "%s", line);
 		break;
 	}

@@ -40,22 +40,30 @@ extern const struct metric_info metric_info[M_COUNT];
 #define MODEL_NB 1024 /* buckets before the bucket width doubles */
 
 /* Bucketed series of one entity: nf fields per bucket, buckets b0..b0+n-1. */
-enum ent_kind { ENT_PROC, ENT_CGROUP, ENT_DWAIT };
+enum ent_kind { ENT_PROC, ENT_CGROUP, ENT_DWAIT, ENT_MOUNT };
 /* PF_HELD_SUM: RssAnon + RssShmem + VmSwap (kB), summed over the samples
- * counted in PF_HELD_N, where /proc/PID/status was recorded; PF_HWM_MAX:
- * VmHWM.  Captures before those fields have PF_HELD_N = 0: unknown, not 0. */
+ * counted in PF_HELD_N, where /proc/PID/status was recorded, and of it
+ * RssShmem in PF_SHMEM_SUM; PF_HWM_MAX: VmHWM.  Captures before those fields have PF_HELD_N = 0: unknown, not 0. */
 enum { PF_RSS_SUM, PF_RSS_MAX, PF_CPU, PF_MAJFLT, PF_RD_KB, PF_WR_KB, PF_D, PF_ALIVE,
-       PF_HELD_SUM, PF_HELD_N, PF_HWM_MAX, PF_COUNT };
+       PF_HELD_SUM, PF_HELD_N, PF_HWM_MAX, PF_SHMEM_SUM, PF_COUNT };
 enum { CF_USAGE_SUM, CF_LIMIT, CF_FILE_SUM, CF_ANON_SUM, CF_MAJFLT, CF_REFAULT,
        CF_PGSCAN, CF_PGSTEAL, CF_PSI_SUM, CF_OOM, CF_SAMPLES, CF_SHMEM_SUM, CF_COUNT };
 enum { DF_D, DF_COUNT };
+/* A tmpfs/ramfs mount (capture's "statfs" groups; the name is the mount
+ * point, its tail when longer): used_kb summed over the MF_N samples where
+ * the kernel gave it (never for ramfs), the largest total_kb, and the
+ * samples it was recorded in. */
+enum { MF_USED_SUM, MF_N, MF_TOTAL_MAX, MF_SEEN, MF_COUNT };
 
 struct entity {
 	enum ent_kind kind;
 	uint32_t pid;          /* process: tgid; cgroup/dwait: 0 */
 	uint64_t start;        /* process start (ticks after boot) */
 	char name[64];         /* comm, cgroup path (cut) or comm */
-	char wchan[64];        /* dwait only */
+	union {
+		char wchan[64];        /* dwait: where the tasks wait */
+		char cgroup[64];       /* process: its cgroup path (cut) */
+	};
 	bool kthread;
 	int first_sample, last_sample;
 	uint32_t b0, n, cap;   /* bucket range held */

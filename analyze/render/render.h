@@ -16,9 +16,9 @@ int render_info_json(FILE *out, const struct model *mo, const char *path);
 /* the timeline's chosen columns (all, or those of --columns); text: laid
  * out for width columns (0: every column, no limit), the most telling
  * columns kept when not all fit */
-void render_timeline_text(FILE *out, const struct model *mo, const struct timeline *tl, int width);
-void render_timeline_csv(FILE *out, const struct model *mo, const struct timeline *tl);
-int render_timeline_json(FILE *out, const struct model *mo, const struct timeline *tl);
+void render_timeline_text(FILE *out, const struct timeline *tl, int width);
+void render_timeline_csv(FILE *out, const struct timeline *tl);
+int render_timeline_json(FILE *out, const struct timeline *tl);
 int render_html(FILE *out, const struct report *r);
 /* for a bug tracker: pipe tables and code spans only */
 int render_markdown(FILE *out, const struct report *r);

@@ -16,9 +16,8 @@ static void csv_str(FILE *out, const char *s)
 	fputc('"', out);
 }
 
-void render_timeline_csv(FILE *out, const struct model *mo, const struct timeline *tl)
+void render_timeline_csv(FILE *out, const struct timeline *tl)
 {
-	(void)mo;
 	fprintf(out, "t_s,wall_utc");
 	for (int c = 0; c < tl->nsel; c++)
 		fprintf(out, ",%s", tl->cols[tl->sel[c]].key);

@@ -7,6 +7,7 @@
  * the capture is escaped.  Long captures are drawn as min/max envelopes
  * around the mean, so a one-second peak survives the downsampling and a
  * one-hour, 1 Hz capture stays well under a megabyte. */
+#include "html_assets.h"
 #include "render.h"
 #include "stackgroup.h"
 
@@ -728,114 +729,68 @@ static void window_words(FILE *out, const struct model *mo, const char *name, co
 		end);
 }
 
-static const char *css =
-	":root{--fg:#1d1d1f;--bg:#fff;--dim:#666;--grid:#e3e3e3;--frame:#999;--wh:rgba(44,160,44,.13);"
-	"--wf:rgba(214,39,40,.12);--pre:#f5f5f5;--line:#ccc}\n"
-	"@media (prefers-color-scheme:dark){:root{--fg:#e4e4e4;--bg:#17181a;--dim:#a0a0a0;--grid:#33363a;"
-	"--frame:#6c6f73;--wh:rgba(80,200,80,.16);--wf:rgba(240,80,80,.18);--pre:#222428;--line:#444}}\n"
-	"body{font:15px/1.45 system-ui,sans-serif;max-width:1200px;margin:0 auto;padding:0 14px;color:var(--fg);background:var(--bg)}\n"
-	"h1{font-size:1.35em;margin:.5em 0 .2em}h2{font-size:1.15em;margin:1.2em 0 .3em}h3{font-size:1em;margin:.8em 0 .2em}"
-	"h4{font-size:.95em;margin:.4em 0 .2em}\n"
-	".short{font-size:1.05em;border-left:4px solid #d62728;padding:.3em .8em;margin:.4em 0;background:var(--pre)}\n"
-	".dim,.u,.cap{color:var(--dim)}.u{font-weight:normal;font-size:.9em}.cap{font-size:.85em}\n"
-	".wh{background:var(--wh)}.wf,.wl{background:var(--wf)}span.wh,span.wf,span.wl{padding:0 3px;border-radius:3px}\n"
-	"figure{margin:.5em 0}figcaption{font-size:.85em}.ct{font-weight:600}.tm{font-variant-numeric:tabular-nums;color:var(--dim)}\n"
-	".k{margin-right:1em;white-space:nowrap}.k i{display:inline-block;width:14px;height:3px;vertical-align:middle;margin-right:4px}"
-	".k i.d{height:0;border-top:2px dashed #888;background:none!important}.k i.wh,.k i.wf{height:10px}\n"
-	".k b{font-weight:normal;color:var(--dim);font-variant-numeric:tabular-nums}\n"
-	"svg{width:100%;height:auto;display:block;overflow:visible}svg text{font-size:11px;fill:var(--fg)}svg text.dim{fill:var(--dim)}svg.smv text{font-size:30px}\n"
-	"svg.ch{aspect-ratio:auto}\n"
-	".g{stroke:var(--grid);stroke-width:1}.fr{fill:none;stroke:var(--frame)}rect.wh{fill:var(--wh)}rect.wf{fill:var(--wf)}\n"
-	".s{stroke-width:1.6;vector-effect:non-scaling-stroke}.hl{stroke:var(--fg);stroke-width:1;opacity:.5}\n"
-	".m{stroke-width:1.2;stroke-dasharray:3 3;vector-effect:non-scaling-stroke}\n"
-	".mc{stroke:#9467bd;background:#9467bd}.mo{stroke:#d62728;background:#d62728}.ms{stroke:#1f77b4;background:#1f77b4}"
-	".mh{stroke:#ff7f0e;background:#ff7f0e}.mg{stroke:#7f7f7f;background:#7f7f7f}.mn{stroke:#bcbd22;background:#bcbd22}\n"
-	"text.tmc{fill:#9467bd}text.tmo{fill:#d62728}text.tms{fill:#1f77b4}text.tmh{fill:#ff7f0e}text.tmg{fill:#7f7f7f}text.tmn{fill:#a6a71e}\n"
-	".multi{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:4px 16px}.sm figcaption{font-size:.8em}\n"
-	".pair{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:16px}@media (max-width:800px){.pair{grid-template-columns:1fr}}\n"
-	"table{border-collapse:collapse;margin:.3em 0}td,th{border:1px solid var(--line);padding:2px 6px;font-size:13px;text-align:left}"
-	".bt td{white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
-	"pre{background:var(--pre);padding:6px;font-size:12px;white-space:pre-wrap;margin:.2em 0}summary{font-size:13px;cursor:pointer}\n"
-	"@media print{body{max-width:none;font-size:11pt}h2,h3,h4,figcaption{break-after:avoid}"
-	"figure,.pair,table,.short{break-inside:avoid}details{display:block}.hl{display:none}}\n";
-
-/* Hover: the values of every series at the pointer, in the legend.  Reads
- * the drawn points back (x) and their values (data-v); nothing else. */
-static const char *js =
-	"(function(){var B=document.body,OFF=+B.dataset.off,Z=B.dataset.zone;"
-	"function f(w){var d=new Date((w+OFF)*1000);return d.toISOString().substr(11,8)}\n"
-	"document.querySelectorAll('svg.ch').forEach(function(s){\n"
-	"var fig=s.parentNode,L=+s.dataset.l,PW=+s.dataset.pw,T=+s.dataset.t,W0=+s.dataset.w0,hl=s.querySelector('.hl'),\n"
-	"bs=fig.querySelectorAll('.k b'),tm=fig.querySelector('.tm'),ser=[];\n"
-	"s.querySelectorAll('polyline[data-v]').forEach(function(p){var xs=p.getAttribute('points').trim().split(/\\s+/)"
-	".map(function(q){return +q.split(',')[0]});ser.push({x:xs,v:p.dataset.v.split(' ')})});\n"
-	"s.addEventListener('mousemove',function(e){var r=s.getBoundingClientRect(),x=(e.clientX-r.left)/r.width*s.viewBox.baseVal.width;\n"
-	"if(x<L||x>L+PW){hl.setAttribute('visibility','hidden');return}hl.setAttribute('x1',x);hl.setAttribute('x2',x);"
-	"hl.setAttribute('visibility','visible');var t=(x-L)/PW*T;tm.textContent=f(W0+t)+' '+Z+', +'+Math.round(t)+' s';\n"
-	"ser.forEach(function(q,i){var lo=0,hi=q.x.length-1;if(hi<0||!bs[i])return;while(lo<hi){var m=(lo+hi)>>1;if(q.x[m]<x)lo=m+1;else hi=m}\n"
-	"if(lo>0&&x-q.x[lo-1]<q.x[lo]-x)lo--;bs[i].textContent=q.v[lo]})});\n"
-	"s.addEventListener('mouseleave',function(){hl.setAttribute('visibility','hidden');tm.textContent='';"
-	"bs.forEach(function(b){b.textContent=b.dataset.d})})});\n"
-	"document.documentElement.setAttribute('data-hover','ready')})();\n";
-
-int render_html(FILE *out, const struct report *r)
+/* Time axis and windows of the page: seconds from the first sample, the
+ * zone offset of the ticks, the windows' spans to shade. */
+static void page_setup(struct page *pg)
 {
-	const struct model *mo = r->mo;
-	const struct actx *c = &r->ctx;
-	struct page pg = { .out = out, .r = r, .mo = mo };
-	pg.tmax = mo->t[mo->nsamples - 1] > 0 ? mo->t[mo->nsamples - 1] : 1;
-	pg.w0 = (double)mo->wall_us[0] / 1e6;
+	const struct model *mo = pg->mo;
+	const struct actx *c = &pg->r->ctx;
+	pg->tmax = mo->t[mo->nsamples - 1] > 0 ? mo->t[mo->nsamples - 1] : 1;
+	pg->w0 = (double)mo->wall_us[0] / 1e6;
 	const char *tz = getenv("TZ");
 	if (tz && *tz) { /* the time of day is local then (fmt_wall): so are the ticks */
-		time_t t0 = (time_t)pg.w0;
+		time_t t0 = (time_t)pg->w0;
 		struct tm tm;
 		if (localtime_r(&t0, &tm))
-			pg.off = (double)tm.tm_gmtoff;
+			pg->off = (double)tm.tm_gmtoff;
 	}
-	pg.ht0 = pg.ht1 = pg.ft0 = pg.ft1 = NAN;
+	pg->ht0 = pg->ht1 = pg->ft0 = pg->ft1 = NAN;
 	if (c->w.healthy.set && strcmp(c->w.how, "baseline")) {
-		pg.ht0 = mo->t[c->w.healthy.a];
-		pg.ht1 = mo->t[c->w.healthy.b - 1 < mo->nsamples ? c->w.healthy.b - 1 : mo->nsamples - 1];
+		pg->ht0 = mo->t[c->w.healthy.a];
+		pg->ht1 = mo->t[c->w.healthy.b - 1 < mo->nsamples ? c->w.healthy.b - 1 : mo->nsamples - 1];
 	}
 	if (c->w.faulty.set) {
-		pg.ft0 = mo->t[c->w.faulty.a];
-		pg.ft1 = mo->t[c->w.faulty.b - 1 < mo->nsamples ? c->w.faulty.b - 1 : mo->nsamples - 1];
+		pg->ft0 = mo->t[c->w.faulty.a];
+		pg->ft1 = mo->t[c->w.faulty.b - 1 < mo->nsamples ? c->w.faulty.b - 1 : mo->nsamples - 1];
 	}
-	collect_marks(&pg);
+	collect_marks(pg);
+}
+
+/* "host: top-cause, culprit comm (pid N)", in the title and the heading */
+static void verdict_words(FILE *out, const struct report *r, bool bold)
+{
 	const struct finding *top = r->nf ? &r->f[0] : NULL, *cul = report_culprit(r);
+	esc(out, r->mo->hdr.host);
+	if (!top) {
+		fprintf(out, ": no cause found");
+		return;
+	}
+	fprintf(out, ": %s", top->id);
+	if (cul) {
+		fprintf(out, bold ? ", culprit <b>" : ", culprit ");
+		esc(out, cul->comm);
+		fprintf(out, bold ? "</b> (pid %ld)" : " (pid %ld)", cul->pid);
+	}
+}
+
+static void page_head(const struct page *pg)
+{
+	FILE *out = pg->out;
+	const struct model *mo = pg->mo;
+	const struct actx *c = &pg->r->ctx;
 	char start[40], b1[32];
 	fmt_wall(mo->wall_us[0], start, sizeof start, true);
-
 	fprintf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 		     "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
 		     "<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
-	esc(out, mo->hdr.host);
-	if (top) {
-		fprintf(out, ": %s", top->id);
-		if (cul) {
-			fprintf(out, ", culprit ");
-			esc(out, cul->comm);
-			fprintf(out, " (pid %ld)", cul->pid);
-		}
-	} else {
-		fprintf(out, ": no cause found");
-	}
-	fprintf(out, " - iowait-doctor</title>\n<style>\n%s</style></head><body data-off=\"%.0f\" data-zone=\"", css, pg.off);
+	verdict_words(out, pg->r, false);
+	fprintf(out, " - iowait-doctor</title>\n<style>\n%s</style></head><body data-off=\"%.0f\" data-zone=\"", html_css,
+		pg->off);
 	esc(out, wall_zone());
 	fprintf(out, "\">\n");
 
 	fprintf(out, "<h1>");
-	esc(out, mo->hdr.host);
-	if (top) {
-		fprintf(out, ": %s", top->id);
-		if (cul) {
-			fprintf(out, ", culprit <b>");
-			esc(out, cul->comm);
-			fprintf(out, "</b> (pid %ld)", cul->pid);
-		}
-	} else {
-		fprintf(out, ": no cause found");
-	}
+	verdict_words(out, pg->r, true);
 	fprintf(out, "</h1>\n<p class=\"cap\">Kernel ");
 	esc(out, mo->hdr.kernel);
 	fprintf(out, " (");
@@ -843,7 +798,15 @@ int render_html(FILE *out, const struct report *r)
 	fprintf(out, "), %u CPU(s), %s RAM. Capture from %s, %.0f s, %d samples every %.2g s, %d gap(s), %d damaged region(s).</p>\n",
 		mo->hdr.ncpu, fmt_kb(c->memtotal_kb, b1, sizeof b1), start, mo->t[mo->nsamples - 1], mo->nsamples,
 		c->interval_s, mo->gaps, mo->damaged);
+}
 
+/* the conclusion and the windows it compares */
+static void in_short(struct page *pg)
+{
+	FILE *out = pg->out;
+	const struct report *r = pg->r;
+	const struct model *mo = pg->mo;
+	const struct actx *c = &pg->r->ctx;
 	fprintf(out, "<h2>In short</h2>\n<p class=\"short\">");
 	if (r->conclusion[0])
 		esc(out, r->conclusion);
@@ -862,121 +825,132 @@ int render_html(FILE *out, const struct report *r)
 	fprintf(out, "; windows %s.</span></p>\n", c->w.how);
 	if (mo->nwarn)
 		fprintf(out, "<p class=\"cap\">%zu warning(s) about the capture: <a href=\"#warnings\">below</a>.</p>\n", mo->nwarn);
+}
 
+/* every chart over the whole capture, memory first where the incident lives */
+static void charts(struct page *pg)
+{
+	FILE *out = pg->out;
+	const struct report *r = pg->r;
+	const struct model *mo = pg->mo;
 	fprintf(out, "<h2>Over the capture</h2>\n");
-	event_strip(&pg);
+	event_strip(pg);
 	/* memory first when the incident lives there, else the CPU */
 	bool mem_first = report_memory_matters(r);
 	if (mem_first)
-		memory_section(&pg, true);
+		memory_section(pg, true);
 	{
 		static const int k[] = { M_CPU_IOWAIT, M_CPU_USR, M_CPU_SYS, M_CPU_STEAL };
 		static const char *const nm[] = { "iowait", "user", "system", "steal" };
-		chart_metrics(&pg, "CPU", "% of all CPUs", k, nm, 4, 1, 100);
+		chart_metrics(pg, "CPU", "% of all CPUs", k, nm, 4, 1, 100);
 	}
 	if (!mem_first)
-		memory_section(&pg, true);
-	memory_section(&pg, false);
+		memory_section(pg, true);
+	memory_section(pg, false);
 	{
 		static const int k[] = { M_MAJFLT, M_REFAULT, M_PGSCAN_K, M_PGSCAN_D, M_PGSTEAL };
 		static const char *const nm[] = { "major faults", "refaults", "scanned by kswapd", "scanned directly", "reclaimed" };
-		chart_metrics(&pg, "Faults and reclaim", "per second", k, nm, 5, 1, 130);
+		chart_metrics(pg, "Faults and reclaim", "per second", k, nm, 5, 1, 130);
 	}
 	{
 		static const int k[] = { M_TASKS_D, M_PROCS_RUN };
 		static const char *const nm[] = { "tasks in D state", "run queue" };
-		chart_metrics(&pg, "Blocked and runnable tasks", "tasks", k, nm, 2, 1, 110);
+		chart_metrics(pg, "Blocked and runnable tasks", "tasks", k, nm, 2, 1, 110);
 	}
-	blocked_panel(&pg);
+	blocked_panel(pg);
 	{
 		static const int k[] = { M_PSI_IO, M_PSI_MEM, M_PSI_CPU, M_PSI_IO_FULL, M_PSI_MEM_FULL };
 		static const char *const nm[] = { "I/O some", "memory some", "CPU some", "I/O full", "memory full" };
-		chart_metrics(&pg, "Pressure stall (PSI)", "% of time, avg10", k, nm, 5, 1, 110);
+		chart_metrics(pg, "Pressure stall (PSI)", "% of time, avg10", k, nm, 5, 1, 110);
 	}
 	{
 		static const int k[] = { M_KSWAPD_CPU };
 		static const char *const nm[] = { "kswapd" };
-		chart_metrics(&pg, "kswapd CPU", "% of one CPU", k, nm, 1, 1, 70);
+		chart_metrics(pg, "kswapd CPU", "% of one CPU", k, nm, 1, 1, 70);
 	}
 	{
 		static const int k[] = { M_DISK_RMBPS, M_DISK_WMBPS };
 		static const char *const nm[] = { "read", "written" };
-		chart_metrics(&pg, "Disk throughput (busy disks)", "MB/s", k, nm, 2, 1, 110);
+		chart_metrics(pg, "Disk throughput (busy disks)", "MB/s", k, nm, 2, 1, 110);
 	}
 	{
 		static const int k[] = { M_DISK_RPS, M_DISK_WPS };
 		static const char *const nm[] = { "reads", "writes" };
-		chart_metrics(&pg, "Disk requests (busy disks)", "per second", k, nm, 2, 1, 90);
+		chart_metrics(pg, "Disk requests (busy disks)", "per second", k, nm, 2, 1, 90);
 	}
 	{
 		static const int k[] = { M_DIRTY, M_WRITEBACK };
 		static const char *const nm[] = { "Dirty", "Writeback" };
-		chart_metrics(&pg, "Dirty pages and writeback", "MB", k, nm, 2, 1.0 / 1024, 90);
+		chart_metrics(pg, "Dirty pages and writeback", "MB", k, nm, 2, 1.0 / 1024, 90);
 	}
 	if (win_max(mo, M_PSWPIN, 0, mo->nsamples) > 0 || win_max(mo, M_PSWPOUT, 0, mo->nsamples) > 0) {
 		static const int k[] = { M_PSWPIN, M_PSWPOUT };
 		static const char *const nm[] = { "swapped in", "swapped out" };
-		chart_metrics(&pg, "Swap", "pages per second", k, nm, 2, 1, 90);
+		chart_metrics(pg, "Swap", "pages per second", k, nm, 2, 1, 90);
 	}
-	growers(&pg);
+	growers(pg);
+}
 
-	fprintf(out, "<h2>Causes, most likely first</h2>\n");
-	if (!r->nf)
-		fprintf(out, "<p>No detector fired.</p>\n");
-	for (int i = 0; i < r->nf; i++) {
-		const struct finding *f = &r->f[i];
-		fprintf(out, "<h3>%d. %s <span class=\"u\">score %.2f", f->rank, f->id, f->score);
-		if (f->pid >= 0) {
-			fprintf(out, ", culprit ");
-			esc(out, f->comm);
-			fprintf(out, " (pid %ld)", f->pid);
-		}
-		if (f->explained_by)
-			fprintf(out, ", explained by %s", f->explained_by);
-		fprintf(out, "</span></h3>\n<p>");
-		esc(out, f->summary);
-		fprintf(out, "</p>\n");
-		if (f->nev) {
-			fprintf(out, "<table><tr><th>evidence</th><th>%s</th><th>faulty</th><th>unit</th></tr>\n",
-				c->w.trend ? "start" : "healthy");
-			for (int k = 0; k < f->nev; k++) {
-				char h[32], fv[32];
-				/* memory as people say it (24 GB, not 24M kB) */
-				bool kb = !strcmp(f->ev[k].unit, "kB");
-				if (kb) {
-					fmt_kb(f->ev[k].healthy, h, sizeof h);
-					fmt_kb(f->ev[k].faulty, fv, sizeof fv);
-				} else {
-					fig(h, sizeof h, f->ev[k].healthy);
-					fig(fv, sizeof fv, f->ev[k].faulty);
-				}
-				fprintf(out, "<tr><td>");
-				esc(out, f->ev[k].metric);
-				fprintf(out, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>", h, fv);
-				esc(out, kb ? "" : f->ev[k].unit);
-				fprintf(out, "</td></tr>\n");
+/* one finding: its heading, summary, evidence, what it explains, detail */
+static void finding_html(FILE *out, const struct finding *f, bool trend)
+{
+	fprintf(out, "<h3>%d. %s <span class=\"u\">score %.2f", f->rank, f->id, f->score);
+	if (f->pid >= 0) {
+		fprintf(out, ", culprit ");
+		esc(out, f->comm);
+		fprintf(out, " (pid %ld)", f->pid);
+	}
+	if (f->explained_by)
+		fprintf(out, ", explained by %s", f->explained_by);
+	fprintf(out, "</span></h3>\n<p>");
+	esc(out, f->summary);
+	fprintf(out, "</p>\n");
+	if (f->nev) {
+		fprintf(out, "<table><tr><th>evidence</th><th>%s</th><th>faulty</th><th>unit</th></tr>\n",
+			trend ? "start" : "healthy");
+		for (int k = 0; k < f->nev; k++) {
+			char h[32], fv[32];
+			/* memory as people say it (24 GB, not 24M kB) */
+			bool kb = !strcmp(f->ev[k].unit, "kB");
+			if (kb) {
+				fmt_kb(f->ev[k].healthy, h, sizeof h);
+				fmt_kb(f->ev[k].faulty, fv, sizeof fv);
+			} else {
+				fig(h, sizeof h, f->ev[k].healthy);
+				fig(fv, sizeof fv, f->ev[k].faulty);
 			}
-			fprintf(out, "</table>\n");
+			fprintf(out, "<tr><td>");
+			esc(out, f->ev[k].metric);
+			fprintf(out, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>", h, fv);
+			esc(out, kb ? "" : f->ev[k].unit);
+			fprintf(out, "</td></tr>\n");
 		}
-		if (f->nexp) {
-			fprintf(out, "<p>Explains:");
-			for (int k = 0; k < f->nexp; k++)
-				fprintf(out, " %s%s", k ? "&rarr; " : "", f->explains[k]);
-			fprintf(out, "</p>\n");
-		}
-		if (f->detail[0]) {
-			fprintf(out, "<pre>");
-			esc(out, f->detail);
-			fprintf(out, "</pre>\n");
-		}
+		fprintf(out, "</table>\n");
 	}
+	if (f->nexp) {
+		fprintf(out, "<p>Explains:");
+		for (int k = 0; k < f->nexp; k++)
+			fprintf(out, " %s%s", k ? "&rarr; " : "", f->explains[k]);
+		fprintf(out, "</p>\n");
+	}
+	if (f->detail[0]) {
+		fprintf(out, "<pre>");
+		esc(out, f->detail);
+		fprintf(out, "</pre>\n");
+	}
+}
 
+/* the event list (the culprits' starts and exits among them) and the capture's warnings */
+static void events_and_warnings(struct page *pg)
+{
+	FILE *out = pg->out;
+	const struct model *mo = pg->mo;
 	fprintf(out, "<h2>Events</h2>\n<table><tr><th>t (s)</th><th>%s</th><th>event</th></tr>\n", wall_zone());
-	for (int i = 0; i < pg.nmarks && i < 300; i++) {
+	for (int i = 0; i < pg->nmarks && i < 300; i++) {
 		char w[16];
-		wallclock(w, sizeof w, pg.w0 + pg.marks[i].t, true);
-		fprintf(out, "<tr><td class=\"n\">%.0f</td><td>%s</td><td>", pg.marks[i].t, w);
-		esc(out, pg.marks[i].label);
+		wallclock(w, sizeof w, pg->w0 + pg->marks[i].t, true);
+		fprintf(out, "<tr><td class=\"n\">%.0f</td><td>%s</td><td>", pg->marks[i].t, w);
+		esc(out, pg->marks[i].label);
 		fprintf(out, "</td></tr>\n");
 	}
 	size_t others = 0;
@@ -994,11 +968,26 @@ int render_html(FILE *out, const struct report *r)
 		if (mo->nwarn > 20)
 			fprintf(out, "<p class=\"cap\">%zu more: see <code>analyze info</code>.</p>\n", mo->nwarn - 20);
 	}
+}
+
+int render_html(FILE *out, const struct report *r)
+{
+	const struct model *mo = r->mo;
+	struct page pg = { .out = out, .r = r, .mo = mo };
+	const struct actx *c = &r->ctx;
+	page_setup(&pg);
+	page_head(&pg);
+	in_short(&pg);
+	charts(&pg);
+	fprintf(out, "<h2>Causes, most likely first</h2>\n%s", r->nf ? "" : "<p>No detector fired.</p>\n");
+	for (int i = 0; i < r->nf; i++)
+		finding_html(out, &r->f[i], c->w.trend);
+	events_and_warnings(&pg);
 	fprintf(out, "<h2>How the windows were chosen</h2>\n<p class=\"cap\">");
 	esc(out, c->w.why);
 	fprintf(out, "</p>\n<p class=\"cap\">Made by analyze (iowait-doctor) from ");
 	esc(out, r->path ? r->path : "?");
-	fprintf(out, ". Hover a chart for its values at a time.</p>\n<script>\n%s</script>\n</body></html>\n", js);
+	fprintf(out, ". Hover a chart for its values at a time.</p>\n<script>\n%s</script>\n</body></html>\n", html_js);
 	free(pg.marks);
 	return ferror(out) ? -1 : 0;
 }

@@ -210,6 +210,11 @@ int render_json(FILE *out, const struct report *r)
 		json_object_set_new(o, "explained_by", f->explained_by ? json_string(f->explained_by) : json_null());
 		json_object_set_new(o, "kind", json_string(f->cause ? "cause" : "symptom"));
 		json_object_set_new(o, "detail", js(f->detail));
+		json_object_set_new(o, "mount", !f->mount.path[0] ? json_null() :
+					json_pack("{s:o,s:o,s:o,s:o,s:o,s:b}", "path", js(f->mount.path), "used_kb",
+						  jdp(f->mount.used_kb, 0), "low_kb", jdp(f->mount.low_kb, 0), "total_kb",
+						  jdp(f->mount.total_kb, 0), "growth_kb_ps", jd(f->mount.rate_kb_ps),
+						  "grows", f->mount.grows));
 		json_array_append_new(causes, o);
 	}
 	json_object_set_new(root, "causes", causes);
@@ -257,9 +262,8 @@ int render_info_json(FILE *out, const struct model *mo, const char *path)
 	return dump(out, root);
 }
 
-int render_timeline_json(FILE *out, const struct model *mo, const struct timeline *tl)
+int render_timeline_json(FILE *out, const struct timeline *tl)
 {
-	(void)mo;
 	json_t *units = json_object(), *arr = json_array();
 	for (int c = 0; c < tl->nsel; c++)
 		json_object_set_new(units, tl->cols[tl->sel[c]].key, js(tl->cols[tl->sel[c]].unit));

@@ -167,9 +167,8 @@ static int colw(const struct tl_col *c)
 	return l > 8 ? l : 8;
 }
 
-void render_timeline_text(FILE *out, const struct model *mo, const struct timeline *tl, int width)
+void render_timeline_text(FILE *out, const struct timeline *tl, int width)
 {
-	(void)mo;
 	int show[TL_MAXCOLS], ns = 0;
 	bool events = false;
 	for (int i = 0; i < tl->n && !events; i++)
@@ -406,7 +405,7 @@ void render_text_width(FILE *out, const struct report *r, bool color, int W)
 	wrapf(out, 26, 2, W, "(%s; rates per second; memory in MB%s)", step > 0 ? "means over steps" : "every sample",
 	      W > 0 ? "; --wide for every column" : "");
 	if (tl)
-		render_timeline_text(out, mo, tl, W);
+		render_timeline_text(out, tl, W);
 	timeline_free(tl);
 }
 

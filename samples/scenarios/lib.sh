@@ -7,7 +7,8 @@
 # scenario_end.  Knobs (environment): CAPTURE (the capture binary, default
 # build/capture), OUT (where NAME.zst goes, default samples/), WORKDIR
 # (scratch on a disk-backed filesystem, default /var/tmp/iowd-NAME),
-# CG_LIMIT_MB, INTERVAL (capture -i, default 1).
+# CG_LIMIT_MB, INTERVAL (capture -i, default 1), FRAME (capture --frame,
+# default 10).
 
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +18,9 @@ OUT=${OUT:-$TOP/samples}
 WORKDIR=${WORKDIR:-/var/tmp/iowd-$NAME}
 CG_LIMIT_MB=${CG_LIMIT_MB:-400}
 INTERVAL=${INTERVAL:-1}
+# a self-contained frame every 10 s (capture's default is 600): make check
+# cuts each sample at its frame boundaries (test_samples test_cuts)
+FRAME=${FRAME:-10}
 PIDS="" CAP_PID="" CG="" BCG="" T0=""
 
 say() { echo "$NAME: [$(elapsed)s] $*" >&2; }
@@ -144,7 +148,7 @@ capture_start() {
 	# from the top of the tree with relative paths: the header records the
 	# command line, and a sample must not carry this machine's paths
 	(cd "$TOP" && exec "$(rel "$CAPTURE")" -o "$(rel "$OUT/$NAME.zst")" -i "$INTERVAL" -d "$DURATION_S" \
-		--sysrq auto "$@") 2>>"$OUT/$NAME.capture.log" &
+		--sysrq auto --frame "$FRAME" "$@") 2>>"$OUT/$NAME.capture.log" &
 	CAP_PID=$!
 	say "capture pid $CAP_PID -> $OUT/$NAME.zst"
 }
