@@ -432,8 +432,18 @@ static int ent_new(struct model *mo, enum ent_kind kind, const char *name, int s
 	return (int)mo->nents++;
 }
 
-/* Bucket b of entity e, created (zeroed) on demand; NULL when out of memory. */
-static float *ent_at(struct model *mo, struct entity *e, uint32_t b)
+static float *ent_grow(struct model *mo, struct entity *e, uint32_t b);
+
+/* Bucket b of entity e, created (zeroed) on demand; NULL when out of memory.
+ * Nearly always the bucket is there already: that case stays inline. */
+static inline float *ent_at(struct model *mo, struct entity *e, uint32_t b)
+{
+	if (b >= e->b0 && b < e->b0 + e->n)
+		return e->v + (size_t)(b - e->b0) * ent_nfields(e->kind);
+	return ent_grow(mo, e, b);
+}
+
+static float *ent_grow(struct model *mo, struct entity *e, uint32_t b)
 {
 	int nf = ent_nfields(e->kind);
 	if (!e->n) {
