@@ -65,7 +65,9 @@ struct proc {
 	int16_t cg;                /* index into the cgroup path table, -1 none */
 	bool lost;                 /* a thread vanished this sample */
 	bool flat;                 /* recorded as one task: task/ unusable */
+	bool counted;              /* want is stat's thread count, not a guess */
 	uint32_t seen, want;       /* threads read this sample / stat's count */
+	uint32_t nthr;             /* thread slots held: free_proc stops looking at 0 */
 };
 
 /* tid/pid -> slot, open addressing; keys live in the slot arrays. */
@@ -507,6 +509,7 @@ static ssize_t read_kept(struct ctx *c, int *fd, uint32_t pid, const char *name,
 
 static void free_thr(struct tasks_state *s, size_t i)
 {
+	s->pr[s->thr[i].proc].nthr--;
 	close_kept(s, s->thr[i].fd);
 	map_del(s, &s->thr_map, false, s->thr[i].tid);
 	s->thr[i].tid = 0;
@@ -515,7 +518,9 @@ static void free_thr(struct tasks_state *s, size_t i)
 
 static void free_proc(struct tasks_state *s, size_t i)
 {
-	for (size_t t = 0; t < s->thr_hw; t++)
+	/* most processes die with their threads already freed (their stat
+	 * reads failed first): no scan of the whole table for those */
+	for (size_t t = 0; s->pr[i].nthr && t < s->thr_hw; t++)
 		if (s->thr[t].tid && s->thr[t].proc == i)
 			free_thr(s, t);
 	close_kept(s, s->pr[i].io_fd);
@@ -650,6 +655,7 @@ static int read_thr(struct ctx *c, size_t i)
 	}
 	p->seen++;
 	p->want = ts.threads == CAP_NA ? p->seen : (uint32_t)ts.threads;
+	p->counted = ts.threads != CAP_NA;
 
 	struct cap_task_in in;
 	memset(&in, 0, sizeof in);
@@ -729,6 +735,7 @@ static int add_thr(struct ctx *c, size_t pi, uint32_t tid, uint8_t kind)
 	s->thr[i].tid = tid;
 	s->thr[i].proc = (uint32_t)pi;
 	s->thr[i].kind = kind;
+	s->pr[pi].nthr++;
 	if (kind == TK_TASK)
 		snprintf(s->path, sizeof s->path, "%u/task/%u/stat", s->pr[pi].pid, tid);
 	else
@@ -809,7 +816,16 @@ static int add_proc_cb(struct ctx *c, void *arg, uint32_t pid)
 	char cgpath[1024];
 	if (n > 0 && !parse_pid_cgroup(s->cgbuf, (size_t)n, c->memcg_version, cgpath, sizeof cgpath))
 		p->cg = cg_intern(s, cgpath);
-	int rc = scan_threads(c, i);
+	/* Most new processes have one thread, the leader: its stat read
+	 * straight away says so, and saves listing task/ (an open, two
+	 * getdents and a close per fork).  Threads beyond the leader, or a
+	 * leader that cannot be read, send us to the listing. */
+	int rc = add_thr(c, i, pid, TK_TASK);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && s->pr[i].counted && s->pr[i].want == 1) /* add_thr may have moved pr[] */
+		return 0;
+	rc = scan_threads(c, i);
 	if (rc < 0)
 		return -1;
 	if (rc == 1)

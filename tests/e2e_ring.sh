@@ -97,7 +97,7 @@ $C -o "$T/u.zst" --ring 30s --ring-mem 1k 2>/dev/null; [ $? = 2 ] || no "--ring-
 	kill -USR1 $p
 	sleep 2
 	echo sick > "$T/long/state"
-	wait_for "$T/long.err" "window closed" 25 || echo "no window closed: $(cat "$T/long.err")" > "$T/long.fail"
+	wait_for "$T/long.err" "window closed" 90 || echo "no window closed: $(cat "$T/long.err")" > "$T/long.fail"
 	kill -TERM $p
 	wait $p
 	echo "rc=$? s20=$s20 s40=$s40" > "$T/long.res"
@@ -116,7 +116,7 @@ sleep 5
 [ "$(size "$out")" = 0 ] || no "health: $(size "$out") bytes written before any trigger"
 [ -s "$T/hs/proc/sysrq-trigger" ] && no "health: sysrq fired while healthy"
 echo sick > "$T/hs/state"
-wait_for "$T/hs.err" "window closed" 10 || no "health: no window closed: $(cat "$T/hs.err")"
+wait_for "$T/hs.err" "window closed" 90 || no "health: no window closed: $(cat "$T/hs.err")"
 kill -TERM $p; wait $p; rc=$?
 [ $rc = 0 ] || no "health: exit $rc"
 facts "$out" > "$T/hs.res"
@@ -145,7 +145,7 @@ PIDS="$PIDS $p"
 sleep 3
 [ "$(size "$out")" = 0 ] || no "oom: bytes written before the OOM kill"
 echo "3,2001,555000000,-;Memory cgroup out of memory: Killed process 4242 (memhog) total-vm:420000kB" >> "$T/oom/kmsg"
-wait_for "$T/oom.err" "window closed" 10 || no "oom: no window: $(cat "$T/oom.err")"
+wait_for "$T/oom.err" "window closed" 90 || no "oom: no window: $(cat "$T/oom.err")"
 kill -TERM $p; wait $p
 facts "$out" > "$T/oom.res"
 case $(get "$T/oom.res" trigger) in
@@ -162,7 +162,7 @@ p=$!
 PIDS="$PIDS $p"
 sleep 4
 kill -USR1 $p
-wait_for "$T/kill.err" "wrote the last" 5 || no "kill: no window opened"
+wait_for "$T/kill.err" "wrote the last" 60 || no "kill: no window opened"
 sleep 2
 kill -KILL $p; wait $p 2>/dev/null
 $A info "$out" > "$T/kill.info" 2>&1 || no "kill: analyze info exit $?: $(cat "$T/kill.info")"

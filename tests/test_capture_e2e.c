@@ -289,6 +289,27 @@ static void test_sysrq_on_sick_fixture(void **st)
 	assert_int_equal(s.state, 'D');
 }
 
+/* Waits until a capture still being written holds at least n samples
+ * (its flushed prefix reads; the unfinished tail is ignored), at most
+ * limit_ms: a loaded box only makes this slower.  The callers assert on
+ * the final file, so a capture that never gets there still fails. */
+static void wait_samples(const char *file, int n, long limit_ms)
+{
+	for (long waited = 0; waited <= limit_ms; waited += 100) {
+		char err[200];
+		int got = 0;
+		struct cap_reader *r = cap_reader_open(file, err, sizeof err);
+		struct cap_rec rec;
+		while (r && cap_next(r, &rec) == 1)
+			got += rec.type == CAP_SAMPLE_END;
+		if (r)
+			cap_reader_free(r);
+		if (got >= n)
+			return;
+		msleep(100);
+	}
+}
+
 static void test_flush_survives_sigkill(void **st)
 {
 	(void)st;
@@ -296,7 +317,8 @@ static void test_flush_survives_sigkill(void **st)
 	const char *a[] = { "-o", path("kill.cap"), "--proc-root", path("sick/proc"), "--kmsg",
 			    path("sick/kmsg"), "-i", "0.1", "--flush", "1", "--sysrq", "off", NULL };
 	pid_t pid = start(a, NULL);
-	msleep(2600);
+	/* 15 samples flushed (two flush points on an idle box, 2.6 s) */
+	wait_samples(path("kill.cap"), 15, 120000);
 	kill(pid, SIGKILL);
 	assert_int_equal(finish(pid), 128 + SIGKILL);
 	struct seen s;
@@ -311,9 +333,10 @@ static void test_flush_survives_sigkill(void **st)
 static void test_sigterm_is_clean(void **st)
 {
 	(void)st;
-	const char *a[] = { "-o", path("term.cap"), "-i", "0.1", "--sysrq", "off", NULL };
+	const char *a[] = { "-o", path("term.cap"), "-i", "0.1", "--flush", "0.2", "--sysrq", "off", NULL };
 	pid_t pid = start(a, NULL);
-	msleep(1500); /* a first sample of 10,000 tasks on a loaded box takes ~0.5 s */
+	/* two samples in the file, however long a loaded box takes for them */
+	wait_samples(path("term.cap"), 2, 120000);
 	kill(pid, SIGTERM);
 	assert_int_equal(finish(pid), 0);
 	struct seen s;
