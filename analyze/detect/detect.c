@@ -17,21 +17,25 @@ int detect_writeback(const struct actx *, struct finding *);
 int detect_cpu(const struct actx *, struct finding *);
 int detect_blocked(const struct actx *, struct finding *);
 
+/* An edge that holds when `when` does, and one that holds when the
+ * target's dominant wait is one of `waits`. */
+#define EDGE(to, when) { to, when, 0 }
+#define EDGE_WAITING(to, waits) { to, EDGE_WAITS, waits }
 /* Waits that memory trouble makes: faults and reclaim, and the reads and
  * unplaced waits behind them. */
-#define MEM_WAITS                                                                                          \
-	(WAIT_BIT(WAIT_PAGE_FAULT) | WAIT_BIT(WAIT_RECLAIM) | WAIT_BIT(WAIT_IO) | WAIT_BIT(WAIT_OTHER) |       \
+#define MEM_WAITS \
+	(WAIT_BIT(WAIT_PAGE_FAULT) | WAIT_BIT(WAIT_RECLAIM) | WAIT_BIT(WAIT_IO) | WAIT_BIT(WAIT_OTHER) | \
 	 WAIT_BIT(WAIT_UNKNOWN))
 /* A growing pool of memory: it makes the thrash and what the thrash makes;
  * reclaim burns CPU in kswapd or in the grower itself (an unrelated CPU
  * hog is a rival, not a consequence). */
-#define MEMORY_EDGES                                                                                       \
-	{ CAUSE_RECLAIM_THRASH, EDGE_ALWAYS }, { CAUSE_SWAP_THRASH, EDGE_ALWAYS }, { CAUSE_OOM_KILL, EDGE_ALWAYS }, \
-	{ CAUSE_BLOCKED_TASKS, EDGE_WAITS, MEM_WAITS }, { CAUSE_IO_SATURATION, EDGE_WITH_THRASH },            \
-	{ CAUSE_CPU_SATURATION, EDGE_KSWAPD_OR_SAME }
-#define THRASH_EDGES                                                                                       \
-	{ CAUSE_BLOCKED_TASKS, EDGE_WAITS, MEM_WAITS }, { CAUSE_IO_SATURATION, EDGE_ALWAYS },                 \
-	{ CAUSE_CPU_SATURATION, EDGE_KSWAPD }
+#define MEMORY_EDGES \
+	EDGE(CAUSE_RECLAIM_THRASH, EDGE_ALWAYS), EDGE(CAUSE_SWAP_THRASH, EDGE_ALWAYS), \
+	EDGE(CAUSE_OOM_KILL, EDGE_ALWAYS), EDGE_WAITING(CAUSE_BLOCKED_TASKS, MEM_WAITS), \
+	EDGE(CAUSE_IO_SATURATION, EDGE_WITH_THRASH), EDGE(CAUSE_CPU_SATURATION, EDGE_KSWAPD_OR_SAME)
+#define THRASH_EDGES \
+	EDGE_WAITING(CAUSE_BLOCKED_TASKS, MEM_WAITS), EDGE(CAUSE_IO_SATURATION, EDGE_ALWAYS), \
+	EDGE(CAUSE_CPU_SATURATION, EDGE_KSWAPD)
 
 /* One row per enum cause_id: the detector, its documented rule, and the
  * edges of the causal graph that start at it (rank.c closes them). */
@@ -56,21 +60,21 @@ const struct detector detectors[CAUSE_COUNT] = {
 	  .thrash = true, .explains = { THRASH_EDGES } },
 	[CAUSE_OOM_KILL] = { "oom-kill", false, detect_oom,
 	  "the kernel log shows an OOM kill, or vmstat oom_kill / a cgroup's oom_kill count rises",
-	},
+	  .explains = { EDGE(CAUSE_COUNT, EDGE_END) } }, /* explains nothing */
 	[CAUSE_IO_SATURATION] = { "io-saturation", true, detect_io,
 	  "the busiest real disk is >= 80% busy on average in the faulty window (and >= 1.5x healthy); culprit: the process with the most read+write bytes there",
-	  .explains = { { CAUSE_BLOCKED_TASKS, EDGE_WAITS, WAIT_BIT(WAIT_IO) | WAIT_BIT(WAIT_OTHER) | WAIT_BIT(WAIT_UNKNOWN) |
-							    WAIT_BIT(WAIT_WRITEBACK) } } },
+	  .explains = { EDGE_WAITING(CAUSE_BLOCKED_TASKS, WAIT_BIT(WAIT_IO) | WAIT_BIT(WAIT_OTHER) |
+							       WAIT_BIT(WAIT_UNKNOWN) | WAIT_BIT(WAIT_WRITEBACK)) } },
 	[CAUSE_WRITEBACK_STALL] = { "writeback-stall", true, detect_writeback,
 	  "Dirty + Writeback >= max(5% of RAM, 3x healthy + 16 MB) and tasks wait in writeback throttling (balance_dirty_pages, *wait*writeback, jbd2) or the disk writes at >= 80% util",
-	  .explains = { { CAUSE_BLOCKED_TASKS, EDGE_WAITS, WAIT_BIT(WAIT_WRITEBACK) | WAIT_BIT(WAIT_IO) },
-			{ CAUSE_IO_SATURATION, EDGE_ALWAYS } } },
+	  .explains = { EDGE_WAITING(CAUSE_BLOCKED_TASKS, WAIT_BIT(WAIT_WRITEBACK) | WAIT_BIT(WAIT_IO)),
+			EDGE(CAUSE_IO_SATURATION, EDGE_ALWAYS) } },
 	[CAUSE_CPU_SATURATION] = { "cpu-saturation", true, detect_cpu,
 	  "runnable tasks >= 1.5 x CPUs on average and idle + iowait < 10% in the faulty window; culprit: the top CPU user",
-	},
+	  .explains = { EDGE(CAUSE_COUNT, EDGE_END) } }, /* explains nothing */
 	[CAUSE_BLOCKED_TASKS] = { "blocked-tasks", false, detect_blocked,
 	  "tasks in D state >= 1 on average in the faulty window and >= 3x healthy + 0.5; grouped by comm and wchan",
-	},
+	  .explains = { EDGE(CAUSE_COUNT, EDGE_END) } }, /* explains nothing */
 };
 
 /* Where a D-state task waits, from its wchan (the innermost non-scheduler
