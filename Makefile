@@ -88,6 +88,14 @@ deps:
 $(O)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(call src_inc,$<) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+# An object built before the .d files existed knows no headers and would
+# survive a header change (.SECONDARY: a missing object is not rebuilt while
+# its binary is newer than its source): drop such objects and what links
+# them, once.
+nodeps := $(strip $(foreach o,$(wildcard $(O)/obj/*/*.o $(O)/obj/*/*/*.o),$(if $(wildcard $(o:.o=.d)),,$(o))))
+ifneq ($(nodeps),)
+$(shell rm -rf $(nodeps) $(O)/capture $(O)/analyze $(O)/tests)
+endif
 
 $(O)/capture: $(call obj,capture/main.c) $(CAPTURE_OBJ) $(FORMAT_OBJ)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(CAPTURE_LIBS)

@@ -29,6 +29,7 @@ static const uint8_t ZMAGIC[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 struct rgroup {
 	uint32_t src, inst;
 	size_t n, cap, cursor;
+	size_t nstr, gen; /* str[0..nstr) hold names of arena generation gen */
 	uint32_t *name;
 	uint64_t *val;
 	const char **str;
@@ -53,6 +54,7 @@ struct cap_reader {
 	struct cap_header hdr;
 	char **names; size_t names_n, names_cap; /* names[0] = "" */
 	char *narena; size_t narena_len, narena_cap;
+	size_t narena_gen; /* counts moves of the arena, which stale names[] pointers */
 	struct rgroup *groups; size_t groups_n, groups_cap, gcursor;
 	struct tslot *tasks; size_t tasks_cap, tasks_n;
 	uint64_t prev_wall, prev_mono;
@@ -436,6 +438,7 @@ static bool add_name(struct cap_reader *r, const uint8_t *s, size_t n)
 		for (size_t i = 1; i < r->names_n; i++)
 			r->names[i] = na + (r->names[i] - r->narena);
 		free(r->narena);
+		r->narena_gen++;
 		r->narena = na;
 		r->narena_cap = nc;
 	}
@@ -474,7 +477,7 @@ static struct rgroup *group_get(struct cap_reader *r, uint32_t src, uint32_t ins
 	struct rgroup *g = &r->groups[r->groups_n++];
 	g->src = src;
 	g->inst = inst;
-	g->n = g->cursor = 0;
+	g->n = g->cursor = g->nstr = 0;
 	r->gcursor = r->groups_n;
 	return g;
 }
@@ -638,8 +641,17 @@ static bool parse_group(struct cap_reader *r, struct cur *c, struct cap_rec *rec
 			g->val[at] += d;
 		}
 	}
-	for (size_t i = 0; i < g->n; i++)
+	/* a group's names only grow within a frame: point at the new ones */
+	if (g->gen != r->narena_gen) {
+		g->gen = r->narena_gen;
+		g->nstr = 0;
+	}
+	for (size_t i = g->nstr; i < g->n; i++) {
 		g->str[i] = name_of(r, g->name[i]);
+		/* a name not yet defined (damage) is looked up again next time */
+		if (g->nstr == i && g->name[i] < r->names_n)
+			g->nstr = i + 1;
+	}
 	rec->u.group.source = name_of(r, src);
 	rec->u.group.instance = name_of(r, inst);
 	rec->u.group.n = g->n;
@@ -699,7 +711,6 @@ static int frame_record(struct cap_reader *r, struct cap_rec *rec)
 	size_t hl = (size_t)(c.p - (r->fb + r->fpos));
 	struct cur b = { c.p, (size_t)len, false };
 	r->fpos += hl + (size_t)len;
-	memset(rec, 0, sizeof *rec);
 	rec->type = (enum cap_type)type;
 	rec->frame_offset = r->frame_off;
 	if (!r->header_seen && type != CAP_HEADER) {

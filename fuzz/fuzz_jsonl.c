@@ -44,9 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		render_html(null, &rep);
 		struct timeline *tl = timeline_new(&rep, 0, 0, mo->nsamples);
 		if (tl) {
-			render_timeline_text(null, mo, tl, 80);
-			render_timeline_csv(null, mo, tl);
-			render_timeline_json(null, mo, tl);
+			render_timeline_text(null, tl, 80);
+			render_timeline_csv(null, tl);
+			render_timeline_json(null, tl);
 			timeline_free(tl);
 		}
 		render_info_text(null, mo, "fuzz");

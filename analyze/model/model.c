@@ -171,6 +171,8 @@ struct tslot {
 	 * replay. */
 	int since;
 	int di;                   /* index in rd.dl while in D, else -1 */
+	uint32_t kswapd_comm;     /* the comm id kswapd was last told for */
+	bool kswapd;
 };
 
 struct strtab { char **s; size_t n, cap; uint32_t *h; size_t hcap; };
@@ -207,6 +209,8 @@ struct rd {
 	size_t dn, dcap;
 	struct tslot **fdw;       /* D tasks with no wait entity yet, this sample */
 	size_t fdw_cap;
+	struct gplan *gp;         /* this frame's groups, in the order they come */
+	size_t ngp, gpcap, gpcur;
 };
 
 static uint32_t intern(struct strtab *t, const char *s)
@@ -428,8 +432,18 @@ static int ent_new(struct model *mo, enum ent_kind kind, const char *name, int s
 	return (int)mo->nents++;
 }
 
-/* Bucket b of entity e, created (zeroed) on demand; NULL when out of memory. */
-static float *ent_at(struct model *mo, struct entity *e, uint32_t b)
+static float *ent_grow(struct model *mo, struct entity *e, uint32_t b);
+
+/* Bucket b of entity e, created (zeroed) on demand; NULL when out of memory.
+ * Nearly always the bucket is there already: that case stays inline. */
+static inline float *ent_at(struct model *mo, struct entity *e, uint32_t b)
+{
+	if (b >= e->b0 && b < e->b0 + e->n)
+		return e->v + (size_t)(b - e->b0) * ent_nfields(e->kind);
+	return ent_grow(mo, e, b);
+}
+
+static float *ent_grow(struct model *mo, struct entity *e, uint32_t b)
 {
 	int nf = ent_nfields(e->kind);
 	if (!e->n) {
@@ -471,28 +485,36 @@ static float *ent_at(struct model *mo, struct entity *e, uint32_t b)
 	return e->v + (size_t)(b - e->b0) * nf;
 }
 
+/* Pairs of buckets become one: sums added, maxima kept.  A pair with one
+ * side outside the range held is that side alone. */
 static void ent_halve(struct entity *e)
 {
 	if (!e->n)
 		return;
 	int nf = ent_nfields(e->kind);
 	uint32_t nb0 = e->b0 / 2, last = (e->b0 + e->n - 1) / 2, nn = last - nb0 + 1;
-	bool ismax[(int)PF_COUNT > (int)CF_COUNT ? (int)PF_COUNT : (int)CF_COUNT];
+	int maxf[2], nmax = 0; /* the max fields: at most two in any kind */
 	for (int f = 0; f < nf; f++)
-		ismax[f] = field_is_max(e->kind, f); /* once, not per bucket */
+		if (field_is_max(e->kind, f))
+			maxf[nmax++] = f;
 	for (uint32_t j = 0; j < nn; j++) {
-		float acc[(int)PF_COUNT > (int)CF_COUNT ? (int)PF_COUNT : (int)CF_COUNT] = { 0 };
-		bool any = false;
-		for (uint32_t c = 2 * (nb0 + j); c <= 2 * (nb0 + j) + 1; c++) {
-			const float *src = ent_bucket(e, c, nf);
-			if (!src)
-				continue;
+		const float *x = ent_bucket(e, 2 * (nb0 + j), nf), *y = ent_bucket(e, 2 * (nb0 + j) + 1, nf);
+		/* j <= index of its children: writing in place is safe going
+		 * up, field by field, once the maxima are read */
+		float *o = e->v + (size_t)j * nf;
+		if (x && y) {
+			float mx[2];
+			for (int m = 0; m < nmax; m++)
+				mx[m] = x[maxf[m]] > y[maxf[m]] ? x[maxf[m]] : y[maxf[m]];
 			for (int f = 0; f < nf; f++)
-				acc[f] = ismax[f] ? (any && acc[f] > src[f] ? acc[f] : src[f]) : acc[f] + src[f];
-			any = true;
+				o[f] = x[f] + y[f];
+			for (int m = 0; m < nmax; m++)
+				o[maxf[m]] = mx[m];
+		} else {
+			const float *src = x ? x : y;
+			for (int f = 0; f < nf; f++)
+				o[f] = src[f];
 		}
-		/* j <= index of its children: writing in place is safe going up */
-		memcpy(e->v + (size_t)j * nf, acc, (size_t)nf * sizeof *acc);
 	}
 	e->b0 = nb0;
 	e->n = nn;
@@ -618,7 +640,7 @@ static bool not_a_disk(const char *n)
 }
 
 #define ID_UNKNOWN (-2)
-static struct idmeaning *id_cell(struct rd *r, uint32_t id);
+static inline struct idmeaning *id_cell(struct rd *r, uint32_t id);
 
 /* The index of group name i in keys[nk], or -1; by name id when there is one. */
 static int key_index(struct rd *r, const struct cap_rec *rec, size_t i, const char *const *keys, int nk,
@@ -636,54 +658,75 @@ static int key_index(struct rd *r, const struct cap_rec *rec, size_t i, const ch
 	return k;
 }
 
-static void feed_disk(struct model *mo, struct rd *r, const struct cap_rec *rec)
+/* The index of disk NAME, added when new; -1 when there is no room. */
+static int disk_index(struct model *mo, const char *name)
 {
 	int d;
 	for (d = 0; d < mo->ndisks; d++)
-		if (!strcmp(mo->disks[d].name, rec->u.group.instance))
-			break;
-	if (d == mo->ndisks) {
-		if (mo->ndisks == 32)
-			return;
-		struct disk *k = &mo->disks[d];
-		memset(k, 0, sizeof *k);
-		snprintf(k->name, sizeof k->name, "%s", rec->u.group.instance);
-		k->partition = not_a_disk(k->name);
-		k->rps = malloc((size_t)(mo->cap_samples ? mo->cap_samples : 1) * sizeof(float));
-		k->rmbps = malloc((size_t)(mo->cap_samples ? mo->cap_samples : 1) * sizeof(float));
-		k->util = malloc((size_t)(mo->cap_samples ? mo->cap_samples : 1) * sizeof(float));
-		k->wps = malloc((size_t)(mo->cap_samples ? mo->cap_samples : 1) * sizeof(float));
-		k->wmbps = malloc((size_t)(mo->cap_samples ? mo->cap_samples : 1) * sizeof(float));
-		if (!k->rps || !k->rmbps || !k->util || !k->wps || !k->wmbps) {
-			free(k->rps); free(k->rmbps); free(k->util); free(k->wps); free(k->wmbps);
-			return;
-		}
-		for (int i = 0; i < mo->nsamples; i++)
-			k->rps[i] = k->rmbps[i] = k->util[i] = k->wps[i] = k->wmbps[i] = NAN;
-		mo->ndisks++;
+		if (!strcmp(mo->disks[d].name, name))
+			return d;
+	if (mo->ndisks == 32)
+		return -1;
+	struct disk *k = &mo->disks[d];
+	memset(k, 0, sizeof *k);
+	snprintf(k->name, sizeof k->name, "%s", name);
+	k->partition = not_a_disk(k->name);
+	size_t n = (size_t)(mo->cap_samples ? mo->cap_samples : 1);
+	k->rps = malloc(n * sizeof(float));
+	k->rmbps = malloc(n * sizeof(float));
+	k->util = malloc(n * sizeof(float));
+	k->wps = malloc(n * sizeof(float));
+	k->wmbps = malloc(n * sizeof(float));
+	if (!k->rps || !k->rmbps || !k->util || !k->wps || !k->wmbps) {
+		free(k->rps); free(k->rmbps); free(k->util); free(k->wps); free(k->wmbps);
+		return -1;
 	}
-	static const char *const keys[5] = { "rd_ios", "rd_sectors", "wr_ios", "wr_sectors", "io_ticks" };
+	for (int i = 0; i < mo->nsamples; i++)
+		k->rps[i] = k->rmbps[i] = k->util[i] = k->wps[i] = k->wmbps[i] = NAN;
+	mo->ndisks++;
+	return d;
+}
+
+static const char *const disk_keys[5] = { "rd_ios", "rd_sectors", "wr_ios", "wr_sectors", "io_ticks" };
+
+/* got: the bits of v[] set.  Kept until the sample ends: rates need the
+ * interval, known then. */
+static void disk_take(struct rd *r, int d, const uint64_t v[5], int got)
+{
+	if (got != 31)
+		return;
+	memcpy(r->disk_cur[d], v, 5 * sizeof *v);
+	r->disk_seen[d] = 1;
+}
+
+static void feed_disk(struct model *mo, struct rd *r, const struct cap_rec *rec)
+{
+	int d = disk_index(mo, rec->u.group.instance);
+	if (d < 0)
+		return;
 	uint64_t v[5];
 	int got = 0;
 	for (size_t i = 0; i < rec->u.group.n; i++) {
-		int k = key_index(r, rec, i, keys, 5, true);
+		int k = key_index(r, rec, i, disk_keys, 5, true);
 		if (k >= 0) {
 			v[k] = rec->u.group.values[i];
 			got |= 1 << k;
 		}
 	}
-	if (got != 31)
-		return;
-	/* kept until the sample ends: rates need the interval, known then */
-	memcpy(r->disk_cur[d], v, sizeof v);
-	r->disk_seen[d] = 1;
+	disk_take(r, d, v, got);
 }
 
 /* The meaning cell of a name id in this frame; NULL without memory.
  * Records from JSON Lines carry no ids: the callers then go by string. */
-static struct idmeaning *id_cell(struct rd *r, uint32_t id)
+static struct idmeaning *id_cell_grow(struct rd *r, uint32_t id);
+static inline struct idmeaning *id_cell(struct rd *r, uint32_t id)
 {
-	if (id >= r->nids) {
+	return id < r->nids ? &r->ids[id] : id_cell_grow(r, id);
+}
+
+static struct idmeaning *id_cell_grow(struct rd *r, uint32_t id)
+{
+	{
 		if (id >= r->ids_cap) {
 			size_t nc = r->ids_cap ? r->ids_cap : 256;
 			while (nc <= id)
@@ -774,6 +817,270 @@ static void feed_statfs(struct model *mo, struct rd *r, const struct cap_rec *re
 	}
 }
 
+/* A cgroup's counters: v1 names mapped to v2 meaning; hierarchical total_*
+ * wins over the cgroup's own figure when both are printed. */
+enum cgname {
+	CG_NONE, CG_USAGE, CG_LIMIT, CG_TOT_CACHE, CG_FILE, CG_TOT_RSS, CG_ANON, CG_TOT_SHMEM, CG_SHMEM,
+	CG_TOT_MAJ, CG_MAJ, CG_REFAULT, CG_PGSCAN, CG_PGSTEAL, CG_OOM, CG_PSI_MEM, CG_PSI
+};
+
+static int cg_code(const char *k)
+{
+	if (!strcmp(k, "usage")) return CG_USAGE;
+	if (!strcmp(k, "limit")) return CG_LIMIT;
+	if (!strcmp(k, "total_cache")) return CG_TOT_CACHE;
+	if (!strcmp(k, "file") || !strcmp(k, "cache")) return CG_FILE;
+	if (!strcmp(k, "total_rss")) return CG_TOT_RSS;
+	if (!strcmp(k, "anon") || !strcmp(k, "rss")) return CG_ANON;
+	if (!strcmp(k, "total_shmem")) return CG_TOT_SHMEM;
+	if (!strcmp(k, "shmem")) return CG_SHMEM;
+	if (!strcmp(k, "total_pgmajfault")) return CG_TOT_MAJ;
+	if (!strcmp(k, "pgmajfault")) return CG_MAJ;
+	if (!strcmp(k, "workingset_refault_file") || !strcmp(k, "workingset_refault") ||
+	    !strcmp(k, "total_workingset_refault_file")) return CG_REFAULT;
+	if (!strcmp(k, "pgscan")) return CG_PGSCAN;
+	if (!strcmp(k, "pgsteal")) return CG_PGSTEAL;
+	if (strstr(k, "oom_kill")) return CG_OOM;
+	if (strstr(k, "some_avg10")) return strstr(k, "mem") ? CG_PSI_MEM : CG_PSI;
+	return CG_NONE;
+}
+
+struct cgsample {
+	uint64_t usage, limit, file, anon, psi, shmem;
+	uint64_t cnt[5]; /* majflt refault pgscan pgsteal oom */
+	bool tot_file, tot_anon, tot_maj, tot_shmem;
+};
+
+static void cg_one(struct cgsample *c, int code, uint64_t x)
+{
+	if (x == CAP_NA)
+		return;
+	switch (code) {
+	case CG_USAGE: c->usage = x; break;
+	case CG_LIMIT: c->limit = x; break;
+	case CG_TOT_CACHE: c->file = x; c->tot_file = true; break;
+	case CG_FILE: if (!c->tot_file) c->file = x; break;
+	case CG_TOT_RSS: c->anon = x; c->tot_anon = true; break;
+	case CG_ANON: if (!c->tot_anon) c->anon = x; break;
+	case CG_TOT_SHMEM: c->shmem = x; c->tot_shmem = true; break;
+	case CG_SHMEM: if (!c->tot_shmem) c->shmem = x; break;
+	case CG_TOT_MAJ: c->cnt[0] = x; c->tot_maj = true; break;
+	case CG_MAJ: if (!c->tot_maj) c->cnt[0] = x; break;
+	case CG_REFAULT: c->cnt[1] = x; break;
+	case CG_PGSCAN: c->cnt[2] = x; break;
+	case CG_PGSTEAL: c->cnt[3] = x; break;
+	case CG_OOM: c->cnt[4] = x; break;
+	case CG_PSI_MEM: c->psi = x; break;
+	case CG_PSI: if (c->psi == CAP_NA) c->psi = x; break;
+	default: break;
+	}
+}
+
+static const struct cgsample cg_empty = {
+	CAP_NA, CAP_NA, CAP_NA, CAP_NA, CAP_NA, CAP_NA, { CAP_NA, CAP_NA, CAP_NA, CAP_NA, CAP_NA }, false, false, false, false
+};
+
+/* The index in r->cgs of cgroup INST, its entity made when new; -1 without memory. */
+static int cg_index(struct model *mo, struct rd *r, const char *inst)
+{
+	uint32_t id = intern(&r->st, inst);
+	int *slot = map_slot(r, KEY_CG(id), true);
+	if (!slot)
+		return -1;
+	if (*slot < 0) {
+		if (r->ncgs == r->cgs_cap) {
+			size_t nc = r->cgs_cap ? r->cgs_cap * 2 : 16;
+			struct cgstate *ns = realloc(r->cgs, nc * sizeof *ns);
+			if (!ns)
+				return -1;
+			r->cgs = ns;
+			r->cgs_cap = nc;
+		}
+		int e = ent_new(mo, ENT_CGROUP, inst, mo->nsamples - 1);
+		if (e < 0)
+			return -1;
+		snprintf(mo->ents[e].name, sizeof mo->ents[e].name, "%s", inst);
+		r->cgs[r->ncgs] = (struct cgstate){ .ent = e };
+		*slot = (int)r->ncgs++;
+	}
+	return *slot;
+}
+
+static void cg_take(struct model *mo, struct rd *r, int csi, const struct cgsample *c)
+{
+	struct cgstate *cs = &r->cgs[csi];
+	struct entity *e = &mo->ents[cs->ent];
+	float *b = ent_at(mo, e, (uint32_t)((mo->nsamples - 1) / mo->bw));
+	if (!b)
+		return;
+	e->last_sample = mo->nsamples - 1;
+	if (c->usage != CAP_NA) b[CF_USAGE_SUM] += (float)(c->usage / 1024);
+	/* v1 prints "no limit" as a page-rounded LONG_MAX */
+	if (c->limit != CAP_NA && c->limit < (1ull << 60))
+		b[CF_LIMIT] = b[CF_LIMIT] > c->limit / 1024 ? b[CF_LIMIT] : (float)(c->limit / 1024);
+	if (c->file != CAP_NA) b[CF_FILE_SUM] += (float)(c->file / 1024);
+	if (c->anon != CAP_NA) b[CF_ANON_SUM] += (float)(c->anon / 1024);
+	if (c->shmem != CAP_NA) b[CF_SHMEM_SUM] += (float)(c->shmem / 1024);
+	if (c->psi != CAP_NA) b[CF_PSI_SUM] += (float)c->psi / 100.0f;
+	b[CF_SAMPLES] += 1;
+	static const int cf[5] = { CF_MAJFLT, CF_REFAULT, CF_PGSCAN, CF_PGSTEAL, CF_OOM };
+	for (int k = 0; k < 5; k++) {
+		if (c->cnt[k] != CAP_NA && cs->have && cs->prev[k] != CAP_NA && c->cnt[k] >= cs->prev[k])
+			b[cf[k]] += (float)(c->cnt[k] - cs->prev[k]);
+		cs->prev[k] = c->cnt[k];
+	}
+	cs->have = true;
+}
+
+/* What one group of this frame gives the model, worked out when its names
+ * first come, so a sample costs a pass over the few counters it uses:
+ * (index in the group, raw slot or disk key or cgroup name code). */
+struct gplan {
+	uint32_t src, inst;
+	int kind;        /* SRC_*, or -1: nothing in it is used */
+	int aux;         /* disk index, cgroup state index */
+	size_t seen;     /* names classified so far */
+	struct gitem { uint32_t i; int16_t what; } *it;
+	size_t nit, cap;
+};
+
+static struct gplan *plan_get(struct model *mo, struct rd *r, const struct cap_rec *rec)
+{
+	uint32_t src = rec->u.group.source_id, inst = rec->u.group.instance_id;
+	for (size_t k = 0; k < r->ngp; k++) {
+		size_t i = (r->gpcur + k) % r->ngp;
+		if (r->gp[i].src == src && r->gp[i].inst == inst) {
+			r->gpcur = i + 1;
+			return &r->gp[i];
+		}
+	}
+	if (r->ngp == r->gpcap) {
+		size_t nc = r->gpcap ? r->gpcap * 2 : 32;
+		struct gplan *n = realloc(r->gp, nc * sizeof *n);
+		if (!n)
+			return NULL;
+		memset(n + r->gpcap, 0, (nc - r->gpcap) * sizeof *n);
+		r->gp = n;
+		r->gpcap = nc;
+	}
+	struct gplan *g = &r->gp[r->ngp++];
+	r->gpcur = r->ngp;
+	g->src = src;
+	g->inst = inst;
+	g->seen = g->nit = 0;
+	g->aux = -1;
+	const char *ins = rec->u.group.instance;
+	int kind = src_kind(rec->u.group.source);
+	if (kind == SRC_CPU && strcmp(ins, "cpu"))
+		kind = -1; /* per-CPU lines: the total is enough here */
+	if (kind == SRC_PSI && strcmp(ins, "cpu") && strcmp(ins, "memory") && strcmp(ins, "io"))
+		kind = -1;
+	if (kind == SRC_OTHER)
+		kind = -1;
+	if (kind == SRC_DISK)
+		g->aux = disk_index(mo, ins);
+	if (kind == SRC_CGROUP)
+		g->aux = cg_index(mo, r, ins);
+	g->kind = kind;
+	return g;
+}
+
+/* What group name NM means under plan G, or -1. */
+static int plan_meaning(struct rd *r, const struct gplan *g, const char *nm, const char *inst)
+{
+	static const char *const ck[] = { "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal" };
+	static const int cslot[] = { R_CPU_USER, R_CPU_NICE, R_CPU_SYS, R_CPU_IDLE, R_CPU_IOWAIT, R_CPU_IRQ,
+				     R_CPU_SOFTIRQ, R_CPU_STEAL };
+	switch (g->kind) {
+	case SRC_MEMINFO:
+		return ktab_get(&r->mem, nm);
+	case SRC_VMSTAT: {
+		int s = ktab_get(&r->vm, nm);
+		return s >= 0 ? s : vm_prefix_slot(nm);
+	}
+	case SRC_CPU:
+		for (int k = 7; k >= 0; k--)
+			if (!strcmp(nm, ck[k]))
+				return cslot[k];
+		return -1;
+	case SRC_STAT:
+		return !strcmp(nm, "procs_running") ? R_PROCS_RUNNING : -1;
+	case SRC_LOADAVG:
+		return !strcmp(nm, "load1") ? R_LOAD1 : -1;
+	case SRC_PSI: {
+		int some = !strcmp(inst, "cpu") ? R_PSI_CPU : !strcmp(inst, "memory") ? R_PSI_MEM : R_PSI_IO;
+		if (!strcmp(nm, "some_avg10"))
+			return some;
+		return !strcmp(nm, "full_avg10") && some != R_PSI_CPU ? some + 1 : -1;
+	}
+	case SRC_DISK:
+		for (int k = 4; k >= 0; k--)
+			if (!strcmp(nm, disk_keys[k]))
+				return k;
+		return -1;
+	case SRC_CGROUP: {
+		int c = cg_code(nm);
+		return c == CG_NONE ? -1 : c;
+	}
+	}
+	return -1;
+}
+
+/* feed_group() for records that carry name ids: through the frame's plan. */
+static bool feed_group_planned(struct model *mo, struct rd *r, const struct cap_rec *rec)
+{
+	struct gplan *g = plan_get(mo, r, rec);
+	if (!g || g->kind == SRC_STATFS)
+		return false; /* few, and fed by name */
+	size_t n = rec->u.group.n;
+	const uint64_t *v = rec->u.group.values;
+	for (; g->seen < n; g->seen++) {
+		int w = g->kind < 0 ? -1 : plan_meaning(r, g, rec->u.group.names[g->seen], rec->u.group.instance);
+		if (w < 0)
+			continue;
+		if (g->nit == g->cap) {
+			size_t nc = g->cap ? g->cap * 2 : 16;
+			struct gitem *ni = realloc(g->it, nc * sizeof *ni);
+			if (!ni)
+				return false;
+			g->it = ni;
+			g->cap = nc;
+		}
+		g->it[g->nit++] = (struct gitem){ (uint32_t)g->seen, (int16_t)w };
+	}
+	if (g->kind == SRC_DISK) {
+		if (g->aux < 0)
+			g->aux = disk_index(mo, rec->u.group.instance);
+		if (g->aux < 0)
+			return true;
+		uint64_t dv[5];
+		int got = 0;
+		for (size_t k = 0; k < g->nit; k++) {
+			dv[g->it[k].what] = v[g->it[k].i];
+			got |= 1 << g->it[k].what;
+		}
+		disk_take(r, g->aux, dv, got);
+	} else if (g->kind == SRC_CGROUP) {
+		if (g->aux < 0)
+			g->aux = cg_index(mo, r, rec->u.group.instance);
+		if (g->aux < 0)
+			return true;
+		struct cgsample c = cg_empty;
+		for (size_t k = 0; k < g->nit; k++)
+			cg_one(&c, g->it[k].what, v[g->it[k].i]);
+		cg_take(mo, r, g->aux, &c);
+	} else {
+		for (size_t k = 0; k < g->nit; k++) {
+			uint64_t x = v[g->it[k].i];
+			if (x != CAP_NA) {
+				r->raw[g->it[k].what] += x;
+				r->has[g->it[k].what] = true;
+			}
+		}
+	}
+	return true;
+}
+
 static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec)
 {
 	const char *src = rec->u.group.source, *inst = rec->u.group.instance;
@@ -781,6 +1088,8 @@ static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec
 	const char *const *nm = rec->u.group.names;
 	const uint64_t *v = rec->u.group.values;
 	const uint32_t *ids = rec->u.group.ids;
+	if (ids && feed_group_planned(mo, r, rec))
+		return;
 	struct idmeaning *sc = ids ? id_cell(r, rec->u.group.source_id) : NULL;
 	int kind = sc && sc->src != ID_UNKNOWN ? sc->src : src_kind(src);
 	if (sc)
@@ -835,76 +1144,13 @@ static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec
 	} else if (kind == SRC_STATFS) {
 		feed_statfs(mo, r, rec);
 	} else if (kind == SRC_CGROUP) {
-		uint32_t id = intern(&r->st, inst);
-		int *slot = map_slot(r, KEY_CG(id), true);
-		if (!slot)
+		int csi = cg_index(mo, r, inst);
+		if (csi < 0)
 			return;
-		if (*slot < 0) {
-			if (r->ncgs == r->cgs_cap) {
-				size_t nc = r->cgs_cap ? r->cgs_cap * 2 : 16;
-				struct cgstate *ns = realloc(r->cgs, nc * sizeof *ns);
-				if (!ns)
-					return;
-				r->cgs = ns;
-				r->cgs_cap = nc;
-			}
-			int e = ent_new(mo, ENT_CGROUP, inst, mo->nsamples - 1);
-			if (e < 0)
-				return;
-			snprintf(mo->ents[e].name, sizeof mo->ents[e].name, "%s", inst);
-			r->cgs[r->ncgs] = (struct cgstate){ .ent = e };
-			*slot = (int)r->ncgs++;
-		}
-		struct cgstate *cs = &r->cgs[*slot];
-		struct entity *e = &mo->ents[cs->ent];
-		float *b = ent_at(mo, e, (uint32_t)((mo->nsamples - 1) / mo->bw));
-		if (!b)
-			return;
-		e->last_sample = mo->nsamples - 1;
-		/* v1 names mapped to v2 meaning; hierarchical total_* wins over
-		 * the cgroup's own figure when both are printed. */
-		uint64_t usage = CAP_NA, limit = CAP_NA, file = CAP_NA, anon = CAP_NA, psi = CAP_NA, shmem = CAP_NA;
-		uint64_t cnt[5] = { CAP_NA, CAP_NA, CAP_NA, CAP_NA, CAP_NA }; /* majflt refault pgscan pgsteal oom */
-		bool tot_file = false, tot_anon = false, tot_maj = false, tot_shmem = false;
-		for (size_t i = 0; i < n; i++) {
-			const char *k = nm[i];
-			uint64_t x = v[i];
-			if (x == CAP_NA)
-				continue;
-			if (!strcmp(k, "usage")) usage = x;
-			else if (!strcmp(k, "limit")) limit = x;
-			else if (!strcmp(k, "total_cache")) { file = x; tot_file = true; }
-			else if ((!strcmp(k, "file") || !strcmp(k, "cache")) && !tot_file) file = x;
-			else if (!strcmp(k, "total_rss")) { anon = x; tot_anon = true; }
-			else if ((!strcmp(k, "anon") || !strcmp(k, "rss")) && !tot_anon) anon = x;
-			else if (!strcmp(k, "total_shmem")) { shmem = x; tot_shmem = true; }
-			else if (!strcmp(k, "shmem") && !tot_shmem) shmem = x;
-			else if (!strcmp(k, "total_pgmajfault")) { cnt[0] = x; tot_maj = true; }
-			else if (!strcmp(k, "pgmajfault") && !tot_maj) cnt[0] = x;
-			else if (!strcmp(k, "workingset_refault_file") || !strcmp(k, "workingset_refault") ||
-				 !strcmp(k, "total_workingset_refault_file")) cnt[1] = x;
-			else if (!strcmp(k, "pgscan")) cnt[2] = x;
-			else if (!strcmp(k, "pgsteal")) cnt[3] = x;
-			else if (strstr(k, "oom_kill")) cnt[4] = x;
-			else if (strstr(k, "some_avg10") && (psi == CAP_NA || strstr(k, "mem")))
-				psi = x;
-		}
-		if (usage != CAP_NA) b[CF_USAGE_SUM] += (float)(usage / 1024);
-		/* v1 prints "no limit" as a page-rounded LONG_MAX */
-		if (limit != CAP_NA && limit < (1ull << 60))
-			b[CF_LIMIT] = b[CF_LIMIT] > limit / 1024 ? b[CF_LIMIT] : (float)(limit / 1024);
-		if (file != CAP_NA) b[CF_FILE_SUM] += (float)(file / 1024);
-		if (anon != CAP_NA) b[CF_ANON_SUM] += (float)(anon / 1024);
-		if (shmem != CAP_NA) b[CF_SHMEM_SUM] += (float)(shmem / 1024);
-		if (psi != CAP_NA) b[CF_PSI_SUM] += (float)psi / 100.0f;
-		b[CF_SAMPLES] += 1;
-		static const int cf[5] = { CF_MAJFLT, CF_REFAULT, CF_PGSCAN, CF_PGSTEAL, CF_OOM };
-		for (int k = 0; k < 5; k++) {
-			if (cnt[k] != CAP_NA && cs->have && cs->prev[k] != CAP_NA && cnt[k] >= cs->prev[k])
-				b[cf[k]] += (float)(cnt[k] - cs->prev[k]);
-			cs->prev[k] = cnt[k];
-		}
-		cs->have = true;
+		struct cgsample c = cg_empty;
+		for (size_t i = 0; i < n; i++)
+			cg_one(&c, cg_code(nm[i]), v[i]);
+		cg_take(mo, r, csi, &c);
 	}
 #undef SET
 }
@@ -963,9 +1209,14 @@ static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const ui
  * additions themselves beyond that. */
 static void add_n(float *p, float x, int k)
 {
+	if (k == 1) {
+		*p += x;
+		return;
+	}
+	/* the fields summed this way only ever hold integers */
 	double s = (double)*p + (double)x * k;
-	if (k == 1 || (s <= 16777216.0 && *p >= 0 && x >= 0 && *p == floorf(*p) && x == floorf(x))) {
-		*p = k == 1 ? *p + x : (float)s;
+	if (s <= 16777216.0 && *p >= 0 && x >= 0) {
+		*p = (float)s;
 		return;
 	}
 	while (k-- > 0)
@@ -985,6 +1236,9 @@ static void task_flush(struct model *mo, struct rd *r, struct tslot *t)
 	struct entity *e = &mo->ents[t->ent];
 	uint64_t page_kb = (mo->hdr.page_size ? mo->hdr.page_size : 4096) / 1024;
 	float rss = (float)(t->rss * page_kb), held = (float)t->held_kb, hwm = (float)t->hwm_kb;
+	uint32_t b1 = (uint32_t)(from / mo->bw), b2 = (uint32_t)((to - 1) / mo->bw);
+	/* the range held covers [b1, b2] once both ends are */
+	bool ok = ent_at(mo, e, b2) && ent_at(mo, e, b1);
 	float shm = (float)t->shmem_kb;
 	for (int s = from; s < to;) {
 		uint32_t b = (uint32_t)(s / mo->bw);
@@ -992,7 +1246,7 @@ static void task_flush(struct model *mo, struct rd *r, struct tslot *t)
 		if (end > to)
 			end = to;
 		int k = end - s;
-		float *eb = ent_at(mo, e, b);
+		float *eb = ok ? e->v + (size_t)(b - e->b0) * PF_COUNT : ent_at(mo, e, b);
 		if (eb) {
 			add_n(&eb[PF_RSS_SUM], rss, k);
 			eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
@@ -1035,15 +1289,27 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	struct tslot *t = task_find(r, rec->u.task.tid, true);
 	if (!t)
 		return;
-	task_flush(mo, r, t);
 	bool fresh = t->tgid == 0 && t->ent < 0;
+	/* what the deferred samples were counted with must not change
+	 * under them: flush first when it does */
+	uint32_t tgid = v[CAP_TF_TGID] && v[CAP_TF_TGID] <= UINT32_MAX ? (uint32_t)v[CAP_TF_TGID] : t->tid;
+	uint64_t rss = v[CAP_TF_RSS] == CAP_NA ? 0 : v[CAP_TF_RSS];
+	uint64_t hwm = v[CAP_TF_VM_HWM], an = v[CAP_TF_RSS_ANON], sh = v[CAP_TF_RSS_SHMEM], sw = v[CAP_TF_VM_SWAP];
+	/* A live user process always has a peak RSS: VmHWM 0 means the
+	 * status fields were not recorded (older capture, kernel thread). */
+	bool have_held = hwm != CAP_NA && hwm > 0 && an != CAP_NA;
+	uint64_t held_kb = have_held ? an + (sh != CAP_NA ? sh : 0) + (sw != CAP_NA ? sw : 0) : t->held_kb;
+	uint64_t shmem_kb = have_held ? (sh != CAP_NA ? sh : 0) : t->shmem_kb;
+	if (have_held != t->have_held ||
+	    (have_held && (held_kb != t->held_kb || hwm != t->hwm_kb || shmem_kb != t->shmem_kb)) ||
+	    rss != t->rss || tgid != t->tgid || fresh || rec->u.task.is_new || v[CAP_TF_START] != t->start)
+		task_flush(mo, r, t);
 	if (!fresh && (rec->u.task.is_new || (v[CAP_TF_START] != t->start))) {
 		/* same tid, a new task: forget the old one's counters */
 		fresh = true;
 		t->dw = -1;
 	}
 	t->seen = true;
-	uint32_t tgid = v[CAP_TF_TGID] && v[CAP_TF_TGID] <= UINT32_MAX ? (uint32_t)v[CAP_TF_TGID] : t->tid;
 	if (fresh || tgid != t->tgid) {
 		t->tgid = tgid;
 		t->ent = task_entity(mo, r, t, v, rec->u.task.comm, rec->u.task.cgroup);
@@ -1068,15 +1334,12 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	t->ppid = v[CAP_TF_PPID] <= UINT32_MAX ? (uint32_t)v[CAP_TF_PPID] : 0;
 	t->start = v[CAP_TF_START];
 	t->flags = v[CAP_TF_FLAGS];
-	t->rss = v[CAP_TF_RSS] == CAP_NA ? 0 : v[CAP_TF_RSS];
-	/* A live user process always has a peak RSS: VmHWM 0 means the
-	 * status fields were not recorded (older capture, kernel thread). */
-	uint64_t hwm = v[CAP_TF_VM_HWM], an = v[CAP_TF_RSS_ANON], sh = v[CAP_TF_RSS_SHMEM], sw = v[CAP_TF_VM_SWAP];
-	t->have_held = hwm != CAP_NA && hwm > 0 && an != CAP_NA;
-	if (t->have_held) {
+	t->rss = rss;
+	t->have_held = have_held;
+	if (have_held) {
 		t->hwm_kb = hwm;
-		t->held_kb = an + (sh != CAP_NA ? sh : 0) + (sw != CAP_NA ? sw : 0);
-		t->shmem_kb = sh != CAP_NA ? sh : 0;
+		t->held_kb = held_kb;
+		t->shmem_kb = shmem_kb;
 	}
 	uint64_t cpu = v[CAP_TF_UTIME] + v[CAP_TF_STIME], maj = v[CAP_TF_MAJFLT];
 	uint64_t rdb = v[CAP_TF_READ_BYTES], wrb = v[CAP_TF_WRITE_BYTES];
@@ -1085,7 +1348,11 @@ static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	if (!fresh && b) {
 		if (cpu >= t->cpu) {
 			b[PF_CPU] += (float)(cpu - t->cpu);
-			if (!strncmp(rec->u.task.comm, "kswapd", 6))
+			if (t->kswapd_comm != comm) {
+				t->kswapd_comm = comm;
+				t->kswapd = !strncmp(rec->u.task.comm, "kswapd", 6);
+			}
+			if (t->kswapd)
 				r->kswapd_ticks += cpu - t->cpu;
 		}
 		if (maj >= t->majflt)
@@ -1551,7 +1818,7 @@ int model_feed(struct model *mo, const struct cap_rec *rec)
 	if (!r)
 		return 0;
 	if (rec->type == CAP_EV_FRAME)
-		r->nids = 0; /* name ids start afresh in every frame */
+		r->nids = r->ngp = 0; /* name ids start afresh in every frame */
 	if (other_capture(mo, rec))
 		return 0;
 	r = mo->priv;
@@ -1663,6 +1930,9 @@ void model_finish(struct model *mo)
 	free(r->ids);
 	free(r->dl);
 	free(r->fdw);
+	for (size_t k = 0; k < r->gpcap; k++)
+		free(r->gp[k].it);
+	free(r->gp);
 	free(r);
 	mo->priv = NULL;
 }
