@@ -7,7 +7,9 @@
  *   "healthy_end_s": [lo, hi],   (the last two optional)
  *   "mount": {"path": "/tmp", "grows": true, "used_kb": [lo, hi],
  *             "total_kb": [lo, hi], "growth_kb_ps": [lo, hi]},
- *                                (optional: the top cause names this mount)
+ *                                (optional: the top cause names this mount;
+ *                                "cuts": {"verdict": {"mount": "/tmp"}}: so
+ *                                does every cut that must keep the verdict)
  *   "cuts": {...}}               see test_cuts
  */
 #include <setjmp.h>
@@ -220,6 +222,14 @@ static bool cut_ok(const char *what, json_t *cuts, json_t *rep, bool must_hold)
 		json_t *cc = json_object_get(v, "culprit_comm");
 		if (!in || (json_is_string(cc) && (!tcomm || strcmp(tcomm, json_string_value(cc))))) {
 			print_error("%s: top cause %s culprit %s\n", what, tid ? tid : "(none)", tcomm ? tcomm : "(none)");
+			ok = false;
+		}
+		/* a cut that holds the fault names the same mount, with or
+		 * without the healthy stretch before it */
+		const char *wm = json_string_value(json_object_get(v, "mount"));
+		const char *gm = json_string_value(json_object_get(json_object_get(top, "mount"), "path"));
+		if (wm && (!gm || strcmp(wm, gm))) {
+			print_error("%s: mount %s, expected %s\n", what, gm ? gm : "(none)", wm);
 			ok = false;
 		}
 	}

@@ -160,7 +160,8 @@ void sappend(char *buf, size_t size, const char *fmt, ...) __attribute__((format
 
 /* capture's statfs groups: the tmpfs/ramfs mount whose used size grew
  * most over samples [a, b) (from its lowest to its highest bucket, low
- * before high), else the one using most.  Fills f->mount and returns the
+ * before high) when that rise is >= max(4 MB, 25% of shmem_grow_kb),
+ * else the one using most.  Fills f->mount and returns the
  * words that name it for a summary ("; the mount that grows: /tmp, ...");
  * when the capture holds no statfs group the words say "mount usage not
  * recorded" and f->mount stays empty. */

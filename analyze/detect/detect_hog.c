@@ -533,7 +533,8 @@ int detect_hog(const struct actx *c, struct finding *f)
 		double share = d.shmem_kb / d.size_kb;
 		f->score = 0.6 + 0.3 * fmin(1, share / 0.6);
 		char mw[200];
-		shmem_mount(c, c->fa, c->fb, 0, f, mw, sizeof mw);
+		/* a mount that gains a quarter of it in the capture is the one that grows */
+		shmem_mount(c, c->fa, c->fb, d.shmem_kb, f, mw, sizeof mw);
 		sappend(f->summary, sizeof f->summary,
 			 "shared memory / tmpfs holds %s (%.0f%% of %s), more than any process; growth not seen in "
 			 "this capture: tmpfs is named by its share; %s", fmt_kb(d.shmem_kb, a, sizeof a), 100 * share, dom,

@@ -132,7 +132,7 @@ void holder_shmem(const struct actx *c, const struct entity *e, double held_kb, 
 	if (!(shm >= 16 * 1024) || !(shm >= 0.5 * held_kb))
 		return;
 	char s[32], mw[200];
-	shmem_mount(c, c->fa, c->fb, 0, f, mw, sizeof mw);
+	shmem_mount(c, c->fa, c->fb, shm, f, mw, sizeof mw);
 	sappend(f->summary, sizeof f->summary, "; %s of it is shmem (RssShmem): %s", fmt_kb(shm, s, sizeof s), mw);
 	add_ev(f, "rss_shmem_kb", NAN, shm, "kB");
 	if (f->mount.path[0]) {
