@@ -5,10 +5,11 @@
 # io: bench/floor.c -d), at ~1,600 tasks (bench/pop.c: POP sleeping
 # processes with 2 extra threads each, plus the system).  Both read at
 # 1 Hz for N samples over the same seconds.  Target: <= 0.5.
-# Environment: N (samples, default 60), POP (default 500).
+# Environment: N (samples, default 180: the first sample restates every
+# task, and other load on a shared machine moves a short run), POP (default 500).
 set -eu
 B=${1:?usage: bench/bytes.sh BUILD_DIR}
-N=${N:-60}
+N=${N:-180}
 POP=${POP:-500}
 S=$(mktemp -d /tmp/bytes-bench.XXXXXX)
 cleanup() {

@@ -251,6 +251,113 @@ void render_text(FILE *out, const struct report *r, bool color)
 	render_text_width(out, r, color, text_width(out));
 }
 
+/* one finding: heading, summary, evidence table, what it explains, detail */
+static void finding_text(FILE *out, const struct finding *f, const struct sty *s, bool trend, int W)
+{
+	char head[400];
+	int hl = snprintf(head, sizeof head, "  %d. %s", f->rank, f->id);
+	fprintf(out, "\n%s%s%s", f->explained_by ? "" : s->red, head, s->off);
+	char rest[400] = "";
+	sappend(rest, sizeof rest, "  score %.2f", f->score);
+	if (f->pid >= 0)
+		sappend(rest, sizeof rest, "  culprit %s (pid %ld)", f->comm, f->pid);
+	if (f->explained_by)
+		sappend(rest, sizeof rest, "  [explained by %s]", f->explained_by);
+	wrap(out, rest, hl, 5, W);
+	fprintf(out, "     ");
+	wrap(out, f->summary, 5, 5, W);
+	if (f->nev) {
+		int mw = 8;
+		for (int k = 0; k < f->nev; k++)
+			mw = (int)strlen(f->ev[k].metric) > mw ? (int)strlen(f->ev[k].metric) : mw;
+		mw = mw > 28 ? 28 : mw;
+		fprintf(out, "     %-*s %10s %10s\n", mw, "evidence", trend ? "start" : "healthy", "faulty");
+		for (int k = 0; k < f->nev; k++) {
+			const struct evidence *e = &f->ev[k];
+			char h[32], v[32], line[256];
+			num(h, sizeof h, e->healthy, fabs(e->healthy) < 10 ? 1 : 0);
+			num(v, sizeof v, e->faulty, fabs(e->faulty) < 10 ? 1 : 0);
+			int l = snprintf(line, sizeof line, "     %-*.*s %10s %10s  %s", mw, mw, e->metric, h, v, e->unit);
+			if (W > 0 && l > W && W < (int)sizeof line)
+				line[W] = 0;
+			fprintf(out, "%s\n", line);
+		}
+	}
+	if (f->nexp) {
+		char ex[400] = "explains:";
+		for (int k = 0; k < f->nexp; k++)
+			sappend(ex, sizeof ex, " %s%s", k ? "-> " : "", f->explains[k]);
+		fprintf(out, "     ");
+		wrap(out, ex, 5, 7, W);
+	}
+	if (f->detail[0]) {
+		char *d = strdup(f->detail);
+		for (char *save, *line = d ? strtok_r(d, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+			fprintf(out, "     %s", s->dim);
+			wrap(out, line, 5, 7, W);
+			fprintf(out, "%s", s->off);
+		}
+		free(d);
+	}
+}
+
+/* the D-state wait groups, comm and wchan columns narrowed to fit W */
+static void blocked_text(FILE *out, const struct report *r, const struct sty *s, int W)
+{
+	fprintf(out, "\n%sBlocked tasks%s ", s->b, s->r);
+	wrap(out, "(D state), by where they wait, in task-seconds", 14, 2, W);
+	if (!r->nwg) {
+		fprintf(out, "  no task was seen in D state\n");
+	} else {
+		/* comm and wchan as wide as they need, narrowed to fit */
+		int cw = 4, ww = 5, kw = 4;
+		for (int i = 0; i < r->nwg; i++) {
+			int l = (int)strlen(r->wg[i].comm), m = (int)strlen(r->wg[i].wchan[0] ? r->wg[i].wchan : "?");
+			int k = (int)strlen(wait_name(r->wg[i].kind));
+			cw = l > cw ? l : cw;
+			ww = m > ww ? m : ww;
+			kw = k > kw ? k : kw;
+		}
+		cw = cw > 24 ? 24 : cw;
+		ww = ww > 36 ? 36 : ww;
+		while (W > 0 && 2 + 8 + 1 + 8 + 2 + cw + 1 + ww + 1 + kw > W && (cw > 8 || ww > 12)) {
+			if (ww > 12)
+				ww--;
+			else
+				cw--;
+		}
+		fprintf(out, "  %8s %8s  %-*s %-*s %s\n", "faulty", r->ctx.w.trend ? "start" : "healthy", cw, "comm", ww, "wchan",
+			"kind");
+		for (int i = 0; i < r->nwg; i++)
+			fprintf(out, "  %8.0f %8.0f  %-*.*s %-*.*s %s\n", r->wg[i].faulty_s, r->wg[i].healthy_s, cw, cw,
+				r->wg[i].comm, ww, ww, r->wg[i].wchan[0] ? r->wg[i].wchan : "?", wait_name(r->wg[i].kind));
+	}
+}
+
+/* the kernel dumps' stack groups, the ten biggest */
+static void kstacks_text(FILE *out, const struct actx *c, const struct sty *s, int W)
+{
+	if (c->sg && c->sg->ngroups) {
+		fprintf(out, "\n%sKernel stacks%s ", s->b, s->r);
+		wrap(out, "(sysrq / hung-task / OOM dumps in the kernel log), grouped by where they are", 14, 2, W);
+		for (size_t i = 0; i < c->sg->ngroups && i < 10; i++) {
+			const struct sg_group *g = &c->sg->groups[i];
+			char line[1024];
+			snprintf(line, sizeof line, "%4zu %s %s:", g->count, g->cpu ? "on CPU " : "blocked", g->label);
+			for (size_t m = 0; m < g->count && m < 8; m++) {
+				if (g->pids[m] >= 0)
+					sappend(line, sizeof line, " %s/%ld", g->comms[m] ? g->comms[m] : "?", g->pids[m]);
+				else
+					sappend(line, sizeof line, " %s", g->comms[m] ? g->comms[m] : "?");
+			}
+			if (g->count > 8)
+				sappend(line, sizeof line, " ...");
+			fprintf(out, "  ");
+			wrap(out, line, 2, 15, W);
+		}
+	}
+}
+
 void render_text_width(FILE *out, const struct report *r, bool color, int W)
 {
 	const struct model *mo = r->mo;
@@ -295,103 +402,11 @@ void render_text_width(FILE *out, const struct report *r, bool color, int W)
 	if (!r->nf)
 		wrap(out, "  none of the detectors fired: no memory, reclaim, swap, OOM, I/O, writeback, CPU or D-state trouble found", 0,
 		     4, W);
-	for (int i = 0; i < r->nf; i++) {
-		const struct finding *f = &r->f[i];
-		char head[400];
-		int hl = snprintf(head, sizeof head, "  %d. %s", f->rank, f->id);
-		fprintf(out, "\n%s%s%s", f->explained_by ? "" : s.red, head, s.off);
-		char rest[400] = "";
-		sappend(rest, sizeof rest, "  score %.2f", f->score);
-		if (f->pid >= 0)
-			sappend(rest, sizeof rest, "  culprit %s (pid %ld)", f->comm, f->pid);
-		if (f->explained_by)
-			sappend(rest, sizeof rest, "  [explained by %s]", f->explained_by);
-		wrap(out, rest, hl, 5, W);
-		fprintf(out, "     ");
-		wrap(out, f->summary, 5, 5, W);
-		if (f->nev) {
-			int mw = 8;
-			for (int k = 0; k < f->nev; k++)
-				mw = (int)strlen(f->ev[k].metric) > mw ? (int)strlen(f->ev[k].metric) : mw;
-			mw = mw > 28 ? 28 : mw;
-			fprintf(out, "     %-*s %10s %10s\n", mw, "evidence", c->w.trend ? "start" : "healthy", "faulty");
-			for (int k = 0; k < f->nev; k++) {
-				const struct evidence *e = &f->ev[k];
-				char h[32], v[32], line[256];
-				num(h, sizeof h, e->healthy, fabs(e->healthy) < 10 ? 1 : 0);
-				num(v, sizeof v, e->faulty, fabs(e->faulty) < 10 ? 1 : 0);
-				int l = snprintf(line, sizeof line, "     %-*.*s %10s %10s  %s", mw, mw, e->metric, h, v, e->unit);
-				if (W > 0 && l > W && W < (int)sizeof line)
-					line[W] = 0;
-				fprintf(out, "%s\n", line);
-			}
-		}
-		if (f->nexp) {
-			char ex[400] = "explains:";
-			for (int k = 0; k < f->nexp; k++)
-				sappend(ex, sizeof ex, " %s%s", k ? "-> " : "", f->explains[k]);
-			fprintf(out, "     ");
-			wrap(out, ex, 5, 7, W);
-		}
-		if (f->detail[0]) {
-			char *d = strdup(f->detail);
-			for (char *save, *line = d ? strtok_r(d, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
-				fprintf(out, "     %s", s.dim);
-				wrap(out, line, 5, 7, W);
-				fprintf(out, "%s", s.off);
-			}
-			free(d);
-		}
-	}
+	for (int i = 0; i < r->nf; i++)
+		finding_text(out, &r->f[i], &s, c->w.trend, W);
 
-	fprintf(out, "\n%sBlocked tasks%s ", s.b, s.r);
-	wrap(out, "(D state), by where they wait, in task-seconds", 14, 2, W);
-	if (!r->nwg) {
-		fprintf(out, "  no task was seen in D state\n");
-	} else {
-		/* comm and wchan as wide as they need, narrowed to fit */
-		int cw = 4, ww = 5, kw = 4;
-		for (int i = 0; i < r->nwg; i++) {
-			int l = (int)strlen(r->wg[i].comm), m = (int)strlen(r->wg[i].wchan[0] ? r->wg[i].wchan : "?");
-			int k = (int)strlen(wait_name(r->wg[i].kind));
-			cw = l > cw ? l : cw;
-			ww = m > ww ? m : ww;
-			kw = k > kw ? k : kw;
-		}
-		cw = cw > 24 ? 24 : cw;
-		ww = ww > 36 ? 36 : ww;
-		while (W > 0 && 2 + 8 + 1 + 8 + 2 + cw + 1 + ww + 1 + kw > W && (cw > 8 || ww > 12)) {
-			if (ww > 12)
-				ww--;
-			else
-				cw--;
-		}
-		fprintf(out, "  %8s %8s  %-*s %-*s %s\n", "faulty", c->w.trend ? "start" : "healthy", cw, "comm", ww, "wchan",
-			"kind");
-		for (int i = 0; i < r->nwg; i++)
-			fprintf(out, "  %8.0f %8.0f  %-*.*s %-*.*s %s\n", r->wg[i].faulty_s, r->wg[i].healthy_s, cw, cw,
-				r->wg[i].comm, ww, ww, r->wg[i].wchan[0] ? r->wg[i].wchan : "?", wait_name(r->wg[i].kind));
-	}
-
-	if (c->sg && c->sg->ngroups) {
-		fprintf(out, "\n%sKernel stacks%s ", s.b, s.r);
-		wrap(out, "(sysrq / hung-task / OOM dumps in the kernel log), grouped by where they are", 14, 2, W);
-		for (size_t i = 0; i < c->sg->ngroups && i < 10; i++) {
-			const struct sg_group *g = &c->sg->groups[i];
-			char line[1024];
-			snprintf(line, sizeof line, "%4zu %s %s:", g->count, g->cpu ? "on CPU " : "blocked", g->label);
-			for (size_t m = 0; m < g->count && m < 8; m++) {
-				if (g->pids[m] >= 0)
-					sappend(line, sizeof line, " %s/%ld", g->comms[m] ? g->comms[m] : "?", g->pids[m]);
-				else
-					sappend(line, sizeof line, " %s", g->comms[m] ? g->comms[m] : "?");
-			}
-			if (g->count > 8)
-				sappend(line, sizeof line, " ...");
-			fprintf(out, "  ");
-			wrap(out, line, 2, 15, W);
-		}
-	}
+	blocked_text(out, r, &s, W);
+	kstacks_text(out, c, &s, W);
 
 	/* timeline: from a little before the fault to its end, ~24 rows */
 	int a = c->w.faulty.a, b = c->w.faulty.b;
