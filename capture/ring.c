@@ -589,18 +589,21 @@ static int open_window(struct ring *g, struct ctx *c)
 
 int ring_step(struct ring *g, struct ctx *c, uint64_t now_us)
 {
-	g->now = now_us;
+	/* g->now stays the sample's start, as ring_check set it: DURATION and
+	 * the post time are kept in sample times, which the file shows; the
+	 * clock after the sample ran later by its reading time and shortened
+	 * both (a 5 s window spanned 4.95 s on a loaded box) */
 	if (g->pending && !g->window) {
 		g->pending = false;
 		if (open_window(g, c))
 			return -1;
 	}
 	g->pending = false;
-	bool closing = g->window && now_us >= g->window_end;
+	bool closing = g->window && g->now >= g->window_end;
 	if (closing || now_us - g->last_flush >= g->cfg.flush_us)
 		if (end_frame(g, c))
 			return -1;
-	if (g->window && now_us >= g->window_end) {
+	if (g->window && g->now >= g->window_end) {
 		file_sync(g);
 		g->window = false;
 		if (g->err)
