@@ -7,7 +7,10 @@
  * allocstall_*; workingset_refault (<5.9) vs workingset_refault_file.
  */
 #include "model.h"
+#include "fnv.h"
+#include "hash.h"
 #include "tidy.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -115,45 +118,40 @@ static int vm_prefix_slot(const char *n)
 	return -1;
 }
 
-#define KT_SIZE 256
-struct ktab { const char *k[KT_SIZE]; int slot[KT_SIZE]; };
+/* A table of counter names: kv[] and the hash of its names. */
+struct ktab { const struct kv *kv; struct hash h; };
 
-static uint32_t fnv(const char *s)
+static bool kv_same(const void *ctx, uint32_t i)
 {
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
+	const void *const *c = ctx; /* { kv, name } */
+	return !strcmp(((const struct kv *)c[0])[i].name, c[1]);
 }
+
+static uint32_t str_hash(const char *s) { return fnv1a32(s, strlen(s)); }
 
 static void ktab_init(struct ktab *t, const struct kv *kv, size_t n)
 {
-	memset(t, 0, sizeof *t);
+	t->kv = kv;
 	for (size_t i = 0; i < n; i++) {
-		uint32_t j = fnv(kv[i].name) & (KT_SIZE - 1);
-		while (t->k[j])
-			j = (j + 1) & (KT_SIZE - 1);
-		t->k[j] = kv[i].name;
-		t->slot[j] = kv[i].slot;
+		hash_reserve(&t->h, 64);
+		uint32_t h = str_hash(kv[i].name);
+		const void *c[2] = { kv, kv[i].name };
+		hash_put(&t->h, hash_find(&t->h, h, kv_same, c), h, (uint32_t)i);
 	}
 }
 
 static int ktab_get(const struct ktab *t, const char *name)
 {
-	uint32_t j = fnv(name) & (KT_SIZE - 1);
-	while (t->k[j]) {
-		if (!strcmp(t->k[j], name))
-			return t->slot[j];
-		j = (j + 1) & (KT_SIZE - 1);
-	}
-	return -1;
+	const void *c[2] = { t->kv, name };
+	long i = hash_get(&t->h, str_hash(name), kv_same, c);
+	return i < 0 ? -1 : t->kv[i].slot;
 }
 
 /* ------------------------------------------------------------ reading state */
 
 struct tslot {
 	uint32_t tid, tgid;
-	bool used, seen;
+	bool seen;
 	uint8_t state;
 	uint32_t comm, wchan;     /* interned */
 	int ent, dw;              /* process entity, dwait entity (-1) */
@@ -175,9 +173,50 @@ struct tslot {
 	bool kswapd;
 };
 
-struct strtab { char **s; size_t n, cap; uint32_t *h; size_t hcap; };
+struct strtab { char **s; size_t n, cap; struct hash h; };
 
 struct cgstate { int ent; uint64_t prev[5]; bool have; };
+
+struct rd;
+struct gplan;
+
+/* How the model reads one source's groups (one row per group source
+ * name, model_feeds[]).  A group's counter names are classified once per
+ * frame, so a sample costs a pass over the few counters the model uses. */
+struct feed {
+	const char *source; /* the group's source name */
+	/* Whether a group of this instance is of use, and its aux (a disk, a
+	 * cgroup, a mount); NULL: every instance is, aux -1. */
+	bool (*open)(struct model *mo, struct rd *r, const char *instance, int *aux);
+	/* What counter NAME means to take(): a code >= 0, or -1: not used. */
+	int (*meaning)(const struct rd *r, const char *name, const char *instance);
+	/* One group's values: v[it[k].i] is a counter of code it[k].what. */
+	void (*take)(struct model *mo, struct rd *r, const struct gplan *g, const uint64_t *v);
+	/* Once the sample is complete: its metrics in row (NaN until set),
+	 * dt seconds after the previous sample (0: unknown). */
+	void (*derive)(struct model *mo, struct rd *r, double *row, double dt);
+};
+extern const struct feed model_feeds[];
+extern const size_t model_nfeeds;
+
+/* What one group of this frame gives the model, worked out when its names
+ * first come: (index in the group, code) items. */
+struct gplan {
+	uint32_t src, inst;      /* name ids of the source and instance */
+	const struct feed *f;    /* NULL: nothing in it is used */
+	int aux;                 /* the feed's: disk index, cgroup state index, entity */
+	size_t seen;             /* names classified so far */
+	struct gitem { uint32_t i; int16_t what; } *it;
+	size_t nit, cap;
+};
+
+static void derive_meminfo(struct model *mo, struct rd *r, double *row, double dt);
+static void derive_vmstat(struct model *mo, struct rd *r, double *row, double dt);
+static void derive_cpu(struct model *mo, struct rd *r, double *row, double dt);
+static void derive_stat(struct model *mo, struct rd *r, double *row, double dt);
+static void derive_loadavg(struct model *mo, struct rd *r, double *row, double dt);
+static void derive_psi(struct model *mo, struct rd *r, double *row, double dt);
+static void derive_disk(struct model *mo, struct rd *r, double *row, double dt);
 
 struct rd {
 	struct ktab mem, vm;
@@ -189,15 +228,18 @@ struct rd {
 	bool have_id;
 	uint64_t list_id;         /* the capture id of the run being listed */
 	bool skip, frame_pending; /* in a capture the model does not hold */
-	struct tslot *tasks;
+	struct tslot *tasks;      /* tn of them, in no order: th finds them */
 	size_t tcap, tn;
+	struct hash th;
 	struct strtab st;
 	/* small maps: linear-probe arrays of (key, ent) */
+	/* entity keys (KEY_*) and their entity indexes */
 	uint64_t *mk; int *mv; size_t mcap, mn;
+	struct hash mh;
 	struct cgstate *cgs; size_t ncgs, cgs_cap;
 	/* What a name id of the current frame means, looked up once per frame
 	 * rather than by string every sample: ids[id] for id < nids. */
-	struct idmeaning { int16_t mem, vm; int8_t src, disk, cpu; uint32_t st; } *ids; /* st: intern() id */
+	struct idmeaning { uint32_t st; } *ids; /* st: intern() id of the name */
 	size_t nids, ids_cap;
 	uint64_t kswapd_ticks;
 	int disk_seen[32];
@@ -207,52 +249,38 @@ struct rd {
 	int nd, nr;               /* live tasks in D, in R */
 	uint32_t *dl;             /* tids of the tasks in D */
 	size_t dn, dcap;
-	struct tslot **fdw;       /* D tasks with no wait entity yet, this sample */
+	size_t *fdw;              /* slots of the D tasks with no wait entity yet, this sample */
 	size_t fdw_cap;
 	struct gplan *gp;         /* this frame's groups, in the order they come */
 	size_t ngp, gpcap, gpcur;
+	struct gplan byname;      /* the plan of a group without name ids */
 };
 
+static bool str_same(const void *ctx, uint32_t i)
+{
+	const void *const *c = ctx; /* { strtab, string } */
+	return !strcmp(((const struct strtab *)c[0])->s[i], c[1]);
+}
+
+/* The id of string s (0 for none or ""), the same for equal strings. */
 static uint32_t intern(struct strtab *t, const char *s)
 {
 	if (!s || !*s)
 		return 0;
-	if (t->n * 2 >= t->hcap) {
-		size_t nc = t->hcap ? t->hcap * 2 : 256;
-		uint32_t *nh = calloc(nc, sizeof *nh);
-		if (!nh)
-			return 0;
-		for (size_t i = 1; i < t->n; i++) {
-			size_t j = fnv(t->s[i]) & (nc - 1);
-			while (nh[j])
-				j = (j + 1) & (nc - 1);
-			nh[j] = (uint32_t)i;
-		}
-		free(t->h);
-		t->h = nh;
-		t->hcap = nc;
-	}
-	size_t j = fnv(s) & (t->hcap - 1);
-	while (t->h[j]) {
-		if (!strcmp(t->s[t->h[j]], s))
-			return t->h[j];
-		j = (j + 1) & (t->hcap - 1);
-	}
+	uint32_t h = str_hash(s);
+	const void *c[2] = { t, s };
+	hash_reserve(&t->h, 256);
+	size_t j = hash_find(&t->h, h, str_same, c);
+	if (t->h.s[j].v)
+		return t->h.s[j].v - 1;
 	if (t->n + 1 > t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 64;
-		char **ns = realloc(t->s, nc * sizeof *ns);
-		if (!ns)
-			return 0;
-		t->s = ns;
-		t->cap = nc;
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->s = xrealloc(t->s, t->cap * sizeof *t->s);
 		if (!t->n)
 			t->s[t->n++] = NULL; /* id 0 = empty */
 	}
-	char *d = strdup(s);
-	if (!d)
-		return 0;
-	t->s[t->n] = d;
-	t->h[j] = (uint32_t)t->n;
+	t->s[t->n] = xstrdup(s);
+	hash_put(&t->h, j, h, (uint32_t)t->n);
 	return (uint32_t)t->n++;
 }
 
@@ -261,46 +289,36 @@ static const char *str_of(const struct rd *r, uint32_t id)
 	return id && id < r->st.n ? r->st.s[id] : "";
 }
 
+static bool key_same(const void *ctx, uint32_t i)
+{
+	const void *const *c = ctx; /* { keys, key } */
+	return ((const uint64_t *)c[0])[i] == *(const uint64_t *)c[1];
+}
+
+/* The entity index kept for key (-1 when just made, for the caller to
+ * set); NULL when absent and not to be made.  The pointer holds until the
+ * next key is made. */
 static int *map_slot(struct rd *r, uint64_t key, bool create)
 {
-	if (create && (r->mn + 1) * 2 > r->mcap) {
-		size_t oc = r->mcap, nc = oc ? oc * 2 : 1024;
-		uint64_t *ok = r->mk;
-		int *ov = r->mv;
-		r->mk = malloc(nc * sizeof *r->mk);
-		r->mv = malloc(nc * sizeof *r->mv);
-		if (!r->mk || !r->mv) {
-			free(r->mk); free(r->mv);
-			r->mk = ok; r->mv = ov;
-			return NULL;
-		}
-		for (size_t i = 0; i < nc; i++)
-			r->mv[i] = -1;
-		r->mcap = nc;
-		for (size_t i = 0; i < oc; i++)
-			if (ov[i] >= 0) {
-				size_t j = (ok[i] * 0x9E3779B97F4A7C15ull) >> 40 & (nc - 1);
-				while (r->mv[j] >= 0)
-					j = (j + 1) & (nc - 1);
-				r->mk[j] = ok[i];
-				r->mv[j] = ov[i];
-			}
-		free(ok);
-		free(ov);
+	uint32_t h = (uint32_t)((key * 0x9E3779B97F4A7C15ull) >> 32);
+	const void *c[2] = { r->mk, &key };
+	if (!create) {
+		long i = hash_get(&r->mh, h, key_same, c);
+		return i < 0 ? NULL : &r->mv[i];
 	}
-	if (!r->mcap)
-		return NULL;
-	size_t j = (key * 0x9E3779B97F4A7C15ull) >> 40 & (r->mcap - 1);
-	while (r->mv[j] >= 0) {
-		if (r->mk[j] == key)
-			return &r->mv[j];
-		j = (j + 1) & (r->mcap - 1);
+	hash_reserve(&r->mh, 1024);
+	size_t j = hash_find(&r->mh, h, key_same, c);
+	if (r->mh.s[j].v)
+		return &r->mv[r->mh.s[j].v - 1];
+	if (r->mn == r->mcap) {
+		r->mcap = r->mcap ? r->mcap * 2 : 256;
+		r->mk = xrealloc(r->mk, r->mcap * sizeof *r->mk);
+		r->mv = xrealloc(r->mv, r->mcap * sizeof *r->mv);
 	}
-	if (!create)
-		return NULL;
-	r->mk[j] = key;
-	r->mn++;
-	return &r->mv[j]; /* caller stores the entity index */
+	r->mk[r->mn] = key;
+	r->mv[r->mn] = -1;
+	hash_put(&r->mh, j, h, (uint32_t)r->mn);
+	return &r->mv[r->mn++];
 }
 
 /* map key spaces */
@@ -309,42 +327,35 @@ static int *map_slot(struct rd *r, uint64_t key, bool create)
 #define KEY_CG(id) ((uint64_t)3 << 62 | (id))
 #define KEY_MNT(id) ((uint64_t)3 << 62 | (uint64_t)1 << 40 | (id))
 
+/* A tid is its own key: the multiplication is a bijection of 32 bits. */
+static uint32_t tid_hash(uint32_t tid) { return tid * 2654435761u; }
+
+/* The task of slot j of the task table, which must hold one. */
+static inline struct tslot *task_at(struct rd *r, size_t j) { return &r->tasks[r->th.s[j].v - 1]; }
+
 static struct tslot *task_find(struct rd *r, uint32_t tid, bool create)
 {
-	if (create && (r->tn + 1) * 2 > r->tcap) {
-		size_t oc = r->tcap, nc = oc ? oc * 2 : 1024;
-		struct tslot *old = r->tasks, *nt = calloc(nc, sizeof *nt);
-		if (!nt)
-			return NULL;
-		r->tasks = nt;
-		r->tcap = nc;
-		for (size_t i = 0; i < oc; i++)
-			if (old[i].used) {
-				size_t j = (old[i].tid * 2654435761u) & (nc - 1);
-				while (nt[j].used)
-					j = (j + 1) & (nc - 1);
-				nt[j] = old[i];
-			}
-		free(old);
+	uint32_t h = tid_hash(tid);
+	if (!create) {
+		long i = hash_get(&r->th, h, NULL, NULL);
+		return i < 0 ? NULL : &r->tasks[i];
 	}
-	if (!r->tcap)
-		return NULL;
-	size_t j = (tid * 2654435761u) & (r->tcap - 1);
-	while (r->tasks[j].used) {
-		if (r->tasks[j].tid == tid)
-			return &r->tasks[j];
-		j = (j + 1) & (r->tcap - 1);
+	hash_reserve(&r->th, 1024);
+	size_t j = hash_find(&r->th, h, NULL, NULL);
+	if (r->th.s[j].v)
+		return task_at(r, j);
+	if (r->tn == r->tcap) {
+		r->tcap = r->tcap ? r->tcap * 2 : 512;
+		r->tasks = xrealloc(r->tasks, r->tcap * sizeof *r->tasks);
 	}
-	if (!create)
-		return NULL;
-	memset(&r->tasks[j], 0, sizeof r->tasks[j]);
-	r->tasks[j].tid = tid;
-	r->tasks[j].used = true;
-	r->tasks[j].ent = r->tasks[j].dw = -1;
-	r->tasks[j].di = -1;
-	r->tasks[j].since = r->done;
-	r->tn++;
-	return &r->tasks[j];
+	struct tslot *t = &r->tasks[r->tn];
+	memset(t, 0, sizeof *t);
+	t->tid = tid;
+	t->ent = t->dw = -1;
+	t->di = -1;
+	t->since = r->done;
+	hash_put(&r->th, j, h, (uint32_t)r->tn++);
+	return t;
 }
 
 /* Every state change goes through here, so the D and R counts of a sample
@@ -369,12 +380,7 @@ static void set_state(struct rd *r, struct tslot *t, uint8_t s)
 	if (s == 'D') {
 		if (r->dn == r->dcap) {
 			size_t nc = r->dcap ? r->dcap * 2 : 64;
-			uint32_t *n = realloc(r->dl, nc * sizeof *n);
-			if (!n) {
-				t->state = 0; /* out of memory: not counted */
-				return;
-			}
-			r->dl = n;
+			r->dl = xrealloc(r->dl, nc * sizeof *r->dl);
 			r->dcap = nc;
 		}
 		t->di = (int)r->dn;
@@ -383,20 +389,15 @@ static void set_state(struct rd *r, struct tslot *t, uint8_t s)
 	}
 }
 
-/* Backward-shift deletion keeps linear probing valid without tombstones. */
+/* The last task takes the place of the one removed: the walks go by
+ * the table's slots, not by where a task is kept. */
 static void task_remove(struct rd *r, struct tslot *t)
 {
-	size_t i = (size_t)(t - r->tasks), m = r->tcap - 1;
-	r->tasks[i].used = false;
-	r->tn--;
-	for (size_t j = (i + 1) & m; r->tasks[j].used; j = (j + 1) & m) {
-		size_t h = (r->tasks[j].tid * 2654435761u) & m;
-		/* move j back to i if its home is not in (i, j] cyclically */
-		if ((j > i && (h <= i || h > j)) || (j < i && (h <= i && h > j))) {
-			r->tasks[i] = r->tasks[j];
-			r->tasks[j].used = false;
-			i = j;
-		}
+	size_t i = (size_t)(t - r->tasks);
+	hash_del(&r->th, hash_find(&r->th, tid_hash(t->tid), NULL, NULL));
+	if (i != --r->tn) {
+		r->tasks[i] = r->tasks[r->tn];
+		r->th.s[hash_find(&r->th, tid_hash(r->tasks[i].tid), NULL, NULL)].v = (uint32_t)i + 1;
 	}
 }
 
@@ -417,10 +418,7 @@ static int ent_new(struct model *mo, enum ent_kind kind, const char *name, int s
 {
 	if (mo->nents == mo->ents_cap) {
 		size_t nc = mo->ents_cap ? mo->ents_cap * 2 : 256;
-		struct entity *ne = realloc(mo->ents, nc * sizeof *ne);
-		if (!ne)
-			return -1;
-		mo->ents = ne;
+		mo->ents = xrealloc(mo->ents, nc * sizeof *mo->ents);
 		mo->ents_cap = nc;
 	}
 	struct entity *e = &mo->ents[mo->nents];
@@ -432,18 +430,19 @@ static int ent_new(struct model *mo, enum ent_kind kind, const char *name, int s
 	return (int)mo->nents++;
 }
 
-static float *ent_grow(struct model *mo, struct entity *e, uint32_t b);
+static float *ent_grow(struct entity *e, uint32_t b);
 
-/* Bucket b of entity e, created (zeroed) on demand; NULL when out of memory.
+/* Bucket b of entity e, created (zeroed) on demand.
  * Nearly always the bucket is there already: that case stays inline. */
 static inline float *ent_at(struct model *mo, struct entity *e, uint32_t b)
 {
 	if (b >= e->b0 && b < e->b0 + e->n)
 		return e->v + (size_t)(b - e->b0) * ent_nfields(e->kind);
-	return ent_grow(mo, e, b);
+	(void)mo;
+	return ent_grow(e, b);
 }
 
-static float *ent_grow(struct model *mo, struct entity *e, uint32_t b)
+static float *ent_grow(struct entity *e, uint32_t b)
 {
 	int nf = ent_nfields(e->kind);
 	if (!e->n) {
@@ -453,10 +452,7 @@ static float *ent_grow(struct model *mo, struct entity *e, uint32_t b)
 		 * what its threads already wrote */
 		uint32_t add = e->b0 - b, nn = e->n + add;
 		if (nn > e->cap) {
-			float *nv = realloc(e->v, (size_t)nn * nf * sizeof *nv);
-			if (!nv)
-				return NULL;
-			e->v = nv;
+			e->v = xrealloc(e->v, (size_t)nn * nf * sizeof *e->v);
 			e->cap = nn;
 		}
 		memmove(e->v + (size_t)add * nf, e->v, (size_t)e->n * nf * sizeof *e->v);
@@ -471,17 +467,13 @@ static float *ent_grow(struct model *mo, struct entity *e, uint32_t b)
 			nc *= 2;
 		if (nc > MODEL_NB + 1)
 			nc = need > MODEL_NB + 1 ? need : MODEL_NB + 1;
-		float *nv = realloc(e->v, (size_t)nc * nf * sizeof *nv);
-		if (!nv)
-			return NULL;
-		e->v = nv;
+		e->v = xrealloc(e->v, (size_t)nc * nf * sizeof *e->v);
 		e->cap = nc;
 	}
 	if (need > e->n) {
 		memset(e->v + (size_t)e->n * nf, 0, (size_t)(need - e->n) * nf * sizeof *e->v);
 		e->n = need;
 	}
-	(void)mo;
 	return e->v + (size_t)(b - e->b0) * nf;
 }
 
@@ -531,23 +523,16 @@ void model_warn(struct model *mo, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	char **nw = realloc(mo->warnings, (mo->nwarn + 1) * sizeof *nw);
-	if (!nw)
-		return;
-	mo->warnings = nw;
-	if ((mo->warnings[mo->nwarn] = strdup(buf)))
-		mo->nwarn++;
+	mo->warnings = xrealloc(mo->warnings, (mo->nwarn + 1) * sizeof *mo->warnings);
+	mo->warnings[mo->nwarn++] = xstrdup(buf);
 }
 
 struct model *model_new(void)
 {
-	struct model *mo = calloc(1, sizeof *mo);
-	struct rd *r = calloc(1, sizeof *r);
-	if (!mo || !r) {
-		free(mo);
-		free(r);
-		return NULL;
-	}
+	struct model *mo = xrealloc(NULL, sizeof *mo);
+	struct rd *r = xrealloc(NULL, sizeof *r);
+	memset(mo, 0, sizeof *mo);
+	memset(r, 0, sizeof *r);
 	ktab_init(&r->mem, meminfo_keys, sizeof meminfo_keys / sizeof *meminfo_keys);
 	ktab_init(&r->vm, vmstat_keys, sizeof vmstat_keys / sizeof *vmstat_keys);
 	mo->priv = r;
@@ -563,10 +548,7 @@ static void add_event(struct model *mo, int sample, int kind, uint32_t pid, cons
 		return;
 	if (mo->nevs == mo->evs_cap) {
 		size_t nc = mo->evs_cap ? mo->evs_cap * 2 : 64;
-		struct event *ne = realloc(mo->evs, nc * sizeof *ne);
-		if (!ne)
-			return;
-		mo->evs = ne;
+		mo->evs = xrealloc(mo->evs, nc * sizeof *mo->evs);
 		mo->evs_cap = nc;
 	}
 	struct event *e = &mo->evs[mo->nevs++];
@@ -582,39 +564,22 @@ static void add_event(struct model *mo, int sample, int kind, uint32_t pid, cons
 			*p = ' ';
 }
 
-static int grow_samples(struct model *mo)
+static void grow_samples(struct model *mo)
 {
 	if (mo->nsamples < mo->cap_samples)
-		return 0;
+		return;
 	int nc = mo->cap_samples ? mo->cap_samples * 2 : 1024;
-	double *m = realloc(mo->m, (size_t)nc * M_COUNT * sizeof *m);
-	if (!m)
-		return -1;
-	mo->m = m;
-	double *t = realloc(mo->t, (size_t)nc * sizeof *t);
-	if (!t)
-		return -1;
-	mo->t = t;
-	uint64_t *w = realloc(mo->wall_us, (size_t)nc * sizeof *w);
-	if (!w)
-		return -1;
-	mo->wall_us = w;
-	uint64_t *mn = realloc(mo->mono_us, (size_t)nc * sizeof *mn);
-	if (!mn)
-		return -1;
-	mo->mono_us = mn;
+	mo->m = xrealloc(mo->m, (size_t)nc * M_COUNT * sizeof *mo->m);
+	mo->t = xrealloc(mo->t, (size_t)nc * sizeof *mo->t);
+	mo->wall_us = xrealloc(mo->wall_us, (size_t)nc * sizeof *mo->wall_us);
+	mo->mono_us = xrealloc(mo->mono_us, (size_t)nc * sizeof *mo->mono_us);
 	for (int d = 0; d < mo->ndisks; d++) {
 		struct disk *k = &mo->disks[d];
 		float **arr[5] = { &k->rps, &k->rmbps, &k->util, &k->wps, &k->wmbps };
-		for (int a = 0; a < 5; a++) {
-			float *na = realloc(*arr[a], (size_t)nc * sizeof *na);
-			if (!na)
-				return -1;
-			*arr[a] = na;
-		}
+		for (int a = 0; a < 5; a++)
+			*arr[a] = xrealloc(*arr[a], (size_t)nc * sizeof **arr[a]);
 	}
 	mo->cap_samples = nc;
-	return 0;
 }
 
 /* Partitions, loop, ram and zram devices are not "disks" for I/O load:
@@ -639,25 +604,6 @@ static bool not_a_disk(const char *n)
 	return false;
 }
 
-#define ID_UNKNOWN (-2)
-static inline struct idmeaning *id_cell(struct rd *r, uint32_t id);
-
-/* The index of group name i in keys[nk], or -1; by name id when there is one. */
-static int key_index(struct rd *r, const struct cap_rec *rec, size_t i, const char *const *keys, int nk,
-		     bool disk)
-{
-	struct idmeaning *c = rec->u.group.ids ? id_cell(r, rec->u.group.ids[i]) : NULL;
-	int8_t *cell = c ? (disk ? &c->disk : &c->cpu) : NULL;
-	if (cell && *cell != ID_UNKNOWN)
-		return *cell;
-	int k = nk - 1;
-	while (k >= 0 && strcmp(rec->u.group.names[i], keys[k]))
-		k--;
-	if (cell)
-		*cell = (int8_t)k;
-	return k;
-}
-
 /* The index of disk NAME, added when new; -1 when there is no room. */
 static int disk_index(struct model *mo, const char *name)
 {
@@ -672,52 +618,19 @@ static int disk_index(struct model *mo, const char *name)
 	snprintf(k->name, sizeof k->name, "%s", name);
 	k->partition = not_a_disk(k->name);
 	size_t n = (size_t)(mo->cap_samples ? mo->cap_samples : 1);
-	k->rps = malloc(n * sizeof(float));
-	k->rmbps = malloc(n * sizeof(float));
-	k->util = malloc(n * sizeof(float));
-	k->wps = malloc(n * sizeof(float));
-	k->wmbps = malloc(n * sizeof(float));
-	if (!k->rps || !k->rmbps || !k->util || !k->wps || !k->wmbps) {
-		free(k->rps); free(k->rmbps); free(k->util); free(k->wps); free(k->wmbps);
-		return -1;
-	}
+	k->rps = xrealloc(NULL, n * sizeof(float));
+	k->rmbps = xrealloc(NULL, n * sizeof(float));
+	k->util = xrealloc(NULL, n * sizeof(float));
+	k->wps = xrealloc(NULL, n * sizeof(float));
+	k->wmbps = xrealloc(NULL, n * sizeof(float));
 	for (int i = 0; i < mo->nsamples; i++)
 		k->rps[i] = k->rmbps[i] = k->util[i] = k->wps[i] = k->wmbps[i] = NAN;
 	mo->ndisks++;
 	return d;
 }
 
-static const char *const disk_keys[5] = { "rd_ios", "rd_sectors", "wr_ios", "wr_sectors", "io_ticks" };
-
-/* got: the bits of v[] set.  Kept until the sample ends: rates need the
- * interval, known then. */
-static void disk_take(struct rd *r, int d, const uint64_t v[5], int got)
-{
-	if (got != 31)
-		return;
-	memcpy(r->disk_cur[d], v, 5 * sizeof *v);
-	r->disk_seen[d] = 1;
-}
-
-static void feed_disk(struct model *mo, struct rd *r, const struct cap_rec *rec)
-{
-	int d = disk_index(mo, rec->u.group.instance);
-	if (d < 0)
-		return;
-	uint64_t v[5];
-	int got = 0;
-	for (size_t i = 0; i < rec->u.group.n; i++) {
-		int k = key_index(r, rec, i, disk_keys, 5, true);
-		if (k >= 0) {
-			v[k] = rec->u.group.values[i];
-			got |= 1 << k;
-		}
-	}
-	disk_take(r, d, v, got);
-}
-
-/* The meaning cell of a name id in this frame; NULL without memory.
- * Records from JSON Lines carry no ids: the callers then go by string. */
+/* The meaning cell of a name id in this frame.  Records from JSON Lines
+ * carry no ids: the callers then go by string. */
 static struct idmeaning *id_cell_grow(struct rd *r, uint32_t id);
 static inline struct idmeaning *id_cell(struct rd *r, uint32_t id)
 {
@@ -726,95 +639,125 @@ static inline struct idmeaning *id_cell(struct rd *r, uint32_t id)
 
 static struct idmeaning *id_cell_grow(struct rd *r, uint32_t id)
 {
-	{
-		if (id >= r->ids_cap) {
-			size_t nc = r->ids_cap ? r->ids_cap : 256;
-			while (nc <= id)
-				nc *= 2;
-			struct idmeaning *n = realloc(r->ids, nc * sizeof *n);
-			if (!n)
-				return NULL;
-			r->ids = n;
-			r->ids_cap = nc;
-		}
-		for (size_t k = r->nids; k <= id; k++)
-			r->ids[k] = (struct idmeaning){ ID_UNKNOWN, ID_UNKNOWN, ID_UNKNOWN, ID_UNKNOWN, ID_UNKNOWN,
-							UINT32_MAX };
-		r->nids = (size_t)id + 1;
+	if (id >= r->ids_cap) {
+		size_t nc = r->ids_cap ? r->ids_cap : 256;
+		while (nc <= id)
+			nc *= 2;
+		r->ids = xrealloc(r->ids, nc * sizeof *r->ids);
+		r->ids_cap = nc;
 	}
+	for (size_t k = r->nids; k <= id; k++)
+		r->ids[k] = (struct idmeaning){ UINT32_MAX };
+	r->nids = (size_t)id + 1;
 	return &r->ids[id];
 }
 
-enum { SRC_OTHER, SRC_MEMINFO, SRC_VMSTAT, SRC_CPU, SRC_STAT, SRC_LOADAVG, SRC_PSI, SRC_DISK, SRC_CGROUP,
-       SRC_STATFS };
+/* ------------------------------------------------------------ feeds */
 
-static int src_kind(const char *src)
+/* Counters that are summed into raw slots as they come (the system-wide
+ * sources): the code of a name is its slot. */
+static void take_raw(struct model *mo, struct rd *r, const struct gplan *g, const uint64_t *v)
 {
-	static const char *const k[] = { "meminfo", "vmstat", "cpu", "stat", "loadavg", "psi", "disk", "cgroup",
-					 "statfs" };
-	for (size_t i = 0; i < sizeof k / sizeof *k; i++)
-		if (!strcmp(src, k[i]))
-			return (int)i + 1;
-	return SRC_OTHER;
-}
-
-static int mem_slot(struct rd *r, const uint32_t *ids, size_t i, const char *name)
-{
-	struct idmeaning *c = ids ? id_cell(r, ids[i]) : NULL;
-	if (c && c->mem != ID_UNKNOWN)
-		return c->mem;
-	int s = ktab_get(&r->mem, name);
-	if (c)
-		c->mem = (int16_t)s;
-	return s;
-}
-
-static int vm_slot(struct rd *r, const uint32_t *ids, size_t i, const char *name)
-{
-	struct idmeaning *c = ids ? id_cell(r, ids[i]) : NULL;
-	if (c && c->vm != ID_UNKNOWN)
-		return c->vm;
-	int s = ktab_get(&r->vm, name);
-	if (s < 0)
-		s = vm_prefix_slot(name);
-	if (c)
-		c->vm = (int16_t)s;
-	return s;
-}
-
-static void feed_statfs(struct model *mo, struct rd *r, const struct cap_rec *rec)
-{
-	const char *inst = rec->u.group.instance;
-	if (!inst || !inst[0] || !mo->nsamples)
-		return;
-	int *slot = map_slot(r, KEY_MNT(intern(&r->st, inst)), true);
-	if (!slot)
-		return;
-	if (*slot < 0) {
-		/* a long mount point differs from its siblings at its end */
-		size_t l = strlen(inst), room = sizeof mo->ents[0].name - 1;
-		char name[sizeof mo->ents[0].name];
-		snprintf(name, sizeof name, "%s%s", l > room ? "..." : "", l > room ? inst + l - (room - 3) : inst);
-		if ((*slot = ent_new(mo, ENT_MOUNT, name, mo->nsamples - 1)) < 0)
-			return;
-	}
-	struct entity *e = &mo->ents[*slot];
-	float *b = ent_at(mo, e, (uint32_t)((mo->nsamples - 1) / mo->bw));
-	if (!b)
-		return;
-	e->last_sample = mo->nsamples - 1;
-	b[MF_SEEN] += 1;
-	for (size_t i = 0; i < rec->u.group.n; i++) {
-		uint64_t x = rec->u.group.values[i];
-		if (x == CAP_NA)
-			continue; /* ramfs, or tmpfs without a size: no count */
-		if (!strcmp(rec->u.group.names[i], "used_kb")) {
-			b[MF_USED_SUM] += (float)x;
-			b[MF_N] += 1;
-		} else if (!strcmp(rec->u.group.names[i], "total_kb") && (float)x > b[MF_TOTAL_MAX]) {
-			b[MF_TOTAL_MAX] = (float)x;
+	(void)mo;
+	for (size_t k = 0; k < g->nit; k++) {
+		uint64_t x = v[g->it[k].i];
+		if (x != CAP_NA) {
+			r->raw[g->it[k].what] += x;
+			r->has[g->it[k].what] = true;
 		}
 	}
+}
+
+static int meminfo_meaning(const struct rd *r, const char *name, const char *inst)
+{
+	(void)inst;
+	return ktab_get(&r->mem, name);
+}
+
+static int vmstat_meaning(const struct rd *r, const char *name, const char *inst)
+{
+	(void)inst;
+	int s = ktab_get(&r->vm, name);
+	return s >= 0 ? s : vm_prefix_slot(name);
+}
+
+/* the "cpu" group of /proc/stat: per-CPU lines are not needed here */
+static bool cpu_open(struct model *mo, struct rd *r, const char *inst, int *aux)
+{
+	(void)mo, (void)r, (void)aux;
+	return !strcmp(inst, "cpu");
+}
+
+static int cpu_meaning(const struct rd *r, const char *name, const char *inst)
+{
+	(void)r, (void)inst;
+	static const char *const ck[] = { "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal" };
+	static const int cslot[] = { R_CPU_USER, R_CPU_NICE, R_CPU_SYS, R_CPU_IDLE, R_CPU_IOWAIT, R_CPU_IRQ,
+				     R_CPU_SOFTIRQ, R_CPU_STEAL };
+	for (int k = 7; k >= 0; k--)
+		if (!strcmp(name, ck[k]))
+			return cslot[k];
+	return -1;
+}
+
+static int stat_meaning(const struct rd *r, const char *name, const char *inst)
+{
+	(void)r, (void)inst;
+	return !strcmp(name, "procs_running") ? R_PROCS_RUNNING : -1;
+}
+
+static int loadavg_meaning(const struct rd *r, const char *name, const char *inst)
+{
+	(void)r, (void)inst;
+	return !strcmp(name, "load1") ? R_LOAD1 : -1;
+}
+
+static bool psi_open(struct model *mo, struct rd *r, const char *inst, int *aux)
+{
+	(void)mo, (void)r, (void)aux;
+	return !strcmp(inst, "cpu") || !strcmp(inst, "memory") || !strcmp(inst, "io");
+}
+
+static int psi_meaning(const struct rd *r, const char *name, const char *inst)
+{
+	(void)r;
+	int some = !strcmp(inst, "cpu") ? R_PSI_CPU : !strcmp(inst, "memory") ? R_PSI_MEM : R_PSI_IO;
+	if (!strcmp(name, "some_avg10"))
+		return some;
+	return !strcmp(name, "full_avg10") && some != R_PSI_CPU ? some + 1 : -1;
+}
+
+static const char *const disk_keys[5] = { "rd_ios", "rd_sectors", "wr_ios", "wr_sectors", "io_ticks" };
+
+static bool disk_open(struct model *mo, struct rd *r, const char *inst, int *aux)
+{
+	(void)r;
+	return (*aux = disk_index(mo, inst)) >= 0;
+}
+
+static int disk_meaning(const struct rd *r, const char *name, const char *inst)
+{
+	(void)r, (void)inst;
+	for (int k = 4; k >= 0; k--)
+		if (!strcmp(name, disk_keys[k]))
+			return k;
+	return -1;
+}
+
+/* Kept until the sample ends: rates need the interval, known then. */
+static void disk_take(struct model *mo, struct rd *r, const struct gplan *g, const uint64_t *v)
+{
+	(void)mo;
+	uint64_t dv[5];
+	int got = 0;
+	for (size_t k = 0; k < g->nit; k++) {
+		dv[g->it[k].what] = v[g->it[k].i];
+		got |= 1 << g->it[k].what;
+	}
+	if (got != 31)
+		return;
+	memcpy(r->disk_cur[g->aux], dv, sizeof dv);
+	r->disk_seen[g->aux] = 1;
 }
 
 /* A cgroup's counters: v1 names mapped to v2 meaning; hierarchical total_*
@@ -880,25 +823,18 @@ static const struct cgsample cg_empty = {
 	CAP_NA, CAP_NA, CAP_NA, CAP_NA, CAP_NA, CAP_NA, { CAP_NA, CAP_NA, CAP_NA, CAP_NA, CAP_NA }, false, false, false, false
 };
 
-/* The index in r->cgs of cgroup INST, its entity made when new; -1 without memory. */
+/* The index in r->cgs of cgroup INST, its entity made when new. */
 static int cg_index(struct model *mo, struct rd *r, const char *inst)
 {
 	uint32_t id = intern(&r->st, inst);
 	int *slot = map_slot(r, KEY_CG(id), true);
-	if (!slot)
-		return -1;
 	if (*slot < 0) {
 		if (r->ncgs == r->cgs_cap) {
 			size_t nc = r->cgs_cap ? r->cgs_cap * 2 : 16;
-			struct cgstate *ns = realloc(r->cgs, nc * sizeof *ns);
-			if (!ns)
-				return -1;
-			r->cgs = ns;
+			r->cgs = xrealloc(r->cgs, nc * sizeof *r->cgs);
 			r->cgs_cap = nc;
 		}
 		int e = ent_new(mo, ENT_CGROUP, inst, mo->nsamples - 1);
-		if (e < 0)
-			return -1;
 		snprintf(mo->ents[e].name, sizeof mo->ents[e].name, "%s", inst);
 		r->cgs[r->ncgs] = (struct cgstate){ .ent = e };
 		*slot = (int)r->ncgs++;
@@ -911,8 +847,6 @@ static void cg_take(struct model *mo, struct rd *r, int csi, const struct cgsamp
 	struct cgstate *cs = &r->cgs[csi];
 	struct entity *e = &mo->ents[cs->ent];
 	float *b = ent_at(mo, e, (uint32_t)((mo->nsamples - 1) / mo->bw));
-	if (!b)
-		return;
 	e->last_sample = mo->nsamples - 1;
 	if (c->usage != CAP_NA) b[CF_USAGE_SUM] += (float)(c->usage / 1024);
 	/* v1 prints "no limit" as a page-rounded LONG_MAX */
@@ -932,18 +866,105 @@ static void cg_take(struct model *mo, struct rd *r, int csi, const struct cgsamp
 	cs->have = true;
 }
 
-/* What one group of this frame gives the model, worked out when its names
- * first come, so a sample costs a pass over the few counters it uses:
- * (index in the group, raw slot or disk key or cgroup name code). */
-struct gplan {
-	uint32_t src, inst;
-	int kind;        /* SRC_*, or -1: nothing in it is used */
-	int aux;         /* disk index, cgroup state index */
-	size_t seen;     /* names classified so far */
-	struct gitem { uint32_t i; int16_t what; } *it;
-	size_t nit, cap;
-};
+static bool cgroup_open(struct model *mo, struct rd *r, const char *inst, int *aux)
+{
+	*aux = cg_index(mo, r, inst);
+	return true;
+}
 
+static int cgroup_meaning(const struct rd *r, const char *name, const char *inst)
+{
+	(void)r, (void)inst;
+	int c = cg_code(name);
+	return c == CG_NONE ? -1 : c;
+}
+
+static void cgroup_take(struct model *mo, struct rd *r, const struct gplan *g, const uint64_t *v)
+{
+	struct cgsample c = cg_empty;
+	for (size_t k = 0; k < g->nit; k++)
+		cg_one(&c, g->it[k].what, v[g->it[k].i]);
+	cg_take(mo, r, g->aux, &c);
+}
+
+/* A tmpfs or ramfs mount: its entity is named by the mount point. */
+static bool statfs_open(struct model *mo, struct rd *r, const char *inst, int *aux)
+{
+	if (!inst || !inst[0])
+		return false;
+	int *slot = map_slot(r, KEY_MNT(intern(&r->st, inst)), true);
+	if (*slot < 0) {
+		/* a long mount point differs from its siblings at its end */
+		size_t l = strlen(inst), room = sizeof mo->ents[0].name - 1;
+		char name[sizeof mo->ents[0].name];
+		snprintf(name, sizeof name, "%s%s", l > room ? "..." : "", l > room ? inst + l - (room - 3) : inst);
+		*slot = ent_new(mo, ENT_MOUNT, name, mo->nsamples - 1);
+	}
+	*aux = *slot;
+	return true;
+}
+
+enum { STATFS_USED, STATFS_TOTAL };
+
+static int statfs_meaning(const struct rd *r, const char *name, const char *inst)
+{
+	(void)r, (void)inst;
+	return !strcmp(name, "used_kb") ? STATFS_USED : !strcmp(name, "total_kb") ? STATFS_TOTAL : -1;
+}
+
+static void statfs_take(struct model *mo, struct rd *r, const struct gplan *g, const uint64_t *v)
+{
+	(void)r;
+	struct entity *e = &mo->ents[g->aux];
+	float *b = ent_at(mo, e, (uint32_t)((mo->nsamples - 1) / mo->bw));
+	e->last_sample = mo->nsamples - 1;
+	b[MF_SEEN] += 1;
+	for (size_t k = 0; k < g->nit; k++) {
+		uint64_t x = v[g->it[k].i];
+		if (x == CAP_NA)
+			continue; /* ramfs, or tmpfs without a size: no count */
+		if (g->it[k].what == STATFS_USED) {
+			b[MF_USED_SUM] += (float)x;
+			b[MF_N] += 1;
+		} else if ((float)x > b[MF_TOTAL_MAX]) {
+			b[MF_TOTAL_MAX] = (float)x;
+		}
+	}
+}
+
+const struct feed model_feeds[] = {
+	{ "meminfo", NULL, meminfo_meaning, take_raw, derive_meminfo },
+	{ "vmstat", NULL, vmstat_meaning, take_raw, derive_vmstat },
+	{ "cpu", cpu_open, cpu_meaning, take_raw, derive_cpu },
+	{ "stat", NULL, stat_meaning, take_raw, derive_stat },
+	{ "loadavg", NULL, loadavg_meaning, take_raw, derive_loadavg },
+	{ "psi", psi_open, psi_meaning, take_raw, derive_psi },
+	{ "disk", disk_open, disk_meaning, disk_take, derive_disk },
+	{ "cgroup", cgroup_open, cgroup_meaning, cgroup_take, NULL },
+	{ "statfs", statfs_open, statfs_meaning, statfs_take, NULL },
+};
+const size_t model_nfeeds = sizeof model_feeds / sizeof model_feeds[0];
+
+static const struct feed *feed_of(const char *source)
+{
+	for (size_t f = 0; f < model_nfeeds; f++)
+		if (!strcmp(source, model_feeds[f].source))
+			return &model_feeds[f];
+	return NULL;
+}
+
+/* Sets up plan g for a group of this source and instance: which feed
+ * takes it (NULL: nothing in it is used), its aux. */
+static void plan_open(struct model *mo, struct rd *r, struct gplan *g, const struct cap_rec *rec)
+{
+	g->seen = g->nit = 0;
+	g->aux = -1;
+	g->f = feed_of(rec->u.group.source);
+	if (g->f && g->f->open && !g->f->open(mo, r, rec->u.group.instance, &g->aux))
+		g->f = NULL;
+}
+
+/* The plan of this group in this frame, made when it first comes. */
 static struct gplan *plan_get(struct model *mo, struct rd *r, const struct cap_rec *rec)
 {
 	uint32_t src = rec->u.group.source_id, inst = rec->u.group.instance_id;
@@ -956,203 +977,45 @@ static struct gplan *plan_get(struct model *mo, struct rd *r, const struct cap_r
 	}
 	if (r->ngp == r->gpcap) {
 		size_t nc = r->gpcap ? r->gpcap * 2 : 32;
-		struct gplan *n = realloc(r->gp, nc * sizeof *n);
-		if (!n)
-			return NULL;
-		memset(n + r->gpcap, 0, (nc - r->gpcap) * sizeof *n);
-		r->gp = n;
+		r->gp = xrealloc(r->gp, nc * sizeof *r->gp);
+		memset(r->gp + r->gpcap, 0, (nc - r->gpcap) * sizeof *r->gp);
 		r->gpcap = nc;
 	}
 	struct gplan *g = &r->gp[r->ngp++];
 	r->gpcur = r->ngp;
 	g->src = src;
 	g->inst = inst;
-	g->seen = g->nit = 0;
-	g->aux = -1;
-	const char *ins = rec->u.group.instance;
-	int kind = src_kind(rec->u.group.source);
-	if (kind == SRC_CPU && strcmp(ins, "cpu"))
-		kind = -1; /* per-CPU lines: the total is enough here */
-	if (kind == SRC_PSI && strcmp(ins, "cpu") && strcmp(ins, "memory") && strcmp(ins, "io"))
-		kind = -1;
-	if (kind == SRC_OTHER)
-		kind = -1;
-	if (kind == SRC_DISK)
-		g->aux = disk_index(mo, ins);
-	if (kind == SRC_CGROUP)
-		g->aux = cg_index(mo, r, ins);
-	g->kind = kind;
+	plan_open(mo, r, g, rec);
 	return g;
 }
 
-/* What group name NM means under plan G, or -1. */
-static int plan_meaning(struct rd *r, const struct gplan *g, const char *nm, const char *inst)
+/* Classifies the names of the group not yet seen under plan g. */
+static void plan_names(struct rd *r, struct gplan *g, const struct cap_rec *rec)
 {
-	static const char *const ck[] = { "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal" };
-	static const int cslot[] = { R_CPU_USER, R_CPU_NICE, R_CPU_SYS, R_CPU_IDLE, R_CPU_IOWAIT, R_CPU_IRQ,
-				     R_CPU_SOFTIRQ, R_CPU_STEAL };
-	switch (g->kind) {
-	case SRC_MEMINFO:
-		return ktab_get(&r->mem, nm);
-	case SRC_VMSTAT: {
-		int s = ktab_get(&r->vm, nm);
-		return s >= 0 ? s : vm_prefix_slot(nm);
-	}
-	case SRC_CPU:
-		for (int k = 7; k >= 0; k--)
-			if (!strcmp(nm, ck[k]))
-				return cslot[k];
-		return -1;
-	case SRC_STAT:
-		return !strcmp(nm, "procs_running") ? R_PROCS_RUNNING : -1;
-	case SRC_LOADAVG:
-		return !strcmp(nm, "load1") ? R_LOAD1 : -1;
-	case SRC_PSI: {
-		int some = !strcmp(inst, "cpu") ? R_PSI_CPU : !strcmp(inst, "memory") ? R_PSI_MEM : R_PSI_IO;
-		if (!strcmp(nm, "some_avg10"))
-			return some;
-		return !strcmp(nm, "full_avg10") && some != R_PSI_CPU ? some + 1 : -1;
-	}
-	case SRC_DISK:
-		for (int k = 4; k >= 0; k--)
-			if (!strcmp(nm, disk_keys[k]))
-				return k;
-		return -1;
-	case SRC_CGROUP: {
-		int c = cg_code(nm);
-		return c == CG_NONE ? -1 : c;
-	}
-	}
-	return -1;
-}
-
-/* feed_group() for records that carry name ids: through the frame's plan. */
-static bool feed_group_planned(struct model *mo, struct rd *r, const struct cap_rec *rec)
-{
-	struct gplan *g = plan_get(mo, r, rec);
-	if (!g || g->kind == SRC_STATFS)
-		return false; /* few, and fed by name */
-	size_t n = rec->u.group.n;
-	const uint64_t *v = rec->u.group.values;
-	for (; g->seen < n; g->seen++) {
-		int w = g->kind < 0 ? -1 : plan_meaning(r, g, rec->u.group.names[g->seen], rec->u.group.instance);
+	for (size_t n = rec->u.group.n; g->seen < n; g->seen++) {
+		int w = g->f ? g->f->meaning(r, rec->u.group.names[g->seen], rec->u.group.instance) : -1;
 		if (w < 0)
 			continue;
 		if (g->nit == g->cap) {
-			size_t nc = g->cap ? g->cap * 2 : 16;
-			struct gitem *ni = realloc(g->it, nc * sizeof *ni);
-			if (!ni)
-				return false;
-			g->it = ni;
-			g->cap = nc;
+			g->cap = g->cap ? g->cap * 2 : 16;
+			g->it = xrealloc(g->it, g->cap * sizeof *g->it);
 		}
 		g->it[g->nit++] = (struct gitem){ (uint32_t)g->seen, (int16_t)w };
 	}
-	if (g->kind == SRC_DISK) {
-		if (g->aux < 0)
-			g->aux = disk_index(mo, rec->u.group.instance);
-		if (g->aux < 0)
-			return true;
-		uint64_t dv[5];
-		int got = 0;
-		for (size_t k = 0; k < g->nit; k++) {
-			dv[g->it[k].what] = v[g->it[k].i];
-			got |= 1 << g->it[k].what;
-		}
-		disk_take(r, g->aux, dv, got);
-	} else if (g->kind == SRC_CGROUP) {
-		if (g->aux < 0)
-			g->aux = cg_index(mo, r, rec->u.group.instance);
-		if (g->aux < 0)
-			return true;
-		struct cgsample c = cg_empty;
-		for (size_t k = 0; k < g->nit; k++)
-			cg_one(&c, g->it[k].what, v[g->it[k].i]);
-		cg_take(mo, r, g->aux, &c);
-	} else {
-		for (size_t k = 0; k < g->nit; k++) {
-			uint64_t x = v[g->it[k].i];
-			if (x != CAP_NA) {
-				r->raw[g->it[k].what] += x;
-				r->has[g->it[k].what] = true;
-			}
-		}
-	}
-	return true;
 }
 
+/* One group: through the frame's plan when the record carries name ids
+ * (a capture file), through a plan of its own otherwise (JSON Lines). */
 static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec)
 {
-	const char *src = rec->u.group.source, *inst = rec->u.group.instance;
-	size_t n = rec->u.group.n;
-	const char *const *nm = rec->u.group.names;
-	const uint64_t *v = rec->u.group.values;
-	const uint32_t *ids = rec->u.group.ids;
-	if (ids && feed_group_planned(mo, r, rec))
-		return;
-	struct idmeaning *sc = ids ? id_cell(r, rec->u.group.source_id) : NULL;
-	int kind = sc && sc->src != ID_UNKNOWN ? sc->src : src_kind(src);
-	if (sc)
-		sc->src = (int8_t)kind;
-#define SET(slot, val) do { r->raw[slot] += (val); r->has[slot] = true; } while (0)
-	if (kind == SRC_MEMINFO) {
-		for (size_t i = 0; i < n; i++) {
-			int s = mem_slot(r, ids, i, nm[i]);
-			if (s >= 0 && v[i] != CAP_NA)
-				SET(s, v[i]);
-		}
-	} else if (kind == SRC_VMSTAT) {
-		for (size_t i = 0; i < n; i++) {
-			int s = vm_slot(r, ids, i, nm[i]);
-			if (s >= 0 && v[i] != CAP_NA)
-				SET(s, v[i]);
-		}
-	} else if (kind == SRC_CPU) {
-		if (strcmp(inst, "cpu"))
-			return; /* per-CPU lines: the total is enough here */
-		static const char *const ck[] = { "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal" };
-		static const int cslot[] = { R_CPU_USER, R_CPU_NICE, R_CPU_SYS, R_CPU_IDLE, R_CPU_IOWAIT, R_CPU_IRQ,
-					     R_CPU_SOFTIRQ, R_CPU_STEAL };
-		for (size_t i = 0; i < n; i++) {
-			int k = key_index(r, rec, i, ck, 8, false);
-			if (k >= 0 && v[i] != CAP_NA)
-				SET(cslot[k], v[i]);
-		}
-	} else if (kind == SRC_STAT) {
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(nm[i], "procs_running") && v[i] != CAP_NA)
-				SET(R_PROCS_RUNNING, v[i]);
-	} else if (kind == SRC_LOADAVG) {
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(nm[i], "load1") && v[i] != CAP_NA)
-				SET(R_LOAD1, v[i]);
-	} else if (kind == SRC_PSI) {
-		int some = !strcmp(inst, "cpu") ? R_PSI_CPU : !strcmp(inst, "memory") ? R_PSI_MEM
-			 : !strcmp(inst, "io") ? R_PSI_IO : -1;
-		if (some < 0)
-			return;
-		for (size_t i = 0; i < n; i++) {
-			if (v[i] == CAP_NA)
-				continue;
-			if (!strcmp(nm[i], "some_avg10"))
-				SET(some, v[i]);
-			else if (!strcmp(nm[i], "full_avg10") && some != R_PSI_CPU)
-				SET(some + 1, v[i]);
-		}
-	} else if (kind == SRC_DISK) {
-		feed_disk(mo, r, rec);
-	} else if (kind == SRC_STATFS) {
-		feed_statfs(mo, r, rec);
-	} else if (kind == SRC_CGROUP) {
-		int csi = cg_index(mo, r, inst);
-		if (csi < 0)
-			return;
-		struct cgsample c = cg_empty;
-		for (size_t i = 0; i < n; i++)
-			cg_one(&c, cg_code(nm[i]), v[i]);
-		cg_take(mo, r, csi, &c);
-	}
-#undef SET
+	struct gplan *g = &r->byname;
+	if (rec->u.group.ids)
+		g = plan_get(mo, r, rec);
+	else
+		plan_open(mo, r, g, rec);
+	plan_names(r, g, rec);
+	if (g->f)
+		g->f->take(mo, r, g, rec->u.group.values);
 }
 
 static void proc_event_name(struct model *mo, struct rd *r, struct tslot *t, int ev)
@@ -1176,8 +1039,6 @@ static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const ui
 		       const char *cgroup)
 {
 	int *slot = map_slot(r, KEY_PROC(t->tgid), true);
-	if (!slot)
-		return -1;
 	bool leader = t->tid == t->tgid;
 	if (*slot >= 0) {
 		struct entity *e = &mo->ents[*slot];
@@ -1193,8 +1054,6 @@ static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const ui
 		}
 	}
 	int e = ent_new(mo, ENT_PROC, comm, mo->nsamples - 1);
-	if (e < 0)
-		return -1;
 	mo->ents[e].pid = t->tgid;
 	mo->ents[e].start = leader ? v[CAP_TF_START] : 0;
 	mo->ents[e].kthread = v[CAP_TF_FLAGS] != CAP_NA && (v[CAP_TF_FLAGS] & 0x00200000);
@@ -1238,7 +1097,8 @@ static void task_flush(struct model *mo, struct rd *r, struct tslot *t)
 	float rss = (float)(t->rss * page_kb), held = (float)t->held_kb, hwm = (float)t->hwm_kb;
 	uint32_t b1 = (uint32_t)(from / mo->bw), b2 = (uint32_t)((to - 1) / mo->bw);
 	/* the range held covers [b1, b2] once both ends are */
-	bool ok = ent_at(mo, e, b2) && ent_at(mo, e, b1);
+	ent_at(mo, e, b2);
+	ent_at(mo, e, b1);
 	float shm = (float)t->shmem_kb;
 	for (int s = from; s < to;) {
 		uint32_t b = (uint32_t)(s / mo->bw);
@@ -1246,28 +1106,26 @@ static void task_flush(struct model *mo, struct rd *r, struct tslot *t)
 		if (end > to)
 			end = to;
 		int k = end - s;
-		float *eb = ok ? e->v + (size_t)(b - e->b0) * PF_COUNT : ent_at(mo, e, b);
-		if (eb) {
-			add_n(&eb[PF_RSS_SUM], rss, k);
-			eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
-			add_n(&eb[PF_ALIVE], 1, k);
-			if (t->have_held) {
-				add_n(&eb[PF_HELD_SUM], held, k);
-				add_n(&eb[PF_SHMEM_SUM], shm, k);
-				add_n(&eb[PF_HELD_N], 1, k);
-				eb[PF_HWM_MAX] = eb[PF_HWM_MAX] > hwm ? eb[PF_HWM_MAX] : hwm;
-			}
-			e->last_sample = end - 1;
+		float *eb = e->v + (size_t)(b - e->b0) * PF_COUNT;
+		add_n(&eb[PF_RSS_SUM], rss, k);
+		eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
+		add_n(&eb[PF_ALIVE], 1, k);
+		if (t->have_held) {
+			add_n(&eb[PF_HELD_SUM], held, k);
+			add_n(&eb[PF_SHMEM_SUM], shm, k);
+			add_n(&eb[PF_HELD_N], 1, k);
+			eb[PF_HWM_MAX] = eb[PF_HWM_MAX] > hwm ? eb[PF_HWM_MAX] : hwm;
 		}
+		e->last_sample = end - 1;
 		s = end;
 	}
 }
 
 static void flush_all(struct model *mo, struct rd *r)
 {
-	for (size_t j = 0; j < r->tcap; j++)
-		if (r->tasks[j].used)
-			task_flush(mo, r, &r->tasks[j]);
+	for (size_t j = 0; j < r->th.cap; j++)
+		if (r->th.s[j].v)
+			task_flush(mo, r, task_at(r, j));
 }
 
 /* intern() of a task's name field, through the frame's name id when the
@@ -1430,9 +1288,9 @@ static void compact_all(struct model *mo)
 	mo->bw *= 2;
 }
 
-static int by_address(const void *a, const void *b)
+static int by_position(const void *a, const void *b)
 {
-	const struct tslot *x = *(const struct tslot *const *)a, *y = *(const struct tslot *const *)b;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 	return x < y ? -1 : x > y;
 }
 
@@ -1443,38 +1301,21 @@ static void dwait_count(struct model *mo, struct rd *r, struct tslot *t, uint32_
 		/* "0" is no place: the task was running when wchan was read */
 		uint32_t w = t->wchan && strcmp(str_of(r, t->wchan), "0") ? t->wchan : intern(&r->st, "?");
 		int *slot = map_slot(r, KEY_DW(t->comm, w), true);
-		if (slot && *slot < 0) {
+		if (*slot < 0) {
 			*slot = ent_new(mo, ENT_DWAIT, str_of(r, t->comm), i);
-			if (*slot >= 0) {
-				snprintf(mo->ents[*slot].wchan, sizeof mo->ents[*slot].wchan, "%s", str_of(r, w));
-				text_tidy(mo->ents[*slot].wchan);
-			}
+			snprintf(mo->ents[*slot].wchan, sizeof mo->ents[*slot].wchan, "%s", str_of(r, w));
+			text_tidy(mo->ents[*slot].wchan);
 		}
-		t->dw = slot ? *slot : -1;
+		t->dw = *slot;
 	}
-	if (t->dw >= 0) {
-		float *db = ent_at(mo, &mo->ents[t->dw], b);
-		if (db)
-			db[DF_D] += 1;
-		mo->ents[t->dw].last_sample = i;
-	}
+	ent_at(mo, &mo->ents[t->dw], b)[DF_D] += 1;
+	mo->ents[t->dw].last_sample = i;
 }
 
-/* Everything that needs the whole sample: rates, CPU shares, the task walk. */
-static void end_sample(struct model *mo, struct rd *r)
+/* CPU shares over the interval, from the "cpu" line of /proc/stat. */
+static void derive_cpu(struct model *mo, struct rd *r, double *row, double dt)
 {
-	if (!r->in_sample)
-		return;
-	r->in_sample = false;
-	int i = mo->nsamples - 1;
-	double *row = mo->m + (size_t)i * M_COUNT;
-	double dt = r->have_prev ? (double)(mo->mono_us[i] - r->prev_mono) / 1e6 : 0;
-	if (r->have_prev && mo->mono_us[i] <= r->prev_mono)
-		dt = 0;
-	for (int k = 0; k < M_COUNT; k++)
-		row[k] = NAN;
-
-	/* CPU shares over the interval */
+	(void)mo;
 	static const int cs[] = { R_CPU_USER, R_CPU_NICE, R_CPU_SYS, R_CPU_IDLE, R_CPU_IOWAIT, R_CPU_IRQ, R_CPU_SOFTIRQ, R_CPU_STEAL };
 	double d[8], tot = 0;
 	bool ok = dt > 0;
@@ -1494,21 +1335,42 @@ static void end_sample(struct model *mo, struct rd *r)
 		row[M_CPU_IOWAIT] = 100 * d[4] / tot;
 		row[M_CPU_STEAL] = 100 * d[7] / tot;
 	}
+}
+
+static void derive_stat(struct model *mo, struct rd *r, double *row, double dt)
+{
+	(void)mo, (void)dt;
+	row[M_PROCS_RUN] = val(r, R_PROCS_RUNNING, 1);
+}
+
+static void derive_loadavg(struct model *mo, struct rd *r, double *row, double dt)
+{
+	(void)mo, (void)dt;
+	row[M_LOAD1] = val(r, R_LOAD1, 0.01);
+}
+
+/* MemAvailable as the kernel has computed it since 3.14 (si_mem_available),
+ * for the kernels before, with the low watermark approximated as
+ * MemTotal/256 (zoneinfo is not recorded). */
+static double mem_available_before_3_14(const struct rd *r)
+{
+	double low = (double)r->raw[R_MEMTOTAL] / 256;
+	double pc = r->has[R_ACTFILE] ? (double)(r->raw[R_ACTFILE] + r->raw[R_INACTFILE])
+				      : (double)(r->raw[R_CACHED] + r->raw[R_BUFFERS]) - (double)r->raw[R_SHMEM];
+	double sr = (double)r->raw[R_SRECL];
+	double a = (double)r->raw[R_MEMFREE] - low + pc - fmin(pc / 2, low) + sr - fmin(sr / 2, low);
+	return a < 0 ? 0 : a;
+}
+
+static void derive_meminfo(struct model *mo, struct rd *r, double *row, double dt)
+{
+	(void)mo, (void)dt;
 	row[M_MEMTOTAL] = val(r, R_MEMTOTAL, 1);
 	row[M_MEMFREE] = val(r, R_MEMFREE, 1);
-	if (r->has[R_MEMAVAIL]) {
+	if (r->has[R_MEMAVAIL])
 		row[M_MEMAVAIL] = val(r, R_MEMAVAIL, 1);
-	} else if (r->has[R_MEMFREE] && r->has[R_MEMTOTAL]) {
-		/* Before 3.14: the kernel's own si_mem_available() formula, with
-		 * the low watermark approximated as MemTotal/256 (zoneinfo is not
-		 * recorded). */
-		double low = (double)r->raw[R_MEMTOTAL] / 256;
-		double pc = r->has[R_ACTFILE] ? (double)(r->raw[R_ACTFILE] + r->raw[R_INACTFILE])
-					      : (double)(r->raw[R_CACHED] + r->raw[R_BUFFERS]) - (double)r->raw[R_SHMEM];
-		double sr = (double)r->raw[R_SRECL];
-		double a = (double)r->raw[R_MEMFREE] - low + pc - fmin(pc / 2, low) + sr - fmin(sr / 2, low);
-		row[M_MEMAVAIL] = a < 0 ? 0 : a;
-	}
+	else if (r->has[R_MEMFREE] && r->has[R_MEMTOTAL])
+		row[M_MEMAVAIL] = mem_available_before_3_14(r);
 	row[M_CACHED] = val(r, R_CACHED, 1);
 	row[M_SHMEM] = val(r, R_SHMEM, 1);
 	row[M_SLAB] = val(r, R_SLAB, 1);
@@ -1518,6 +1380,11 @@ static void end_sample(struct model *mo, struct rd *r)
 	row[M_WRITEBACK] = val(r, R_WB, 1);
 	if (r->has[R_SWAPTOTAL] && r->has[R_SWAPFREE])
 		row[M_SWAPUSED] = (double)r->raw[R_SWAPTOTAL] - (double)r->raw[R_SWAPFREE];
+}
+
+static void derive_vmstat(struct model *mo, struct rd *r, double *row, double dt)
+{
+	(void)mo;
 	row[M_MAJFLT] = rate(r, R_PGMAJFAULT, dt);
 	row[M_REFAULT] = rate(r, R_REFAULT, dt);
 	row[M_PGSCAN_K] = rate(r, R_PGSCAN_K, dt);
@@ -1528,19 +1395,48 @@ static void end_sample(struct model *mo, struct rd *r)
 	row[M_PSWPIN] = rate(r, R_PSWPIN, dt);
 	row[M_PSWPOUT] = rate(r, R_PSWPOUT, dt);
 	row[M_OOMKILL] = rate(r, R_OOMKILL, 1.0);
-	row[M_PROCS_RUN] = val(r, R_PROCS_RUNNING, 1);
-	row[M_LOAD1] = val(r, R_LOAD1, 0.01);
+}
+
+static void derive_psi(struct model *mo, struct rd *r, double *row, double dt)
+{
+	(void)mo, (void)dt;
 	row[M_PSI_CPU] = val(r, R_PSI_CPU, 0.01);
 	row[M_PSI_MEM] = val(r, R_PSI_MEM, 0.01);
 	row[M_PSI_MEM_FULL] = val(r, R_PSI_MEM_FULL, 0.01);
 	row[M_PSI_IO] = val(r, R_PSI_IO, 0.01);
 	row[M_PSI_IO_FULL] = val(r, R_PSI_IO_FULL, 0.01);
-	uint32_t hz = mo->hdr.user_hz ? mo->hdr.user_hz : 100;
-	row[M_KSWAPD_CPU] = dt > 0 ? 100.0 * (double)r->kswapd_ticks / hz / dt : NAN;
-	r->kswapd_ticks = 0;
+}
 
-	/* disks: sum the real disks, utilisation of the busiest */
-	double rps = 0, rmb = 0, wps = 0, wmb = 0, util = 0;
+/* One disk's rates of sample i, into its series and x[] (reads/s,
+ * read MB/s, writes/s, write MB/s, % busy); false when its counters went
+ * backwards. */
+static bool disk_rates(struct disk *dk, const uint64_t *c, int i, double dt, double x[5])
+{
+	for (int f = 0; f < 5; f++)
+		if (c[f] < dk->prev[f])
+			return false;
+	x[0] = (double)(c[0] - dk->prev[0]) / dt;
+	x[1] = (double)(c[1] - dk->prev[1]) * 512 / 1e6 / dt;
+	x[2] = (double)(c[2] - dk->prev[2]) / dt;
+	x[3] = (double)(c[3] - dk->prev[3]) * 512 / 1e6 / dt;
+	x[4] = (double)(c[4] - dk->prev[4]) / 10.0 / dt; /* io_ticks ms -> % */
+	if (x[4] > 100)
+		x[4] = 100;
+	dk->rps[i] = (float)x[0];
+	dk->rmbps[i] = (float)x[1];
+	dk->wps[i] = (float)x[2];
+	dk->wmbps[i] = (float)x[3];
+	dk->util[i] = (float)x[4];
+	dk->total_ios += (x[0] + x[2]) * dt;
+	return true;
+}
+
+/* Every disk's rates; the sample's: the real disks summed, the busiest's
+ * utilisation. */
+static void derive_disk(struct model *mo, struct rd *r, double *row, double dt)
+{
+	int i = mo->nsamples - 1;
+	double sum[4] = { 0 }, util = 0, x[5];
 	bool any = false;
 	for (int k = 0; k < mo->ndisks; k++) {
 		struct disk *dk = &mo->disks[k];
@@ -1549,93 +1445,125 @@ static void end_sample(struct model *mo, struct rd *r)
 			continue;
 		r->disk_seen[k] = 0;
 		uint64_t *c = r->disk_cur[k];
-		if (dk->have_prev && dt > 0) {
-			bool mono = true;
-			for (int f = 0; f < 5; f++)
-				mono = mono && c[f] >= dk->prev[f];
-			if (mono) {
-				double rr = (double)(c[0] - dk->prev[0]) / dt, rm = (double)(c[1] - dk->prev[1]) * 512 / 1e6 / dt;
-				double wr = (double)(c[2] - dk->prev[2]) / dt, wm = (double)(c[3] - dk->prev[3]) * 512 / 1e6 / dt;
-				double ut = (double)(c[4] - dk->prev[4]) / 10.0 / dt; /* io_ticks ms -> % */
-				if (ut > 100)
-					ut = 100;
-				dk->rps[i] = (float)rr;
-				dk->rmbps[i] = (float)rm;
-				dk->util[i] = (float)ut;
-				dk->wps[i] = (float)wr;
-				dk->wmbps[i] = (float)wm;
-				dk->total_ios += (rr + wr) * dt;
-				if (!dk->partition) {
-					rps += rr; rmb += rm; wps += wr; wmb += wm;
-					util = ut > util ? ut : util;
-					any = true;
-				}
-			}
+		if (dk->have_prev && dt > 0 && disk_rates(dk, c, i, dt, x) && !dk->partition) {
+			for (int f = 0; f < 4; f++)
+				sum[f] += x[f];
+			util = x[4] > util ? x[4] : util;
+			any = true;
 		}
 		memcpy(dk->prev, c, sizeof dk->prev);
 		dk->have_prev = true;
 	}
 	if (any) {
-		row[M_DISK_RPS] = rps; row[M_DISK_RMBPS] = rmb;
-		row[M_DISK_WPS] = wps; row[M_DISK_WMBPS] = wmb;
+		row[M_DISK_RPS] = sum[0];
+		row[M_DISK_RMBPS] = sum[1];
+		row[M_DISK_WPS] = sum[2];
+		row[M_DISK_WMBPS] = sum[3];
 		row[M_DISK_UTIL] = util;
 	}
+}
 
-	/* A key sample lists every live task: the others are gone, removed
-	 * after the walk since removal shifts slots under it. */
+/* kswapd's CPU over the interval, from the ticks its tasks gained. */
+static void derive_kswapd(struct model *mo, struct rd *r, double *row, double dt)
+{
+	uint32_t hz = mo->hdr.user_hz ? mo->hdr.user_hz : 100;
+	row[M_KSWAPD_CPU] = dt > 0 ? 100.0 * (double)r->kswapd_ticks / hz / dt : NAN;
+	r->kswapd_ticks = 0;
+}
+
+/* A key sample lists every live task: the others are gone.  They leave
+ * the D list now and the table after the D walk (drop_gone_tasks), since
+ * removal moves slots.  Returns how many. */
+static size_t mark_gone_tasks(struct rd *r)
+{
 	size_t ndrop = 0;
-	for (size_t j = 0; r->key && j < r->tcap; j++) {
-		struct tslot *t = &r->tasks[j];
-		if (t->used && !t->seen) {
+	for (size_t j = 0; r->key && j < r->th.cap; j++) {
+		struct tslot *t = r->th.s[j].v ? task_at(r, j) : NULL;
+		if (t && !t->seen) {
 			set_state(r, t, 0);
 			ndrop++;
 		}
 	}
-	/* Where D tasks wait.  A (comm, wchan) seen for the first time becomes
-	 * an entity in the order of the task table, as a walk of it would. */
+	return ndrop;
+}
+
+/* The D tasks of sample i: counted in their process's and their wait's
+ * buckets.  A (comm, wchan) seen for the first time becomes an entity in
+ * the order of the task table's slots, as a walk of it would. */
+static void count_d_tasks(struct model *mo, struct rd *r, int i)
+{
 	uint32_t b = (uint32_t)(i / mo->bw);
-	struct tslot **fresh_dw = NULL;
 	size_t nfresh = 0;
 	if (r->dn > r->fdw_cap) {
-		struct tslot **n = realloc(r->fdw, r->dn * sizeof *n);
-		if (n) {
-			r->fdw = n;
-			r->fdw_cap = r->dn;
-		}
+		r->fdw = xrealloc(r->fdw, r->dn * sizeof *r->fdw);
+		r->fdw_cap = r->dn;
 	}
-	if (r->dn <= r->fdw_cap)
-		fresh_dw = r->fdw;
-	for (size_t k = 0; k < r->dn; k++) {
-		struct tslot *t = task_find(r, r->dl[k], false);
-		if (!t)
+	for (size_t k = 0; k < r->dn && r->th.cap; k++) {
+		size_t j = hash_find(&r->th, tid_hash(r->dl[k]), NULL, NULL);
+		if (!r->th.s[j].v)
 			continue;
-		struct entity *e = t->ent >= 0 ? &mo->ents[t->ent] : NULL;
-		float *eb = e ? ent_at(mo, e, b) : NULL;
-		if (eb)
-			eb[PF_D] += 1;
-		if (t->dw < 0 && fresh_dw) {
-			fresh_dw[nfresh++] = t;
-			continue;
-		}
-		dwait_count(mo, r, t, b, i);
+		struct tslot *t = task_at(r, j);
+		if (t->ent >= 0)
+			ent_at(mo, &mo->ents[t->ent], b)[PF_D] += 1;
+		if (t->dw < 0)
+			r->fdw[nfresh++] = j;
+		else
+			dwait_count(mo, r, t, b, i);
 	}
 	if (nfresh > 1)
-		qsort(fresh_dw, nfresh, sizeof *fresh_dw, by_address);
+		qsort(r->fdw, nfresh, sizeof *r->fdw, by_position);
 	for (size_t k = 0; k < nfresh; k++)
-		dwait_count(mo, r, fresh_dw[k], b, i);
-	for (size_t j = 0; ndrop && j < r->tcap; j++) {
-		struct tslot *t = &r->tasks[j];
-		if (t->used && r->key && !t->seen) {
+		dwait_count(mo, r, task_at(r, r->fdw[k]), b, i);
+}
+
+static void drop_gone_tasks(struct model *mo, struct rd *r, size_t ndrop)
+{
+	for (size_t j = 0; ndrop && j < r->th.cap; j++) {
+		struct tslot *t = r->th.s[j].v ? task_at(r, j) : NULL;
+		if (t && !t->seen) {
 			drop_task(mo, r, t);
 			ndrop--;
 			j = (size_t)-1; /* restart: the shift may move a slot behind j */
 		}
 	}
-	int nd = r->nd, nr = r->nr;
-	row[M_TASKS_D] = r->tn ? nd : NAN;
-	row[M_TASKS_R] = r->tn ? nr : NAN;
-	r->key = false;
+}
 
+/* What the task walk gives the sample: kswapd's CPU, D and R counts. */
+static void derive_tasks(struct model *mo, struct rd *r, double *row, double dt)
+{
+	derive_kswapd(mo, r, row, dt);
+	size_t ndrop = mark_gone_tasks(r);
+	count_d_tasks(mo, r, mo->nsamples - 1);
+	drop_gone_tasks(mo, r, ndrop);
+	row[M_TASKS_D] = r->tn ? r->nd : NAN;
+	row[M_TASKS_R] = r->tn ? r->nr : NAN;
+	r->key = false;
+}
+
+/* Seconds since the previous sample; 0 when unknown or not forward. */
+static double sample_interval(const struct model *mo, const struct rd *r, int i)
+{
+	if (!r->have_prev || mo->mono_us[i] <= r->prev_mono)
+		return 0;
+	return (double)(mo->mono_us[i] - r->prev_mono) / 1e6;
+}
+
+/* Everything that needs the whole sample: each source's derivations,
+ * then the task walk; the raw counters become the next sample's previous. */
+static void end_sample(struct model *mo, struct rd *r)
+{
+	if (!r->in_sample)
+		return;
+	r->in_sample = false;
+	int i = mo->nsamples - 1;
+	double *row = mo->m + (size_t)i * M_COUNT;
+	double dt = sample_interval(mo, r, i);
+	for (int k = 0; k < M_COUNT; k++)
+		row[k] = NAN;
+	for (size_t f = 0; f < model_nfeeds; f++)
+		if (model_feeds[f].derive)
+			model_feeds[f].derive(mo, r, row, dt);
+	derive_tasks(mo, r, row, dt);
 	memcpy(r->prev, r->raw, sizeof r->raw);
 	memcpy(r->phas, r->has, sizeof r->has);
 	r->prev_mono = mo->mono_us[i];
@@ -1646,8 +1574,7 @@ static void end_sample(struct model *mo, struct rd *r)
 static void begin_sample(struct model *mo, struct rd *r, const struct cap_rec *rec)
 {
 	end_sample(mo, r);
-	if (grow_samples(mo))
-		return;
+	grow_samples(mo);
 	int i = mo->nsamples;
 	if (i && (uint32_t)(i / mo->bw) >= MODEL_NB) {
 		flush_all(mo, r);
@@ -1676,7 +1603,7 @@ static void begin_sample(struct model *mo, struct rd *r, const struct cap_rec *r
 	r->in_sample = true;
 	r->key = rec->u.sample.key;
 	if (r->key)
-		for (size_t j = 0; j < r->tcap; j++)
+		for (size_t j = 0; j < r->tn; j++)
 			r->tasks[j].seen = false;
 }
 
@@ -1695,26 +1622,17 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	if (mo->nkmsg < 2000000 && mo->kmsg_bytes < (64u << 20)) {
 		if (mo->nkmsg == mo->kmsg_cap) {
 			size_t nc = mo->kmsg_cap ? mo->kmsg_cap * 2 : 256;
-			struct kmsg_line *nk = realloc(mo->kmsg, nc * sizeof *nk);
-			if (nk) {
-				mo->kmsg = nk;
-				mo->kmsg_cap = nc;
-			}
+			mo->kmsg = xrealloc(mo->kmsg, nc * sizeof *mo->kmsg);
+			mo->kmsg_cap = nc;
 		}
-		char *copy = malloc(len + 1);
-		if (copy && mo->nkmsg < mo->kmsg_cap) {
-			memcpy(copy, s, len);
-			copy[len] = 0;
-			for (size_t k = 0; k < len; k++)
-				if (!copy[k])
-					copy[k] = '?';
-			text_tidy(copy);
-			mo->kmsg[mo->nkmsg++] = (struct kmsg_line){ i, rec->u.text.ts_us, rec->u.text.trigger,
-								    rec->u.text.kind, copy };
-			mo->kmsg_bytes += len + 1;
-		} else {
-			free(copy);
-		}
+		char *copy = xstrndup(s, len);
+		for (size_t k = 0; k < len; k++)
+			if (!copy[k])
+				copy[k] = '?';
+		text_tidy(copy);
+		mo->kmsg[mo->nkmsg++] = (struct kmsg_line){ i, rec->u.text.ts_us, rec->u.text.trigger,
+							    rec->u.text.kind, copy };
+		mo->kmsg_bytes += len + 1;
 	}
 	char line[200];
 	size_t n = len < sizeof line - 1 ? len : sizeof line - 1;
@@ -1749,8 +1667,6 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 static void restart(struct model *mo)
 {
 	struct model *n = model_new();
-	if (!n)
-		return; /* out of memory: keep reading into the old one */
 	memcpy(n->caps, mo->caps, sizeof mo->caps);
 	n->ncaps = mo->ncaps;
 	n->want_capture = mo->want_capture;
@@ -1922,10 +1838,12 @@ void model_finish(struct model *mo)
 	for (size_t i = 1; i < r->st.n; i++)
 		free(r->st.s[i]);
 	free(r->st.s);
-	free(r->st.h);
+	hash_free(&r->st.h);
 	free(r->tasks);
+	hash_free(&r->th);
 	free(r->mk);
 	free(r->mv);
+	hash_free(&r->mh);
 	free(r->cgs);
 	free(r->ids);
 	free(r->dl);
@@ -1933,6 +1851,7 @@ void model_finish(struct model *mo)
 	for (size_t k = 0; k < r->gpcap; k++)
 		free(r->gp[k].it);
 	free(r->gp);
+	free(r->byname.it);
 	free(r);
 	mo->priv = NULL;
 }
