@@ -30,7 +30,10 @@ struct task_slot {
 	uint32_t tid;
 	uint32_t state;      /* 0 free, 1 live */
 	uint64_t frame;      /* frame whose deltas v[] is the base of */
-	uint64_t seen;       /* last sample that reported it */
+	union {
+		uint64_t seen;       /* live: last sample that reported it */
+		uint64_t next_free;  /* free: the next free slot, NO_SLOT ends the list */
+	};
 	uint64_t v[CAP_TF_COUNT];
 };
 
@@ -65,9 +68,12 @@ struct cap_writer {
 	struct name_slot *names; size_t names_cap; uint32_t names_n;
 	struct ctr_slot *ctrs; size_t ctrs_cap, ctrs_n;
 	struct task_slot *tasks; size_t tasks_cap, tasks_live;
+	uint64_t free_head;            /* free slots, a list through next_free */
 	int32_t *tidx; size_t tidx_cap, tidx_used; /* -1 empty, -2 tombstone */
 	uint64_t tasks_dropped, names_dropped, ctrs_dropped;
 };
+
+#define NO_SLOT UINT64_MAX
 
 static size_t pow2_at_least(size_t n)
 {
@@ -165,6 +171,18 @@ static int emit_rec(struct cap_writer *w, enum cap_type type)
 	int rc = emit(w, type, w->rec, w->rec_len);
 	w->rec_len = 0;
 	return rc;
+}
+
+/* A new task takes the head of the free list: O(1) however full the table
+ * is (a scan for a free slot was O(n) per new task, in a fork storm per
+ * fork).  Slots lo..hi-1 go on it lowest first. */
+static void free_push_range(struct cap_writer *w, size_t lo, size_t hi)
+{
+	while (hi-- > lo) {
+		w->tasks[hi].state = 0;
+		w->tasks[hi].next_free = w->free_head;
+		w->free_head = hi;
+	}
 }
 
 static void tidx_rebuild(struct cap_writer *w)
@@ -294,6 +312,9 @@ struct cap_writer *cap_writer_new(const struct cap_header *h,
 	w->tasks_cap = limits && limits->init_tasks && limits->init_tasks < w->lim.max_tasks
 		? limits->init_tasks : w->lim.max_tasks;
 	w->tasks = calloc(w->tasks_cap, sizeof *w->tasks);
+	w->free_head = NO_SLOT;
+	if (w->tasks)
+		free_push_range(w, 0, w->tasks_cap);
 	w->tidx_cap = pow2_at_least(w->tasks_cap * 2);
 	w->tidx = malloc(w->tidx_cap * sizeof *w->tidx);
 	w->zc = ZSTD_createCCtx();
@@ -479,6 +500,7 @@ static int tasks_grow(struct cap_writer *w)
 		w->tidx = x;
 		w->tidx_cap = icap;
 	}
+	free_push_range(w, w->tasks_cap, cap); /* the list was empty: the table was full */
 	w->tasks_cap = cap;
 	tidx_rebuild(w);
 	return 0;
@@ -506,9 +528,8 @@ static struct task_slot *task_get(struct cap_writer *w, uint32_t tid, bool *is_n
 			;
 		tomb = SIZE_MAX;
 	}
-	size_t i = 0;
-	while (w->tasks[i].state)
-		i++;
+	size_t i = (size_t)w->free_head;
+	w->free_head = w->tasks[i].next_free;
 	if (tomb != SIZE_MAX)
 		j = tomb;
 	else
@@ -533,6 +554,8 @@ static void task_drop(struct cap_writer *w, struct task_slot *t)
 			break;
 		}
 	t->state = 0;
+	t->next_free = w->free_head;
+	w->free_head = (uint64_t)i;
 	w->tasks_live--;
 }
 
