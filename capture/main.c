@@ -450,6 +450,7 @@ int main(int argc, char **argv)
 	c->cgroup_depth = r.o.cgroup_depth;
 	c->max_tasks = r.o.max_tasks;
 	c->stop = &stop_signal;
+	kept_start(c);
 	c->page_size = sysconf(_SC_PAGESIZE);
 	c->buf_cap = READ_BUF;
 	c->buf = malloc(c->buf_cap);
@@ -618,6 +619,7 @@ int main(int argc, char **argv)
 	for (size_t i = capture_nsources; i-- > 0;)
 		if (capture_sources[i].fini)
 			capture_sources[i].fini(c);
+	kept_close(c);
 	cap_writer_free(c->w);
 	ring_free(r.ring);
 	free(c->buf);

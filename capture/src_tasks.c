@@ -473,11 +473,14 @@ static int open_kept(struct ctx *c, const char *path)
 static ssize_t read_kept(struct ctx *c, int *fd, uint32_t pid, const char *name, char *buf, size_t cap)
 {
 	struct tasks_state *s = c->tasks;
-	snprintf(s->path, sizeof s->path, "%u/%s", pid, name);
-	if (*fd == UNOPENED)
-		*fd = open_kept(c, s->path);
-	if (*fd >= 0)
+	if (*fd >= 0) /* the path is formatted only when opened: this runs per process per sample */
 		return reread_fd(*fd, buf, cap);
+	snprintf(s->path, sizeof s->path, "%u/%s", pid, name);
+	if (*fd == UNOPENED) {
+		*fd = open_kept(c, s->path);
+		if (*fd >= 0)
+			return reread_fd(*fd, buf, cap);
+	}
 	return read_at(c->proc_fd, s->path, buf, cap);
 }
 
@@ -548,7 +551,7 @@ static void read_process(struct ctx *c, struct proc *p, const struct thr *t, con
 		} else {
 			struct task_stat pt;
 			n = read_kept(c, &p->stat_fd, p->pid, "stat", s->pstat_buf, sizeof s->pstat_buf);
-			if (n > 0 && !parse_task_stat(s->pstat_buf, (size_t)n, &pt)) {
+			if (n > 0 && !parse_task_totals(s->pstat_buf, (size_t)n, &pt)) {
 				put_totals(in, &pt);
 				if (p->solo == SOLO_UNKNOWN)
 					p->solo = pt.utime == ts->utime && pt.stime == ts->stime &&

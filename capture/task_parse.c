@@ -31,7 +31,13 @@ int parse_dents(const char *buf, size_t n, int (*fn)(void *arg, const char *name
 	return names;
 }
 
-int parse_task_stat(const char *buf, size_t len, struct task_stat *t)
+/* The stat fields after state that are kept, numbered as in proc(5). */
+#define F(n) (1ull << (n))
+#define STAT_KEPT (F(4) | F(9) | F(10) | F(12) | F(14) | F(15) | F(19) | F(20) | F(22) | F(23) | \
+		   F(24) | F(39) | F(42))
+
+/* Parses fields up to number last; the others are CAP_NA. */
+static int parse_stat_upto(const char *buf, size_t len, struct task_stat *t, size_t last)
 {
 	const char *end = buf + len;
 	const char *lp = memchr(buf, '(', len);
@@ -53,14 +59,22 @@ int parse_task_stat(const char *buf, size_t len, struct task_stat *t)
 	for (size_t i = 0; i < 43; i++)
 		f[i] = CAP_NA;
 	/* parse_u64's rules, inline: this loop runs for every task every
-	 * sample and is most of the recorder's own CPU */
-	while (got < 43) {
+	 * sample and is most of the recorder's own CPU.  A field not kept (26
+	 * of the 39, several of them addresses of 15-20 digits) is checked the
+	 * same way but not converted. */
+	while (got <= last) {
 		while (p < end && (*p == ' ' || *p == '\t'))
 			p++;
 		bool neg = p < end && *p == '-';
 		p += neg;
 		if (p >= end || (unsigned)(*p - '0') > 9)
 			break;
+		if (!(STAT_KEPT >> got & 1)) {
+			while (++p < end && (unsigned)(*p - '0') <= 9)
+				;
+			got++;
+			continue;
+		}
 		uint64_t x = 0;
 		while (p < end && (unsigned)(*p - '0') <= 9)
 			x = x * 10 + (uint64_t)(*p++ - '0');
@@ -82,6 +96,16 @@ int parse_task_stat(const char *buf, size_t len, struct task_stat *t)
 	t->cpu = f[39];
 	t->blkio = f[42];
 	return 0;
+}
+
+int parse_task_stat(const char *buf, size_t len, struct task_stat *t)
+{
+	return parse_stat_upto(buf, len, t, 42);
+}
+
+int parse_task_totals(const char *buf, size_t len, struct task_stat *t)
+{
+	return parse_stat_upto(buf, len, t, 15);
 }
 
 int parse_task_io(const char *buf, size_t len, struct task_io *io)

@@ -194,6 +194,48 @@ ssize_t reread_fd(int fd, char *buf, size_t cap)
 	return fill(fd, buf, cap, true);
 }
 
+void kept_start(struct ctx *c)
+{
+	for (int k = 0; k < KF_COUNT; k++)
+		c->kept[k] = -1;
+	c->keep = true;
+}
+
+void kept_close(struct ctx *c)
+{
+	for (int k = 0; c->keep && k < KF_COUNT; k++)
+		if (c->kept[k] >= 0) {
+			close(c->kept[k]);
+			c->kept[k] = -1;
+		}
+}
+
+ssize_t read_kept_at(struct ctx *c, enum kept_file k, int dirfd, const char *path, char *buf,
+		     size_t cap)
+{
+	if (!c->keep)
+		return read_at(dirfd, path, buf, cap);
+	if (c->kept[k] >= 0) {
+		ssize_t n = reread_fd(c->kept[k], buf, cap);
+		if (n >= 0)
+			return n;
+		close(c->kept[k]);
+		c->kept[k] = -1;
+	}
+	/* a file that cannot be opened (no PSI) costs what read_at did */
+	c->kept[k] = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (c->kept[k] < 0)
+		return -1;
+	ssize_t n = reread_fd(c->kept[k], buf, cap);
+	if (n < 0) {
+		int e = errno;
+		close(c->kept[k]);
+		c->kept[k] = -1;
+		errno = e;
+	}
+	return n;
+}
+
 size_t fmt_u64(char *out, uint64_t v)
 {
 	char tmp[24];
