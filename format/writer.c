@@ -66,6 +66,7 @@ struct cap_writer {
 
 	char *arena; size_t arena_len;
 	struct name_slot *names; size_t names_cap; uint32_t names_n;
+	uint32_t *name_at;             /* name id -> its names[] slot */
 	struct ctr_slot *ctrs; size_t ctrs_cap, ctrs_n;
 	struct task_slot *tasks; size_t tasks_cap, tasks_live;
 	uint64_t free_head;            /* free slots, a list through next_free */
@@ -270,10 +271,25 @@ static uint32_t intern(struct cap_writer *w, const char *s)
 	}
 	memcpy(w->arena + w->arena_len, s, n);
 	w->names[j] = (struct name_slot){ (uint32_t)w->arena_len, (uint32_t)n, h, ++w->names_n };
+	w->name_at[w->names_n] = (uint32_t)j;
 	w->arena_len += n;
 	if (emit(w, CAP_NAME, s, n))
 		return 0;
 	return w->names[j].id;
+}
+
+/* A task's comm and cgroup are nearly always the ones it had last sample:
+ * compare with that name (prev, an id of this frame, 0 none) before
+ * hashing.  The cgroup path, up to a few hundred bytes, is on every thread
+ * of the process. */
+static uint32_t intern_again(struct cap_writer *w, uint64_t prev, const char *s)
+{
+	if (prev && prev <= w->names_n && s) {
+		const struct name_slot *e = &w->names[w->name_at[prev]];
+		if (!strncmp(w->arena + e->off, s, e->len) && !s[e->len])
+			return (uint32_t)prev;
+	}
+	return intern(w, s);
 }
 
 struct cap_writer *cap_writer_new(const struct cap_header *h,
@@ -307,6 +323,7 @@ struct cap_writer *cap_writer_new(const struct cap_header *h,
 	w->arena = malloc(w->lim.names_bytes);
 	w->names_cap = pow2_at_least(w->lim.names_bytes / 16);
 	w->names = calloc(w->names_cap, sizeof *w->names);
+	w->name_at = malloc((w->names_cap + 1) * sizeof *w->name_at);
 	w->ctrs_cap = pow2_at_least(w->lim.max_counters * 4 / 3);
 	w->ctrs = calloc(w->ctrs_cap, sizeof *w->ctrs);
 	w->tasks_cap = limits && limits->init_tasks && limits->init_tasks < w->lim.max_tasks
@@ -319,7 +336,7 @@ struct cap_writer *cap_writer_new(const struct cap_header *h,
 	w->tidx = malloc(w->tidx_cap * sizeof *w->tidx);
 	w->zc = ZSTD_createCCtx();
 	if (!w->stage || !w->out || !w->rec || !w->group_vals || !w->group_pos || !w->group_names ||
-	    !w->grps || !w->arena || !w->names ||
+	    !w->grps || !w->arena || !w->names || !w->name_at ||
 	    !w->ctrs || !w->tasks || !w->tidx || !w->zc) {
 		cap_writer_free(w);
 		errno = ENOMEM;
@@ -358,7 +375,7 @@ void cap_writer_free(struct cap_writer *w)
 	ZSTD_freeCCtx(w->zc);
 	free(w->stage); free(w->out); free(w->rec); free(w->group_vals);
 	free(w->group_pos); free(w->group_names); free(w->grps);
-	free(w->arena); free(w->names); free(w->ctrs); free(w->tasks); free(w->tidx);
+	free(w->arena); free(w->names); free(w->name_at); free(w->ctrs); free(w->tasks); free(w->tidx);
 	free(w);
 }
 
@@ -585,9 +602,10 @@ int cap_task(struct cap_writer *w, const struct cap_task_in *in)
 	}
 	uint64_t nv[CAP_TF_COUNT];
 	memcpy(nv, in->v, sizeof nv);
-	nv[CAP_TF_COMM] = intern(w, in->comm);
+	bool base = !is_new && t->frame == w->frame_no - 1; /* t->v's ids are this frame's */
+	nv[CAP_TF_COMM] = intern_again(w, base ? t->v[CAP_TF_COMM] : 0, in->comm);
 	nv[CAP_TF_WCHAN] = intern(w, in->wchan);
-	nv[CAP_TF_CGROUP] = intern(w, in->cgroup);
+	nv[CAP_TF_CGROUP] = intern_again(w, base ? t->v[CAP_TF_CGROUP] : 0, in->cgroup);
 	if (t->frame != w->frame_no - 1) { /* first time in this frame: delta base is zero */
 		memset(t->v, 0, sizeof t->v);
 		t->frame = w->frame_no - 1;
