@@ -63,10 +63,10 @@ ssize_t read_at(int dirfd, const char *path, char *buf, size_t cap);
 /* Rereads a kept /proc file descriptor from offset 0 (pread), same
  * contract as read_at. */
 ssize_t reread_fd(int fd, char *buf, size_t cap);
-/* The global files every sample reads.  With c->keep set (capture does;
- * tests that drive sources on a bare ctx do not) each stays open and is
- * reread with pread: an open and a close per file per sample were ~7% of
- * the recorder's CPU. */
+/* The global files every sample reads.  After kept_start (capture calls
+ * it once proc_fd is open; tests that drive sources on a bare ctx do not),
+ * when the proc root is procfs, each stays open and is reread with pread:
+ * an open and a close per file per sample were ~7% of the recorder's CPU. */
 enum kept_file { KF_STAT, KF_LOADAVG, KF_MEMINFO, KF_VMSTAT, KF_DISKSTATS, KF_PSI_CPU,
 		 KF_PSI_MEMORY, KF_PSI_IO, KF_SELF, KF_COUNT };
 struct ctx;
