@@ -1,11 +1,14 @@
-/* kdump.c: streaming parser for kernel task dumps (see kdump.h).
+/* kdump.c: streaming parser for kernel task dumps (see kdump.h): the
+ * result, the open dump and task, and the line loop.
  *
  * Design: every line is first stripped of its log prefixes (syslog, kmsg
  * record, printk level, timestamp, caller id), then offered to a table of
  * dump-level recognizers (headers that open or close a dump) and, inside a
  * dump, to a table of line recognizers (task headers, CPU lines, trace
  * starts, frames, ...). Unknown lines are ignored, which is what makes
- * interleaved unrelated log lines harmless.
+ * interleaved unrelated log lines harmless.  The line shapes are in
+ * kdump_line.c, the dump-level recognizers in kdump_dumps.c, the ones
+ * inside a dump in kdump_tasks.c.
  *
  * One line of lookahead is kept so that a mail-wrapped line (its tail alone
  * on the next line, without the prefix the rest of the log has) can be
@@ -24,7 +27,7 @@
 
 /* ---------- result storage ---------- */
 
-void frame_free(struct kd_frame *f)
+void kd_frame_free(struct kd_frame *f)
 {
 	free(f->function);
 	free(f->offset);
@@ -38,7 +41,7 @@ void frame_free(struct kd_frame *f)
 static void task_free(struct kd_task *t)
 {
 	for (size_t i = 0; i < t->nframes; i++)
-		frame_free(&t->frames[i]);
+		kd_frame_free(&t->frames[i]);
 	free(t->frames);
 	free(t->comm);
 	free(t->pc_function);
@@ -53,14 +56,14 @@ static void dump_free(struct kd_dump *d)
 	free(d->oom_constraint);
 }
 
-struct kd_dump *cur_dump(struct kd_parser *p)
+struct kd_dump *kd_cur_dump(struct kd_parser *p)
 {
 	return p->dump_open ? &p->res->dumps[p->open_idx] : NULL;
 }
 
-struct kd_task *cur_task(struct kd_parser *p)
+struct kd_task *kd_cur_task(struct kd_parser *p)
 {
-	struct kd_dump *d = cur_dump(p);
+	struct kd_dump *d = kd_cur_dump(p);
 	return d && p->task_open && d->ntasks ? &d->tasks[d->ntasks - 1] : NULL;
 }
 
@@ -83,7 +86,7 @@ static bool is_stack_base(const char *fn)
 	if (!fn)
 		return false;
 	for (size_t i = 0; i < sizeof stack_bases / sizeof *stack_bases; i++)
-		if (has_prefix(fn, stack_bases[i]))
+		if (kd_has_prefix(fn, stack_bases[i]))
 			return true;
 	return false;
 }
@@ -100,9 +103,9 @@ static bool trace_finished(const struct kd_task *t)
 	return false;
 }
 
-void close_task(struct kd_parser *p, bool cut)
+void kd_close_task(struct kd_parser *p, bool cut)
 {
-	struct kd_task *t = cur_task(p);
+	struct kd_task *t = kd_cur_task(p);
 	if (t && cut && !trace_finished(t))
 		t->complete = false;
 	if (t && !p->task_has_header)
@@ -114,9 +117,9 @@ void close_task(struct kd_parser *p, bool cut)
 	p->raw_trace = false;
 }
 
-void close_dump(struct kd_parser *p, bool cut)
+void kd_close_dump(struct kd_parser *p, bool cut)
 {
-	close_task(p, cut);
+	kd_close_task(p, cut);
 	p->dump_open = false;
 	p->discard = false;
 	p->panic_task = false;
@@ -124,9 +127,9 @@ void close_dump(struct kd_parser *p, bool cut)
 
 /* Continues an earlier dump: its storage only ever grows, so the capacity
  * is taken as its count and the next task reallocates. */
-struct kd_dump *reopen_dump(struct kd_parser *p, size_t idx)
+struct kd_dump *kd_reopen_dump(struct kd_parser *p, size_t idx)
 {
-	close_dump(p, false);
+	kd_close_dump(p, false);
 	struct kd_dump *d = &p->res->dumps[idx];
 	p->dump_open = true;
 	p->open_idx = idx;
@@ -134,10 +137,9 @@ struct kd_dump *reopen_dump(struct kd_parser *p, size_t idx)
 	return d;
 }
 
-struct kd_dump *open_dump(struct kd_parser *p, enum kd_kind kind,
-								 double ts, bool header_seen)
+struct kd_dump *kd_open_dump(struct kd_parser *p, enum kd_kind kind, double ts, bool header_seen)
 {
-	close_dump(p, false);
+	kd_close_dump(p, false);
 	struct kd_result *r = p->res;
 	if (r->ndumps >= KD_MAX_DUMPS)
 		return NULL;
@@ -163,12 +165,12 @@ struct kd_dump *open_dump(struct kd_parser *p, enum kd_kind kind,
 	return d;
 }
 
-struct kd_task *new_task(struct kd_parser *p, double ts, bool header)
+struct kd_task *kd_new_task(struct kd_parser *p, double ts, bool header)
 {
-	struct kd_dump *d = cur_dump(p);
+	struct kd_dump *d = kd_cur_dump(p);
 	if (!d)
 		return NULL;
-	close_task(p, false);
+	kd_close_task(p, false);
 	if (d->ntasks >= KD_MAX_TASKS)
 		return NULL;
 	if (d->ntasks == p->tasks_cap) {
@@ -188,10 +190,10 @@ struct kd_task *new_task(struct kd_parser *p, double ts, bool header)
 	return t;
 }
 
-void push_frame(struct kd_parser *p, struct kd_task *t, struct kd_frame *f)
+void kd_push_frame(struct kd_parser *p, struct kd_task *t, struct kd_frame *f)
 {
 	if (t->nframes >= KD_MAX_FRAMES) {
-		frame_free(f);
+		kd_frame_free(f);
 		return;
 	}
 	if (t->nframes == p->frames_cap) {
@@ -209,8 +211,8 @@ static void caller_id(const char *line, const char *body, char *out, size_t cap)
 {
 	out[0] = '\0';
 	for (const char *q = line; q < body; q++)
-		if (*q == '[' && strip_callerid(q)) {
-			const char *id = skip_ws(q + 1);
+		if (*q == '[' && kd_strip_callerid(q)) {
+			const char *id = kd_skip_ws(q + 1);
 			size_t n = strcspn(id, "]");
 			if (n < cap) {
 				memcpy(out, id, n);
@@ -225,12 +227,12 @@ static void caller_id(const char *line, const char *body, char *out, size_t cap)
  * is kept, but it may not be all the kernel printed. */
 static void note_damage(struct kd_parser *p, const struct ctx *c, bool joined, bool handled)
 {
-	struct kd_dump *d = cur_dump(p);
+	struct kd_dump *d = kd_cur_dump(p);
 	if (!d)
 		return;
 	if (joined)
 		d->complete = false;
-	struct kd_task *t = cur_task(p);
+	struct kd_task *t = kd_cur_task(p);
 	if (!handled && c->caller[0] && p->task_caller[0] && strcmp(c->caller, p->task_caller) &&
 		t && !trace_finished(t))
 		d->complete = false;
@@ -238,38 +240,38 @@ static void note_damage(struct kd_parser *p, const struct ctx *c, bool joined, b
 
 /* Recognised anywhere: they open or close dumps. */
 static const line_handler top_handlers[] = {
-	h_sysrq, h_hung, h_nmi, h_task_dump, h_sysrq_cpu, h_oom, h_hung_panic, h_terminator,
+	kd_h_sysrq, kd_h_hung, kd_h_nmi, kd_h_task_dump, kd_h_sysrq_cpu, kd_h_oom, kd_h_hung_panic, kd_h_terminator,
 };
 
 /* Order matters: a "..." inside a mips "Stack :" block is not an elision,
  * and task lines / pc lines must be tried before the looser frame forms. */
 static const line_handler dump_handlers[] = {
-	h_stack_words, h_elision, h_task_end, h_oom_only, h_cpu_line,
-	h_trace_start, h_task_header, h_pc, h_frame,
+	kd_h_stack_words, kd_h_elision, kd_h_task_end, kd_h_oom_only, kd_h_cpu_line,
+	kd_h_trace_start, kd_h_task_header, kd_h_pc, kd_h_frame,
 };
 
 static void process_line(struct kd_parser *p, char *line, bool joined)
 {
 	struct ctx c;
 	bool prefixed;
-	const char *body = strip_prefixes(line, &c.ts, &prefixed);
+	const char *body = kd_strip_prefixes(line, &c.ts, &prefixed);
 	caller_id(line, body, c.caller, sizeof c.caller);
 	char *end = line + strlen(line);
 	while (end > body && isspace((unsigned char)end[-1]))
 		*--end = '\0';
-	c.t = skip_ws(body);
+	c.t = kd_skip_ws(body);
 	if (!*c.t)
 		return;
 	if (p->dump_open && c.ts >= 0 && p->last_ts >= 0 &&
 		(c.ts - p->last_ts > KD_DUMP_SILENCE || c.ts < p->last_ts - 1))
-		close_dump(p, false); /* silence, or the clock went back (reboot) */
+		kd_close_dump(p, false); /* silence, or the clock went back (reboot) */
 	size_t idx = p->dump_open ? p->open_idx : SIZE_MAX;
-	size_t ntasks = p->dump_open ? cur_dump(p)->ntasks : 0;
+	size_t ntasks = p->dump_open ? kd_cur_dump(p)->ntasks : 0;
 	bool handled = false;
 	for (size_t i = 0; i < sizeof top_handlers / sizeof *top_handlers && !handled; i++)
 		handled = top_handlers[i](p, &c);
 	if (!handled && !p->dump_open) {
-		handle_orphan(p, &c);
+		kd_handle_orphan(p, &c);
 		handled = true;
 	}
 	if (!handled && c.ts >= 0)
@@ -279,7 +281,7 @@ static void process_line(struct kd_parser *p, char *line, bool joined)
 	if (!p->dump_open)
 		return;
 	/* a task begun by this line belongs to this line's context */
-	if (p->open_idx != idx || cur_dump(p)->ntasks != ntasks)
+	if (p->open_idx != idx || kd_cur_dump(p)->ntasks != ntasks)
 		memcpy(p->task_caller, c.caller, sizeof c.caller);
 	note_damage(p, &c, joined, handled);
 }
@@ -290,7 +292,7 @@ static bool line_is_prefixed(const char *s)
 {
 	double ts;
 	bool prefixed;
-	strip_prefixes(s, &ts, &prefixed);
+	kd_strip_prefixes(s, &ts, &prefixed);
 	return prefixed;
 }
 
@@ -304,15 +306,15 @@ static bool is_wrapped_tail(const struct kd_parser *p, const char *s)
 		return false;
 	bool in_field = p->pend_len >= 2 && p->pend[p->pend_len - 1] == ' ' &&
 					p->pend[p->pend_len - 2] == ':';
-	if (isspace((unsigned char)*s) && (!in_field || !*skip_ws(s)))
+	if (isspace((unsigned char)*s) && (!in_field || !*kd_skip_ws(s)))
 		return false;
-	if (line_is_prefixed(s) || looks_like_syslog_start(s) || is_elision(s))
+	if (line_is_prefixed(s) || kd_looks_like_syslog_start(s) || kd_is_elision(s))
 		return false;
 	static const char *const own[] = {"INFO:", "sysrq", "SysRq", "NMI backtrace",
 									  "Call Trace", "Call trace", "REPORT", "CPU:",
 									  "task:", "Kernel panic", "BUG:", "WARNING:"};
 	for (size_t i = 0; i < sizeof own / sizeof *own; i++)
-		if (has_prefix(s, own[i]))
+		if (kd_has_prefix(s, own[i]))
 			return false;
 	return true;
 }
@@ -332,7 +334,7 @@ static bool is_repeat(struct kd_parser *p)
 	}
 	double ts = -1;
 	bool prefixed;
-	strip_prefixes(p->pend, &ts, &prefixed);
+	kd_strip_prefixes(p->pend, &ts, &prefixed);
 	return ts >= 0;
 }
 
@@ -419,7 +421,7 @@ void kd_set_trigger(struct kd_parser *p, long id)
 		return;
 	flush_pending(p);
 	if (p->dump_open)
-		close_dump(p, true);
+		kd_close_dump(p, true);
 	p->trigger = id < 0 ? -1 : id;
 	p->trigger_fresh = true;
 }
@@ -430,7 +432,7 @@ struct kd_result *kd_finish(struct kd_parser *p)
 		return NULL;
 	flush_pending(p);
 	if (p->dump_open)
-		close_dump(p, true);
+		kd_close_dump(p, true);
 	struct kd_result *r = p->res;
 	for (size_t i = 0; i < r->ndumps; i++) {
 		struct kd_dump *d = &r->dumps[i];

@@ -7,7 +7,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-
 /* Kernel lines are < 1 KB; the cap only bounds work on hostile input. */
 #define KD_LINE_MAX 4096
 /* A kernel stack trace never has this many entries; beyond it is garbage. */
@@ -57,7 +56,6 @@ struct kd_parser {
 	bool have_last;
 };
 
-
 /* A parsed line: up to KD_LINE_MAX_FRAMES frames; for the ARM forms that
  * name a callee and its caller, arm_pair is set and out[0]/out[1] are
  * callee/caller. */
@@ -67,8 +65,7 @@ struct fline {
 	bool arm_pair;
 };
 
-/* ---------- task headers ---------- */
-
+/* A task header line's fields (kd_parse_task_header). */
 struct hdr {
 	const char *comm;
 	size_t comm_len;
@@ -76,77 +73,76 @@ struct hdr {
 	long pid, ppid, tgid;
 };
 
+/* A blank-separated word of a line (kd_tokenize). */
 struct tok {
 	const char *s;
 	size_t n;
 };
 
-/* ---------- line handlers ---------- */
-
+/* The line a handler is offered: its prefixes stripped. */
 struct ctx {
 	const char *t; /* body, leading blanks skipped, trailing blanks cut */
 	double ts;
 	char caller[16]; /* printk caller id, "" when not printed */
 };
 
+/* true: the line was this handler's, no other is asked */
 typedef bool (*line_handler)(struct kd_parser *p, const struct ctx *c);
 
-/* kdump.c */
-void frame_free(struct kd_frame *f);
-struct kd_dump *cur_dump(struct kd_parser *p);
-struct kd_task *cur_task(struct kd_parser *p);
-void close_task(struct kd_parser *p, bool cut);
-void close_dump(struct kd_parser *p, bool cut);
-struct kd_dump *reopen_dump(struct kd_parser *p, size_t idx);
-struct kd_dump *open_dump(struct kd_parser *p, enum kd_kind kind,
-								 double ts, bool header_seen);
-struct kd_task *new_task(struct kd_parser *p, double ts, bool header);
-void push_frame(struct kd_parser *p, struct kd_task *t, struct kd_frame *f);
+/* kdump.c: the result and the open dump and task */
+void kd_frame_free(struct kd_frame *f);
+struct kd_dump *kd_cur_dump(struct kd_parser *p);
+struct kd_task *kd_cur_task(struct kd_parser *p);
+void kd_close_task(struct kd_parser *p, bool cut);
+void kd_close_dump(struct kd_parser *p, bool cut);
+struct kd_dump *kd_reopen_dump(struct kd_parser *p, size_t idx);
+struct kd_dump *kd_open_dump(struct kd_parser *p, enum kd_kind kind, double ts, bool header_seen);
+struct kd_task *kd_new_task(struct kd_parser *p, double ts, bool header);
+void kd_push_frame(struct kd_parser *p, struct kd_task *t, struct kd_frame *f);
 
-/* kdump_line.c */
-const char *skip_ws(const char *s);
-bool has_prefix(const char *s, const char *prefix);
-bool has_prefix_ci(const char *s, const char *prefix);
-bool is_hex_str(const char *s, size_t n);
-bool is_dec_str(const char *s, size_t n);
-long to_long(const char *s, size_t n);
-const char *strip_callerid(const char *s);
-bool looks_like_syslog_start(const char *s);
-const char *strip_prefixes(const char *s, double *ts, bool *prefixed);
-const char *parse_sym(const char *s, struct kd_frame *f, bool bare);
-void fline_free(struct fline *fl);
-bool try_bare(const char *t, struct fline *fl);
-bool parse_frame_line(const char *t, struct fline *fl);
-int tokenize(const char *t, struct tok *tk, int max);
-bool parse_task_header(const char *t, struct hdr *h);
-void set_comm(struct kd_task *t, const char *c, size_t n);
-bool parse_cpu_line(const char *t, int *cpu, long *pid, const char **comm,
-						   size_t *comm_len);
+/* kdump_line.c: line shapes */
+const char *kd_skip_ws(const char *s);
+bool kd_has_prefix(const char *s, const char *prefix);
+bool kd_has_prefix_ci(const char *s, const char *prefix);
+bool kd_is_hex_str(const char *s, size_t n);
+bool kd_is_dec_str(const char *s, size_t n);
+long kd_to_long(const char *s, size_t n);
+const char *kd_strip_callerid(const char *s);
+bool kd_looks_like_syslog_start(const char *s);
+const char *kd_strip_prefixes(const char *s, double *ts, bool *prefixed);
+const char *kd_parse_sym(const char *s, struct kd_frame *f, bool bare);
+void kd_fline_free(struct fline *fl);
+bool kd_try_bare(const char *t, struct fline *fl);
+bool kd_parse_frame_line(const char *t, struct fline *fl);
+int kd_tokenize(const char *t, struct tok *tk, int max);
+bool kd_parse_task_header(const char *t, struct hdr *h);
+void kd_set_comm(struct kd_task *t, const char *c, size_t n);
+bool kd_parse_cpu_line(const char *t, int *cpu, long *pid, const char **comm, size_t *comm_len);
 
-/* kdump_dumps.c */
-struct kd_task *new_cpu_task(struct kd_parser *p, double ts, int cpu);
-bool header_allowed(const struct kd_dump *d);
-size_t interrupted_listing(const struct kd_parser *p, int kind);
-bool h_nmi(struct kd_parser *p, const struct ctx *c);
-bool h_task_dump(struct kd_parser *p, const struct ctx *c);
-bool h_sysrq_cpu(struct kd_parser *p, const struct ctx *c);
-bool h_sysrq(struct kd_parser *p, const struct ctx *c);
-bool h_hung(struct kd_parser *p, const struct ctx *c);
-bool h_oom(struct kd_parser *p, const struct ctx *c);
-bool h_hung_panic(struct kd_parser *p, const struct ctx *c);
-bool h_terminator(struct kd_parser *p, const struct ctx *c);
+/* kdump_dumps.c: handlers that open and close dumps (top_handlers[]) */
+struct kd_task *kd_new_cpu_task(struct kd_parser *p, double ts, int cpu);
+bool kd_header_allowed(const struct kd_dump *d);
+size_t kd_interrupted_listing(const struct kd_parser *p, int kind);
+bool kd_h_nmi(struct kd_parser *p, const struct ctx *c);
+bool kd_h_task_dump(struct kd_parser *p, const struct ctx *c);
+bool kd_h_sysrq_cpu(struct kd_parser *p, const struct ctx *c);
+bool kd_h_sysrq(struct kd_parser *p, const struct ctx *c);
+bool kd_h_hung(struct kd_parser *p, const struct ctx *c);
+bool kd_h_oom(struct kd_parser *p, const struct ctx *c);
+bool kd_h_hung_panic(struct kd_parser *p, const struct ctx *c);
+bool kd_h_terminator(struct kd_parser *p, const struct ctx *c);
 
-/* kdump_tasks.c */
-bool is_elision(const char *t);
-bool h_stack_words(struct kd_parser *p, const struct ctx *c);
-bool h_elision(struct kd_parser *p, const struct ctx *c);
-bool h_cpu_line(struct kd_parser *p, const struct ctx *c);
-bool h_task_header(struct kd_parser *p, const struct ctx *c);
-bool h_trace_start(struct kd_parser *p, const struct ctx *c);
-bool h_pc(struct kd_parser *p, const struct ctx *c);
-bool h_frame(struct kd_parser *p, const struct ctx *c);
-bool h_task_end(struct kd_parser *p, const struct ctx *c);
-bool h_oom_only(struct kd_parser *p, const struct ctx *c);
-void handle_orphan(struct kd_parser *p, const struct ctx *c);
+/* kdump_tasks.c: handlers inside a dump (dump_handlers[]) */
+bool kd_is_elision(const char *t);
+bool kd_h_stack_words(struct kd_parser *p, const struct ctx *c);
+bool kd_h_elision(struct kd_parser *p, const struct ctx *c);
+bool kd_h_cpu_line(struct kd_parser *p, const struct ctx *c);
+bool kd_h_task_header(struct kd_parser *p, const struct ctx *c);
+bool kd_h_trace_start(struct kd_parser *p, const struct ctx *c);
+bool kd_h_pc(struct kd_parser *p, const struct ctx *c);
+bool kd_h_frame(struct kd_parser *p, const struct ctx *c);
+bool kd_h_task_end(struct kd_parser *p, const struct ctx *c);
+bool kd_h_oom_only(struct kd_parser *p, const struct ctx *c);
+void kd_handle_orphan(struct kd_parser *p, const struct ctx *c);
 
 #endif

@@ -14,24 +14,24 @@
 
 /* ---------- small helpers ---------- */
 
-const char *skip_ws(const char *s)
+const char *kd_skip_ws(const char *s)
 {
 	while (*s == ' ' || *s == '\t')
 		s++;
 	return s;
 }
 
-bool has_prefix(const char *s, const char *prefix)
+bool kd_has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
-bool has_prefix_ci(const char *s, const char *prefix)
+bool kd_has_prefix_ci(const char *s, const char *prefix)
 {
 	return strncasecmp(s, prefix, strlen(prefix)) == 0;
 }
 
-bool is_hex_str(const char *s, size_t n)
+bool kd_is_hex_str(const char *s, size_t n)
 {
 	if (n == 0)
 		return false;
@@ -41,7 +41,7 @@ bool is_hex_str(const char *s, size_t n)
 	return true;
 }
 
-bool is_dec_str(const char *s, size_t n)
+bool kd_is_dec_str(const char *s, size_t n)
 {
 	if (n == 0)
 		return false;
@@ -51,7 +51,7 @@ bool is_dec_str(const char *s, size_t n)
 	return true;
 }
 
-long to_long(const char *s, size_t n)
+long kd_to_long(const char *s, size_t n)
 {
 	long v = 0;
 	for (size_t i = 0; i < n && isdigit((unsigned char)s[i]); i++) {
@@ -78,9 +78,9 @@ static long key_long(const char *s, const char *key)
 	const char *v = find_key(s, key);
 	if (!v)
 		return -1;
-	v = skip_ws(v);
+	v = kd_skip_ws(v);
 	size_t n = strspn(v, "0123456789");
-	return n ? to_long(v, n) : -1;
+	return n ? kd_to_long(v, n) : -1;
 }
 
 /* ---------- prefixes ---------- */
@@ -91,7 +91,7 @@ static const char *strip_stamp(const char *s, double *ts)
 {
 	if (*s != '[')
 		return NULL;
-	const char *q = skip_ws(s + 1);
+	const char *q = kd_skip_ws(s + 1);
 	size_t n = strspn(q, "0123456789");
 	if (!n || q[n] != '.')
 		return NULL;
@@ -103,11 +103,11 @@ static const char *strip_stamp(const char *s, double *ts)
 }
 
 /* "[ T1054]" (task) or "[    C0]" (CPU) printk caller ids. */
-const char *strip_callerid(const char *s)
+const char *kd_strip_callerid(const char *s)
 {
 	if (*s != '[')
 		return NULL;
-	const char *q = skip_ws(s + 1);
+	const char *q = kd_skip_ws(s + 1);
 	if (*q != 'T' && *q != 'C')
 		return NULL;
 	size_t n = strspn(q + 1, "0123456789");
@@ -160,20 +160,20 @@ static const char *strip_kmsg(const char *s, double *ts)
 	return semi + 1;
 }
 
-bool looks_like_syslog_start(const char *s)
+bool kd_looks_like_syslog_start(const char *s)
 {
 	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	for (size_t i = 0; i + 3 <= sizeof months - 1; i += 3)
 		if (strncmp(s, months + i, 3) == 0 && s[3] == ' ')
 			return true;
 	/* ISO 8601, as rsyslog and journalctl -o short-iso write it. */
-	return is_dec_str(s, 4) && s[4] == '-' && isdigit((unsigned char)s[5]);
+	return kd_is_dec_str(s, 4) && s[4] == '-' && isdigit((unsigned char)s[5]);
 }
 
 /* "May 17 18:48:11 host kernel: " or "... host kern.warn kernel: ". */
 static const char *strip_syslog(const char *s)
 {
-	if (!looks_like_syslog_start(s))
+	if (!kd_looks_like_syslog_start(s))
 		return NULL;
 	const char *k = strstr(s, "kernel:");
 	if (!k || k - s > 160)
@@ -187,26 +187,26 @@ static const char *strip_facility(const char *s)
 	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz");
 	if (n < 3 || n > 8)
 		return NULL;
-	const char *q = skip_ws(s + n);
+	const char *q = kd_skip_ws(s + n);
 	if (*q != ':')
 		return NULL;
 	q++;
 	n = strspn(q, "abcdefghijklmnopqrstuvwxyz");
 	if (n < 3 || n > 8)
 		return NULL;
-	q = skip_ws(q + n);
+	q = kd_skip_ws(q + n);
 	if (q[0] != ':' || q[1] != ' ')
 		return NULL;
 	return q + 1;
 }
 
-const char *strip_prefixes(const char *s, double *ts, bool *prefixed)
+const char *kd_strip_prefixes(const char *s, double *ts, bool *prefixed)
 {
 	*ts = -1;
 	*prefixed = false;
 	for (int guard = 0; guard < 8; guard++) {
 		const char *n = strip_stamp(s, ts);
-		if (!n) n = strip_callerid(s);
+		if (!n) n = kd_strip_callerid(s);
 		if (!n) n = strip_level(s);
 		if (!n && guard == 0) n = strip_kmsg(s, ts);
 		if (!n && guard == 0) n = strip_syslog(s);
@@ -236,7 +236,7 @@ static bool is_sym_char(char c)
 /* "name+0xoff/0xsize" or "name" or "0xaddr"; fills function/offset/size and
  * returns the end, or NULL. With `bare` (a line holding only the symbol) an
  * unresolved address is not accepted: too many non-frame lines start so. */
-const char *parse_sym(const char *s, struct kd_frame *f, bool bare)
+const char *kd_parse_sym(const char *s, struct kd_frame *f, bool bare)
 {
 	const char *q = s;
 	if (q[0] == '0' && q[1] == 'x' && isxdigit((unsigned char)q[2])) {
@@ -287,7 +287,7 @@ static bool is_file_line(const char *tok, size_t n)
 	size_t d = strspn(colon + 1, "0123456789");
 	if (!d || d > rest)
 		return false;
-	if (d < rest && !(colon[1 + d] == ':' && is_dec_str(colon + 2 + d, rest - d - 1)))
+	if (d < rest && !(colon[1 + d] == ':' && kd_is_dec_str(colon + 2 + d, rest - d - 1)))
 		return false;
 	return memchr(tok, '.', (size_t)(colon - tok)) != NULL;
 }
@@ -301,17 +301,17 @@ static const char *parse_decorations(const char *s, struct kd_frame *f,
 	const char *q = s;
 	*clean = false;
 	for (int guard = 0; guard < 8; guard++) {
-		const char *tok = skip_ws(q);
+		const char *tok = kd_skip_ws(q);
 		if (!*tok) {
 			*clean = true;
 			return tok;
 		}
 		if (tok == q)
 			return q; /* decorations are separated by spaces */
-		if (has_prefix(tok, "[inline]")) {
+		if (kd_has_prefix(tok, "[inline]")) {
 			*inl = true;
 			q = tok + 8;
-		} else if (has_prefix(tok, "(unreliable)")) {
+		} else if (kd_has_prefix(tok, "(unreliable)")) {
 			f->reliable = false;
 			q = tok + 12;
 		} else if (tok[0] == '[' && (isalnum((unsigned char)tok[1]) || tok[1] == '_')) {
@@ -371,15 +371,15 @@ static const char *skip_unreliable_mark(const char *s, struct kd_frame *f)
 {
 	if (s[0] == '?' && s[1] == ' ') {
 		f->reliable = false;
-		return skip_ws(s + 2);
+		return kd_skip_ws(s + 2);
 	}
 	return s;
 }
 
-void fline_free(struct fline *fl)
+void kd_fline_free(struct fline *fl)
 {
 	for (int i = 0; i < fl->n; i++)
-		frame_free(&fl->f[i]);
+		kd_frame_free(&fl->f[i]);
 	fl->n = 0;
 }
 
@@ -396,7 +396,7 @@ static const char *parse_paren_sym(const char *s, struct kd_frame *f)
 {
 	if (*s != '(')
 		return NULL;
-	const char *e = parse_sym(s + 1, f, false);
+	const char *e = kd_parse_sym(s + 1, f, false);
 	if (!e || *e != ')')
 		return NULL;
 	return e + 1;
@@ -411,14 +411,14 @@ static bool try_arm_old(const char *t, struct fline *fl)
 		return false;
 	struct kd_frame *callee = fline_add(fl);
 	callee->address = xstrndup(hex, hn);
-	if (!(q = parse_paren_sym(q + 1, callee)) || !has_prefix(q, " from "))
+	if (!(q = parse_paren_sym(q + 1, callee)) || !kd_has_prefix(q, " from "))
 		return false;
-	q = skip_ws(q + 6);
+	q = kd_skip_ws(q + 6);
 	struct kd_frame *caller = fline_add(fl);
 	if (!(q = parse_angle_addr(q, &hex, &hn)))
 		return false;
 	caller->address = xstrndup(hex, hn);
-	q = skip_ws(q);
+	q = kd_skip_ws(q);
 	if (!(q = parse_paren_sym(q, caller)))
 		return false;
 	fl->arm_pair = true;
@@ -431,10 +431,10 @@ static bool try_arm_entered(const char *t, struct fline *fl)
 {
 	const char *hex, *q;
 	size_t hn;
-	if (!has_prefix(t, "Function entered at "))
+	if (!kd_has_prefix(t, "Function entered at "))
 		return false;
 	for (int i = 0; i < 2; i++) {
-		q = skip_ws(t + (i ? 0 : 20));
+		q = kd_skip_ws(t + (i ? 0 : 20));
 		if (!(q = parse_angle_addr(q, &hex, &hn)) || hn > 32)
 			return false;
 		struct kd_frame *f = fline_add(fl);
@@ -442,7 +442,7 @@ static bool try_arm_entered(const char *t, struct fline *fl)
 		snprintf(buf, sizeof buf, "0x%.*s", (int)hn, hex);
 		f->function = xstrndup(buf, strlen(buf));
 		f->address = xstrndup(hex, hn);
-		if (i == 0 && !has_prefix(q, " from "))
+		if (i == 0 && !kd_has_prefix(q, " from "))
 			return false;
 		t = q + 6;
 	}
@@ -454,11 +454,11 @@ static bool try_arm_entered(const char *t, struct fline *fl)
 static bool try_arm_new(const char *t, struct fline *fl)
 {
 	struct kd_frame *callee = fline_add(fl);
-	const char *q = parse_sym(t, callee, false);
-	if (!q || !has_prefix(q, " from "))
+	const char *q = kd_parse_sym(t, callee, false);
+	if (!q || !kd_has_prefix(q, " from "))
 		return false;
 	struct kd_frame *caller = fline_add(fl);
-	q = parse_sym(q + 6, caller, true);
+	q = kd_parse_sym(q + 6, caller, true);
 	if (!q || !caller->offset)
 		return false;
 	bool inl = false, clean;
@@ -476,13 +476,13 @@ static bool try_ppc(const char *t, struct fline *fl)
 	size_t hn;
 	if (!(q = parse_square_addr(t, &hex, &hn)) || *q != ' ')
 		return false;
-	q = skip_ws(q);
+	q = kd_skip_ws(q);
 	if (!(q = parse_square_addr(q, &hex, &hn)))
 		return false;
 	struct kd_frame *f = fline_add(fl);
 	f->address = xstrndup(hex, hn);
-	q = skip_ws(q);
-	if (!(q = parse_sym(q, f, false)))
+	q = kd_skip_ws(q);
+	if (!(q = kd_parse_sym(q, f, false)))
 		return false;
 	bool inl = false, clean;
 	parse_decorations(q, f, &inl, &clean);
@@ -498,8 +498,8 @@ static bool try_square(const char *t, struct fline *fl)
 		return false;
 	struct kd_frame *f = fline_add(fl);
 	f->address = xstrndup(hex, hn);
-	q = skip_ws(q);
-	if (*q == '[' || !(q = parse_sym(q, f, false)))
+	q = kd_skip_ws(q);
+	if (*q == '[' || !(q = kd_parse_sym(q, f, false)))
 		return false;
 	bool inl = false, clean;
 	parse_decorations(q, f, &inl, &clean);
@@ -519,12 +519,12 @@ static bool try_angle(const char *t, struct fline *fl)
 			break;
 		struct kd_frame *f = fline_add(fl);
 		f->address = xstrndup(hex, hn);
-		q = skip_ws(e);
+		q = kd_skip_ws(e);
 		q = skip_unreliable_mark(q, f);
-		const char *s = (*q != '[') ? parse_sym(q, f, false) : NULL;
+		const char *s = (*q != '[') ? kd_parse_sym(q, f, false) : NULL;
 		if (s) {
 			bool inl = false, clean;
-			q = skip_ws(parse_decorations(s, f, &inl, &clean));
+			q = kd_skip_ws(parse_decorations(s, f, &inl, &clean));
 		} else {
 			size_t n = hn;
 			char buf[2 + 32 + 1];
@@ -539,11 +539,11 @@ static bool try_angle(const char *t, struct fline *fl)
 
 /* arm64/riscv/x86 4.13+/ppc 5.x: " ? sym+0x1/0x2 [mod]", symbolized forms
  * "sym+0x1/0x2 file.c:12", "sym file.c:12 [inline]". */
-bool try_bare(const char *t, struct fline *fl)
+bool kd_try_bare(const char *t, struct fline *fl)
 {
 	struct kd_frame *f = fline_add(fl);
 	const char *q = skip_unreliable_mark(t, f);
-	q = parse_sym(q, f, true);
+	q = kd_parse_sym(q, f, true);
 	if (!q)
 		return false;
 	bool inl = false, clean;
@@ -572,7 +572,7 @@ typedef bool (*frame_recognizer)(const char *t, struct fline *fl);
 
 static const frame_recognizer frame_recognizers[] = {
 	try_arm_old, try_arm_entered, try_s390_unreliable, try_angle, try_ppc, try_square,
-	try_arm_new, try_bare,
+	try_arm_new, kd_try_bare,
 };
 
 /* Skips "<IRQ>", "<EOI>", "<<EOE>>", "<TASK>" markers that x86 puts in front
@@ -585,14 +585,14 @@ static const char *skip_markers(const char *t)
 			break;
 		while (t[n] == '>')
 			n++;
-		t = skip_ws(t + n);
+		t = kd_skip_ws(t + n);
 	}
 	return t;
 }
 
-bool parse_frame_line(const char *t, struct fline *fl)
+bool kd_parse_frame_line(const char *t, struct fline *fl)
 {
-	t = skip_markers(skip_ws(t));
+	t = skip_markers(kd_skip_ws(t));
 	if (!*t)
 		return false;
 	for (size_t i = 0; i < sizeof frame_recognizers / sizeof *frame_recognizers; i++) {
@@ -600,7 +600,7 @@ bool parse_frame_line(const char *t, struct fline *fl)
 		fl->arm_pair = false;
 		if (frame_recognizers[i](t, fl))
 			return true;
-		fline_free(fl);
+		kd_fline_free(fl);
 	}
 	return false;
 }
@@ -613,7 +613,7 @@ static bool is_state_char(char c)
 /* 5.10+: "task:lvm             state:D stack:0     pid:11422  tgid:11422 ppid:1374   flags:0x00004002" */
 static bool parse_new_header(const char *t, struct hdr *h)
 {
-	if (!has_prefix(t, "task:"))
+	if (!kd_has_prefix(t, "task:"))
 		return false;
 	const char *st = strstr(t + 5, " state:");
 	if (!st || !is_state_char(st[7]))
@@ -633,16 +633,16 @@ static bool parse_new_header(const char *t, struct hdr *h)
 	return h->pid >= 0;
 }
 
-int tokenize(const char *t, struct tok *tk, int max)
+int kd_tokenize(const char *t, struct tok *tk, int max)
 {
 	int n = 0;
-	const char *q = skip_ws(t);
+	const char *q = kd_skip_ws(t);
 	while (*q && n < max) {
 		size_t len = strcspn(q, " \t");
 		tk[n].s = q;
 		tk[n].n = len;
 		n++;
-		q = skip_ws(q + len);
+		q = kd_skip_ws(q + len);
 	}
 	return *q ? -1 : n;
 }
@@ -654,14 +654,14 @@ static bool parse_old_tail(const struct tok *tk, int ntok, int i, struct hdr *h)
 {
 	const struct tok *st = &tk[i];
 	bool glued = st->n > 1;
-	if (glued && !is_dec_str(st->s + 1, st->n - 1))
+	if (glued && !kd_is_dec_str(st->s + 1, st->n - 1))
 		return false;
 	struct tok nums[8];
 	int nn = 0;
 	for (int k = i + 1; k < ntok; k++) {
 		const struct tok *x = &tk[k];
 		bool first = k == i + 1;
-		if (x->n > 2 && x->s[0] == '0' && x->s[1] == 'x' && is_hex_str(x->s + 2, x->n - 2)) {
+		if (x->n > 2 && x->s[0] == '0' && x->s[1] == 'x' && kd_is_hex_str(x->s + 2, x->n - 2)) {
 			if (k != ntok - 1)
 				return false; /* flags end the line */
 		} else if (x->s[0] == '(' && x->s[x->n - 1] == ')' && k == ntok - 1) {
@@ -669,22 +669,22 @@ static bool parse_old_tail(const struct tok *tk, int ntok, int i, struct hdr *h)
 		} else if ((first || k == i + 2) && ((x->n == 7 && !strncmp(x->s, "running", 7)) ||
 											  (x->n == 4 && !strncmp(x->s, "task", 4)))) {
 			continue;
-		} else if (is_hex_str(x->s, x->n) && nn < 8) {
+		} else if (kd_is_hex_str(x->s, x->n) && nn < 8) {
 			nums[nn++] = *x;
 		} else {
 			return false;
 		}
 	}
 	int at = 0;
-	if (!glued && nn >= 4 && (nums[0].n >= 8 || !is_dec_str(nums[0].s, nums[0].n)))
+	if (!glued && nn >= 4 && (nums[0].n >= 8 || !kd_is_dec_str(nums[0].s, nums[0].n)))
 		at = 1; /* saved PC column */
 	if (!glued)
 		at++;   /* stack column */
-	if (nn - at < 2 || !is_dec_str(nums[at].s, nums[at].n) ||
-		!is_dec_str(nums[at + 1].s, nums[at + 1].n))
+	if (nn - at < 2 || !kd_is_dec_str(nums[at].s, nums[at].n) ||
+		!kd_is_dec_str(nums[at + 1].s, nums[at + 1].n))
 		return false;
-	h->pid = to_long(nums[at].s, nums[at].n);
-	h->ppid = to_long(nums[at + 1].s, nums[at + 1].n);
+	h->pid = kd_to_long(nums[at].s, nums[at].n);
+	h->ppid = kd_to_long(nums[at + 1].s, nums[at + 1].n);
 	h->state = st->s[0];
 	return h->pid >= 0;
 }
@@ -692,7 +692,7 @@ static bool parse_old_tail(const struct tok *tk, int ntok, int i, struct hdr *h)
 static bool parse_old_header(const char *t, struct hdr *h)
 {
 	struct tok tk[24];
-	int ntok = tokenize(t, tk, 24);
+	int ntok = kd_tokenize(t, tk, 24);
 	if (ntok < 3)
 		return false;
 	for (int i = 1; i < ntok - 1; i++) {
@@ -708,13 +708,13 @@ static bool parse_old_header(const char *t, struct hdr *h)
 	return false;
 }
 
-bool parse_task_header(const char *t, struct hdr *h)
+bool kd_parse_task_header(const char *t, struct hdr *h)
 {
 	memset(h, 0, sizeof *h);
 	return parse_new_header(t, h) || parse_old_header(t, h);
 }
 
-void set_comm(struct kd_task *t, const char *c, size_t n)
+void kd_set_comm(struct kd_task *t, const char *c, size_t n)
 {
 	free(t->comm);
 	t->comm = xstrndup(c, n);
@@ -723,21 +723,20 @@ void set_comm(struct kd_task *t, const char *c, size_t n)
 /* "CPU: 1 PID: 5857 Comm: rs:main Q:Reg Not tainted 4.20 ..." (also with
  * "UID: 0" before PID on 6.x). comm may hold spaces, so it ends at the taint
  * field, not at a blank. */
-bool parse_cpu_line(const char *t, int *cpu, long *pid, const char **comm,
-						   size_t *comm_len)
+bool kd_parse_cpu_line(const char *t, int *cpu, long *pid, const char **comm, size_t *comm_len)
 {
-	if (!has_prefix(t, "CPU: "))
+	if (!kd_has_prefix(t, "CPU: "))
 		return false;
-	const char *q = skip_ws(t + 5);
+	const char *q = kd_skip_ws(t + 5);
 	size_t n = strspn(q, "0123456789");
 	if (!n || n > 6)
 		return false;
-	*cpu = (int)to_long(q, n);
+	*cpu = (int)kd_to_long(q, n);
 	*pid = key_long(q, "PID:");
 	const char *c = find_key(q, "Comm:");
 	if (*pid < 0 || !c)
 		return false;
-	c = skip_ws(c);
+	c = kd_skip_ws(c);
 	const char *end = NULL;
 	static const char *const stops[] = {" Not tainted", " Tainted:", " Kdump:", " 0x"};
 	for (size_t i = 0; i < sizeof stops / sizeof *stops; i++) {
