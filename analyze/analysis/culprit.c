@@ -42,10 +42,7 @@ const struct entity *proc_memcg(const struct model *mo, const struct entity *p, 
 		return NULL;
 	for (size_t i = 0; i < mo->nents; i++) {
 		const struct entity *g = &mo->ents[i];
-		if (g->kind != ENT_CGROUP)
-			continue;
-		size_t l = strlen(g->name);
-		if (strncmp(p->cgroup, g->name, l) || (p->cgroup[l] && p->cgroup[l] != '/' && l > 1))
+		if (g->kind != ENT_CGROUP || !cgroup_holds(g->name, p->cgroup))
 			continue;
 		double lim = ent_max(mo, g, CF_LIMIT, 0, mo->nsamples);
 		if (!(lim > 0) || (memtotal_kb > 0 && lim >= memtotal_kb))
