@@ -257,8 +257,8 @@ struct timeline {
 	char prefer[24][48];     /* column keys the findings' evidence names, by rank */
 	int nprefer;
 };
-/* rows over samples [a, b) of the report's capture; NULL when out of memory
- * or empty */
+/* rows over samples [a, b) of the report's capture; NULL when the range is
+ * empty */
 struct timeline *timeline_new(const struct report *r, double step, int a, int b);
 /* --columns: a comma-separated list of keys or labels ("iowt%,MemAvail,
  * dirty_kb"); 0, or -1 with err naming what is unknown */

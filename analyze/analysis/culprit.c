@@ -2,6 +2,7 @@
  * lives (the culprit's process series, its memory cgroup, the processes
  * whose memory moved), decided here so that renderers only lay it out. */
 #include "analysis.h"
+#include "xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -80,9 +81,7 @@ int report_mem_top(const struct report *r, const struct entity **out, int max)
 {
 	const struct model *mo = r->mo;
 	const struct actx *c = &r->ctx;
-	struct mt *v = malloc((mo->nents ? mo->nents : 1) * sizeof *v);
-	if (!v)
-		return 0;
+	struct mt *v = xcalloc(mo->nents, sizeof *v);
 	size_t n = 0;
 	bool same = c->hm == c->fm && c->w.healthy.set;
 	for (size_t i = 0; i < mo->nents; i++) {
