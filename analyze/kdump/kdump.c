@@ -401,14 +401,8 @@ void kd_feed_text(struct kd_parser *p, const char *text, size_t len)
 
 struct kd_parser *kd_parser_new(void)
 {
-	struct kd_parser *p = calloc(1, sizeof *p);
-	if (!p)
-		return NULL;
-	p->res = calloc(1, sizeof *p->res);
-	if (!p->res) {
-		free(p);
-		return NULL;
-	}
+	struct kd_parser *p = xcalloc(1, sizeof *p);
+	p->res = xcalloc(1, sizeof *p->res);
 	p->trigger = -1;
 	p->last_ts = -1;
 	p->listing_idx = SIZE_MAX;
