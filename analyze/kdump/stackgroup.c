@@ -56,7 +56,8 @@ static bool in_list(const char *name, const char *const *list)
 static const char *const cpu_plumbing[] = {
 	"unwind_backtrace", "show_stack", "dump_stack*", "dump_backtrace", "show_regs",
 	"__show_regs", "show_trace*", "nmi_cpu_backtrace*", "nmi_trigger_cpumask_backtrace",
-	"arch_trigger_cpumask_backtrace", "trigger_*_backtrace", "handle_IPI", "do_handle_IPI",
+	"arch_trigger_cpumask_backtrace", "trigger_all_cpu_backtrace", "trigger_single_cpu_backtrace",
+	"trigger_cpumask_backtrace", "handle_IPI", "do_handle_IPI",
 	"ipi_handler", "gic_handle_irq", "__irq_svc", "__irq_usr", "el1_irq", "el1h_64_irq*",
 	"el1_interrupt", "call_on_irq_stack", "do_interrupt_handler", "showacpu",
 	"sysrq_handle_showallcpus", "smp_call_function*", "generic_smp_call_function*",
