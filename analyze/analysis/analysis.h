@@ -135,6 +135,13 @@ double fmin_(const struct actx *c, int k);
 /* A cgroup's per-sample field: mean, and highest bucket mean, over [a, b). */
 double cg_mean(const struct model *mo, const struct entity *g, int f, int a, int b);
 double cg_peak(const struct model *mo, const struct entity *g, int f, int a, int b);
+/* Is a process whose cgroup path is `path` in cgroup `cg`, itself or below?
+ * A '/' boundary ends the prefix ("/a" holds "/a" and "/a/b", not "/ab"),
+ * the root "/" holds every recorded path, and a process whose path was not
+ * recorded ("") is in none: it cannot be placed, and putting it in the root
+ * would count it in every domain.  Both names are cut at the same length
+ * (struct entity), so a cut path still meets its cut cgroup. */
+bool cgroup_holds(const char *cg, const char *path);
 /* The tightest memory cgroup holding process p (its limit over [a, b) and
  * mean usage), or NULL: its limit is the process's "RAM" when smaller. */
 const struct entity *proc_cgroup(const struct model *mo, const struct entity *p, int a, int b, double *limit,
@@ -250,8 +257,8 @@ struct timeline {
 	char prefer[24][48];     /* column keys the findings' evidence names, by rank */
 	int nprefer;
 };
-/* rows over samples [a, b) of the report's capture; NULL when out of memory
- * or empty */
+/* rows over samples [a, b) of the report's capture; NULL when the range is
+ * empty */
 struct timeline *timeline_new(const struct report *r, double step, int a, int b);
 /* --columns: a comma-separated list of keys or labels ("iowt%,MemAvail,
  * dirty_kb"); 0, or -1 with err naming what is unknown */
