@@ -531,6 +531,114 @@ static void test_writer_table_grows(void **st)
 	assert_true(notes >= 1);     /* and the rest said so */
 }
 
+/* Churn through the writer's free slots: each sample a third of the tasks
+ * exit and as many new ones take their slots.  Every task reads back with
+ * its own values (a reused slot carrying a dead task's base would show as
+ * a wrong utime), and every exit once. */
+static void test_writer_slot_reuse(void **st)
+{
+	(void)st;
+	struct membuf mb = { 0 };
+	struct cap_header h;
+	memset(&h, 0, sizeof h);
+	snprintf(h.writer, sizeof h.writer, "test");
+	struct cap_writer_limits lim = { .max_tasks = 400, .init_tasks = 300 };
+	struct cap_writer *w = cap_writer_new(&h, &lim, mem_write, &mb);
+	assert_non_null(w);
+	enum { LIVE = 300, SAMPLES = 6 };
+	for (unsigned s = 0; s < SAMPLES; s++) {
+		assert_int_equal(cap_sample_begin(w, 1000 + s, 1000 + s), 0);
+		/* sample s holds tids 100*s+1 .. 100*s+LIVE */
+		for (unsigned i = 1; i <= LIVE; i++) {
+			struct cap_task_in in;
+			memset(&in, 0, sizeof in);
+			in.tid = 100 * s + i;
+			in.v[CAP_TF_TGID] = in.tid;
+			in.v[CAP_TF_START] = 7;
+			in.v[CAP_TF_UTIME] = in.tid * 10 + s;
+			in.comm = "t";
+			assert_int_equal(cap_task(w, &in), 0);
+		}
+		assert_int_equal(cap_sample_end(w, 1), 0);
+	}
+	assert_int_equal(cap_writer_close(w), 0);
+	cap_writer_free(w);
+	struct cap_reader *r = cap_reader_mem(mb.p, mb.len);
+	struct cap_rec rec;
+	unsigned sample = 0, tasks = 0, exits = 0, notes = 0;
+	while (cap_next(r, &rec) == 1) {
+		if (rec.type == CAP_SAMPLE)
+			sample++;
+		if (rec.type == CAP_TASK) {
+			uint32_t tid = rec.u.task.tid;
+			assert_in_range(tid, 100 * (sample - 1) + 1, 100 * (sample - 1) + LIVE);
+			assert_int_equal(rec.u.task.v[CAP_TF_UTIME], tid * 10 + (sample - 1));
+			tasks++;
+		}
+		if (rec.type == CAP_TASK_EXIT) {
+			assert_in_range(rec.u.exit.tid, 100 * (sample - 2) + 1, 100 * (sample - 1));
+			exits++;
+		}
+		if (rec.type == CAP_TEXT && rec.u.text.kind == CAP_TXT_NOTE)
+			notes++;
+	}
+	cap_reader_free(r);
+	free(mb.p);
+	assert_int_equal(sample, SAMPLES);
+	assert_int_equal(tasks, LIVE * SAMPLES);
+	assert_int_equal(exits, 100 * (SAMPLES - 1));
+	assert_int_equal(notes, 0); /* 300 live + 100 new before the exits: the cap, 400, fits */
+}
+
+/* A task's comm and cgroup are compared with last sample's before they
+ * are hashed: a name that grows, shrinks or changes reads back as it was
+ * given, in one frame and across a frame start. */
+static void test_writer_names_change(void **st)
+{
+	(void)st;
+	static const char *const comm[] = { "a", "ab", "a", "b", "b", "", "xyz", "xyz" };
+	static const char *const cg[] = { "/s", "/s", "/s/t", "/s", "/s", "/", NULL, "/s" };
+	enum { N = sizeof comm / sizeof comm[0] };
+	struct membuf mb = { 0 };
+	struct cap_header h;
+	memset(&h, 0, sizeof h);
+	snprintf(h.writer, sizeof h.writer, "test");
+	struct cap_writer *w = cap_writer_new(&h, NULL, mem_write, &mb);
+	assert_non_null(w);
+	for (unsigned s = 0; s < N; s++) {
+		assert_int_equal(cap_sample_begin(w, 1000 + s, 1000 + s), 0);
+		struct cap_task_in in;
+		memset(&in, 0, sizeof in);
+		in.tid = 5;
+		in.v[CAP_TF_TGID] = 5;
+		in.comm = comm[s];
+		in.cgroup = cg[s];
+		assert_int_equal(cap_task(w, &in), 0);
+		assert_int_equal(cap_sample_end(w, 1), 0);
+		if (s == 4)
+			assert_int_equal(cap_flush(w), 0); /* a new frame: new name ids */
+	}
+	assert_int_equal(cap_writer_close(w), 0);
+	cap_writer_free(w);
+	struct cap_reader *r = cap_reader_mem(mb.p, mb.len);
+	struct cap_rec rec;
+	unsigned sample = 0, tasks = 0;
+	while (cap_next(r, &rec) == 1) {
+		if (rec.type == CAP_SAMPLE)
+			sample++;
+		if (rec.type == CAP_TASK) {
+			assert_string_equal(rec.u.task.comm ? rec.u.task.comm : "", comm[sample - 1]);
+			assert_string_equal(rec.u.task.cgroup ? rec.u.task.cgroup : "",
+					    cg[sample - 1] ? cg[sample - 1] : "");
+			tasks++;
+		}
+	}
+	cap_reader_free(r);
+	free(mb.p);
+	assert_int_equal(sample, N);
+	assert_int_equal(tasks, 7); /* sample 5 repeats sample 4 in the same frame: no record */
+}
+
 /* ------------------------------------------------------------ live runs */
 
 static pid_t *kids;
@@ -924,6 +1032,8 @@ int main(void)
 		cmocka_unit_test(test_big_tree_every_task),
 		cmocka_unit_test(test_tables_grow),
 		cmocka_unit_test(test_writer_table_grows),
+		cmocka_unit_test(test_writer_slot_reuse),
+		cmocka_unit_test(test_writer_names_change),
 		cmocka_unit_test_teardown(test_live_2000_processes, teardown_reap),
 		cmocka_unit_test_teardown(test_live_fd_limit, teardown_reap),
 		cmocka_unit_test_teardown(test_live_600_processes_3_threads, teardown_reap),
