@@ -67,12 +67,6 @@ void detail_add(struct finding *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-const char *wait_name(enum wait_kind k)
-{
-	static const char *const names[WAIT_COUNT] = { "page-fault", "reclaim", "writeback", "io", "other", "unknown" };
-	return (unsigned)k < WAIT_COUNT ? names[k] : "unknown";
-}
-
 const char *fmt_kb(double kb, char *buf, size_t n)
 {
 	if (isnan(kb))

@@ -7,6 +7,7 @@
 #ifndef ANALYSIS_H
 #define ANALYSIS_H
 
+#include "kwait.h"
 #include "model.h"
 
 struct window { bool set; int a, b; };  /* samples [a, b) */
@@ -55,10 +56,9 @@ enum cause_id {
 	CAUSE_COUNT
 };
 
-/* Why a task waits in D state, told from where it waits (wait_kind()). */
-enum wait_kind { WAIT_PAGE_FAULT, WAIT_RECLAIM, WAIT_WRITEBACK, WAIT_IO, WAIT_OTHER, WAIT_UNKNOWN, WAIT_COUNT };
+/* Why a task waits in D state (enum wait_kind, wait_kind(), wait_name():
+ * common/kwait.h), as a set for an edge. */
 #define WAIT_BIT(k) (1u << (k))
-const char *wait_name(enum wait_kind k);
 
 struct finding {
 	enum cause_id cid;       /* set by the detector when it names another id than its row's */
@@ -160,7 +160,6 @@ int proc_rss_bucket(const struct model *mo, const struct entity *e, int a, int b
 bool onset_unseen(const struct actx *c);
 void add_ev(struct finding *f, const char *metric, double h, double fv, const char *unit);
 void detail_add(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-enum wait_kind wait_kind(const char *wchan); /* detect.c */
 const char *fmt_kb(double kb, char *buf, size_t n);
 /* appends to a NUL-terminated buffer, cutting at its size */
 void sappend(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
