@@ -9,22 +9,8 @@
 #include <zstd.h>
 
 #include "cap.h"
+#include "../tests/membuf.h"
 
-struct membuf { unsigned char *p; size_t len, cap; };
-
-static int mem_write(void *ctx, const void *buf, size_t len)
-{
-	struct membuf *m = ctx;
-	if (m->len + len > m->cap) {
-		m->cap = (m->len + len) * 2;
-		m->p = realloc(m->p, m->cap);
-		if (!m->p)
-			return -1;
-	}
-	memcpy(m->p + m->len, buf, len);
-	m->len += len;
-	return 0;
-}
 
 static double cpu_now(void)
 {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cap.h"
+#include "../tests/membuf.h"
 
 struct live { uint32_t tid; bool used; uint64_t v[CAP_TF_COUNT]; char comm[64], wchan[64], cgroup[256]; };
 
@@ -54,20 +55,6 @@ static int by_tid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-struct membuf { unsigned char *p; size_t len, cap; };
-static int mem_write(void *ctx, const void *buf, size_t len)
-{
-	struct membuf *m = ctx;
-	if (m->len + len > m->cap) {
-		m->cap = (m->len + len) * 2;
-		m->p = realloc(m->p, m->cap);
-		if (!m->p)
-			return -1;
-	}
-	memcpy(m->p + m->len, buf, len);
-	m->len += len;
-	return 0;
-}
 
 int main(int argc, char **argv)
 {

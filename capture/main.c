@@ -127,10 +127,85 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
+enum { O_FLUSH = 256, O_FRAME, O_MAXSIZE, O_SYSRQ, O_SYSRQ_WHEN, O_PROC, O_KMSG, O_CGROOT,
+       O_CGDEPTH, O_MAXTASKS, O_PRIO, O_NOMLOCK, O_VERSION, O_FORCE, O_RING, O_POST, O_RINGMEM };
+
+/* One option's value into o: -1 taken, 2 a usage error (said), -2 not an
+ * option of ours. */
+static int set_opt(struct opts *o, int ch, const char *a)
+{
+	uint64_t v;
+	switch (ch) {
+	case 'o': o->out = a; break;
+	case 'i':
+		if (parse_seconds_us(a, &o->interval_us))
+			return usage_error("-i %s: expected seconds, e.g. 1 or 0.5", a);
+		break;
+	case 'n':
+		if (!parse_u64(a, a + strlen(a), &v) || *a == '-' || !v ||
+		    strspn(a, "0123456789") != strlen(a))
+			return usage_error("-n %s: expected a positive count", a);
+		o->count = v;
+		break;
+	case 'd':
+		if (parse_seconds_us(a, &o->duration_us) || !o->duration_us)
+			return usage_error("-d %s: expected seconds, e.g. 60", a);
+		break;
+	case O_FLUSH:
+		if (parse_seconds_us(a, &o->flush_us) || !o->flush_us || o->flush_us > MAX_FLUSH_US)
+			return usage_error("--flush %s: expected seconds, more than 0 and at most 10", a);
+		break;
+	case O_FRAME:
+		if (parse_seconds_us(a, &o->frame_us) || !o->frame_us || o->frame_us > 86400000000ull)
+			return usage_error("--frame %s: expected seconds, more than 0 and at most 86400", a);
+		break;
+	case O_MAXSIZE:
+		if (parse_size(a, &o->max_size) || o->max_size < 65536)
+			return usage_error("--max-size %s: expected a size of at least 64k, e.g. 20M", a);
+		break;
+	case O_SYSRQ:
+		if (sysrq_parse_mode(a, &o->sysrq))
+			return usage_error("--sysrq %s: expected auto, off or every=SECONDS", a);
+		break;
+	case O_SYSRQ_WHEN:
+		if (sysrq_parse_when(a, &o->sysrq))
+			return usage_error("--sysrq-when %s: expected e.g. iowait=50,dtasks=3,psi=40,gap=60,max=10", a);
+		break;
+	case O_RING:
+		if (ring_parse_duration(a, &o->ring_us))
+			return usage_error("--ring %s: expected a duration, e.g. 30m, 90s or 2h", a);
+		break;
+	case O_POST:
+		if (ring_parse_duration(a, &o->post_us))
+			return usage_error("--post %s: expected a duration, e.g. 5m or 60s", a);
+		break;
+	case O_RINGMEM:
+		if (parse_size(a, &o->ring_mem) || o->ring_mem < RING_MIN_MEM)
+			return usage_error("--ring-mem %s: expected a size of at least 256k, e.g. 16M", a);
+		break;
+	case O_PROC: o->proc_root = a; break;
+	case O_KMSG: o->kmsg = a; break;
+	case O_CGROOT: o->cgroup_root = a; break;
+	case O_CGDEPTH:
+		if (!parse_u64(a, a + strlen(a), &v) || *a == '-' || v > 16)
+			return usage_error("--cgroup-depth %s: expected 0 to 16", a);
+		o->cgroup_depth = (int)v;
+		break;
+	case O_MAXTASKS:
+		if (!parse_u64(a, a + strlen(a), &v) || *a == '-' || v < 16 || v > 1000000)
+			return usage_error("--max-tasks %s: expected 16 to 1000000", a);
+		o->max_tasks = (size_t)v;
+		break;
+	case O_PRIO: o->priority = true; break;
+	case O_NOMLOCK: o->no_mlock = true; break;
+	case O_FORCE: o->force = true; break;
+	default: return -2;
+	}
+	return -1;
+}
+
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { O_FLUSH = 256, O_FRAME, O_MAXSIZE, O_SYSRQ, O_SYSRQ_WHEN, O_PROC, O_KMSG, O_CGROOT,
-	       O_CGDEPTH, O_MAXTASKS, O_PRIO, O_NOMLOCK, O_VERSION, O_FORCE, O_RING, O_POST, O_RINGMEM };
 	static const struct option lo[] = {
 		{ "flush", required_argument, NULL, O_FLUSH },
 		{ "frame", required_argument, NULL, O_FRAME },
@@ -160,79 +235,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->cgroup_depth = 3;
 	o->sysrq = dflt;
 	opterr = 0;
-	int ch;
-	uint64_t v;
+	int ch, rc;
 	while ((ch = getopt_long(argc, argv, ":o:i:n:d:hV", lo, NULL)) != -1) {
-		const char *a = optarg;
 		switch (ch) {
-		case 'o': o->out = a; break;
-		case 'i':
-			if (parse_seconds_us(a, &o->interval_us))
-				return usage_error("-i %s: expected seconds, e.g. 1 or 0.5", a);
-			break;
-		case 'n':
-			if (!parse_u64(a, a + strlen(a), &v) || *a == '-' || !v ||
-			    strspn(a, "0123456789") != strlen(a))
-				return usage_error("-n %s: expected a positive count", a);
-			o->count = v;
-			break;
-		case 'd':
-			if (parse_seconds_us(a, &o->duration_us) || !o->duration_us)
-				return usage_error("-d %s: expected seconds, e.g. 60", a);
-			break;
-		case O_FLUSH:
-			if (parse_seconds_us(a, &o->flush_us) || !o->flush_us || o->flush_us > MAX_FLUSH_US)
-				return usage_error("--flush %s: expected seconds, more than 0 and at most 10", a);
-			break;
-		case O_FRAME:
-			if (parse_seconds_us(a, &o->frame_us) || !o->frame_us || o->frame_us > 86400000000ull)
-				return usage_error("--frame %s: expected seconds, more than 0 and at most 86400", a);
-			break;
-		case O_MAXSIZE:
-			if (parse_size(a, &o->max_size) || o->max_size < 65536)
-				return usage_error("--max-size %s: expected a size of at least 64k, e.g. 20M", a);
-			break;
-		case O_SYSRQ:
-			if (sysrq_parse_mode(a, &o->sysrq))
-				return usage_error("--sysrq %s: expected auto, off or every=SECONDS", a);
-			break;
-		case O_SYSRQ_WHEN:
-			if (sysrq_parse_when(a, &o->sysrq))
-				return usage_error("--sysrq-when %s: expected e.g. iowait=50,dtasks=3,psi=40,gap=60,max=10", a);
-			break;
-		case O_RING:
-			if (ring_parse_duration(a, &o->ring_us))
-				return usage_error("--ring %s: expected a duration, e.g. 30m, 90s or 2h", a);
-			break;
-		case O_POST:
-			if (ring_parse_duration(a, &o->post_us))
-				return usage_error("--post %s: expected a duration, e.g. 5m or 60s", a);
-			break;
-		case O_RINGMEM:
-			if (parse_size(a, &o->ring_mem) || o->ring_mem < RING_MIN_MEM)
-				return usage_error("--ring-mem %s: expected a size of at least 256k, e.g. 16M", a);
-			break;
-		case O_PROC: o->proc_root = a; break;
-		case O_KMSG: o->kmsg = a; break;
-		case O_CGROOT: o->cgroup_root = a; break;
-		case O_CGDEPTH:
-			if (!parse_u64(a, a + strlen(a), &v) || *a == '-' || v > 16)
-				return usage_error("--cgroup-depth %s: expected 0 to 16", a);
-			o->cgroup_depth = (int)v;
-			break;
-		case O_MAXTASKS:
-			if (!parse_u64(a, a + strlen(a), &v) || *a == '-' || v < 16 || v > 1000000)
-				return usage_error("--max-tasks %s: expected 16 to 1000000", a);
-			o->max_tasks = (size_t)v;
-			break;
-		case O_PRIO: o->priority = true; break;
-		case O_NOMLOCK: o->no_mlock = true; break;
-		case O_FORCE: o->force = true; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V':
 		case O_VERSION: printf("capture (iowait-doctor) %s, capture format %d\n", CAPTURE_VERSION, CAP_FORMAT_VERSION); return 0;
 		case ':': return usage_error("%s needs an argument", argv[optind - 1]);
-		default: return usage_error("unknown option %s", argv[optind - 1]);
+		default:
+			rc = set_opt(o, ch, optarg);
+			if (rc == -2)
+				return usage_error("unknown option %s", argv[optind - 1]);
+			if (rc >= 0)
+				return rc;
 		}
 	}
 	if (optind < argc)
@@ -437,33 +452,32 @@ static int one_sample(struct run *r)
 	return cap_sample_end(c->w, clock_us(CLOCK_MONOTONIC) - t0);
 }
 
-int main(int argc, char **argv)
+/* The context, the proc root and every source's set-up.  0, or the exit
+ * status. */
+static int setup(struct run *r)
 {
-	static struct run r; /* large (kmsg buffer): not on the stack */
-	int rc = parse_opts(argc, argv, &r.o);
-	if (rc >= 0)
-		return rc;
-	struct ctx *c = &r.c;
+	struct ctx *c = &r->c;
 	c->note = note;
-	c->proc_root = r.o.proc_root;
-	c->cgroup_root = r.o.cgroup_root;
-	c->cgroup_depth = r.o.cgroup_depth;
-	c->max_tasks = r.o.max_tasks;
+	c->proc_root = r->o.proc_root;
+	c->cgroup_root = r->o.cgroup_root;
+	c->cgroup_depth = r->o.cgroup_depth;
+	c->max_tasks = r->o.max_tasks;
 	c->stop = &stop_signal;
 	c->page_size = sysconf(_SC_PAGESIZE);
 	c->buf_cap = READ_BUF;
 	c->buf = malloc(c->buf_cap);
-	c->proc_fd = open(r.o.proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c->proc_fd = open(r->o.proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (!c->buf) {
 		fprintf(stderr, "capture: out of memory\n");
 		return 1;
 	}
 	if (c->proc_fd < 0) {
 		fprintf(stderr, "capture: cannot open %s: %s (is procfs mounted? see --proc-root)\n",
-			r.o.proc_root, strerror(errno));
+			r->o.proc_root, strerror(errno));
 		return 1;
 	}
-	if (r.o.priority && setpriority(PRIO_PROCESS, 0, -10) < 0) {
+	kept_start(c);
+	if (r->o.priority && setpriority(PRIO_PROCESS, 0, -10) < 0) {
 		char msg[160];
 		snprintf(msg, sizeof msg, "--priority: cannot set nice -10 (%s); running at normal priority",
 			 strerror(errno));
@@ -475,55 +489,67 @@ int main(int argc, char **argv)
 				strerror(errno ? errno : ENOMEM));
 			return 1;
 		}
+	return 0;
+}
 
-	/* A dry run sizes the writer's counter table from what this box has. */
+/* A dry run sizes the writer's counter table from what this box has:
+ * the number of counter values one sample holds. */
+static size_t count_values(struct ctx *c)
+{
 	struct counting cn = { 0 };
 	struct sink counter = { cnt_begin, cnt_value, cnt_end, NULL, &cn };
 	c->sink = &counter;
 	for (size_t i = 0; i < capture_nsources; i++)
 		if (capture_sources[i].sample != src_tasks_sample) /* tasks are not counters */
 			capture_sources[i].sample(c);
+	c->sink = NULL;
+	return cn.values;
+}
 
-	struct cap_header hdr;
-	fill_header(&hdr, &r.o, c, argc, argv);
-	if (!strcmp(r.o.out, "-") && isatty(STDOUT_FILENO)) {
+/* The output (a file, stdout or the ring) and the writer on it.  0, or the
+ * exit status. */
+static int open_output(struct run *r, const struct cap_header *hdr, size_t values)
+{
+	struct ctx *c = &r->c;
+	if (!strcmp(r->o.out, "-") && isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "capture: refusing to write a binary capture to a terminal; redirect it "
 			"(capture -o - > FILE) or give -o FILE\n");
 		return 2;
 	}
 	cap_write_fn wfn = out_write;
-	void *wctx = &r.out;
-	if (r.o.ring_us) {
-		struct ring_cfg rc = { r.o.ring_us, r.o.post_us ? r.o.post_us : RING_DEFAULT_POST_US,
-				       r.o.ring_mem ? r.o.ring_mem : RING_DEFAULT_MEM, r.o.max_size,
-				       r.o.flush_us, r.o.sysrq.gap_us, r.o.force };
-		if (!(r.ring = ring_new(&rc, r.o.out)))
+	void *wctx = &r->out;
+	if (r->o.ring_us) {
+		struct ring_cfg rc = { r->o.ring_us, r->o.post_us ? r->o.post_us : RING_DEFAULT_POST_US,
+				       r->o.ring_mem ? r->o.ring_mem : RING_DEFAULT_MEM, r->o.max_size,
+				       r->o.flush_us, r->o.sysrq.gap_us, r->o.force };
+		if (!(r->ring = ring_new(&rc, r->o.out)))
 			return 1;
 		wfn = ring_write;
-		wctx = r.ring;
-		r.out.fd = -1;
-	} else if (out_open(&r.out, r.o.out, r.o.max_size, r.o.force))
+		wctx = r->ring;
+		r->out.fd = -1;
+	} else if (out_open(&r->out, r->o.out, r->o.max_size, r->o.force))
 		return errno == EEXIST ? 2 : 1;
 	struct cap_writer_limits lim = {
 		.max_tasks = c->max_tasks,
 		.init_tasks = c->init_tasks,
-		.max_counters = cn.values * 2 + 1024,
+		.max_counters = values * 2 + 1024,
 		.names_bytes = 64u << 10,
-		.frame_us = r.o.frame_us,
+		.frame_us = r->o.frame_us,
 	};
-	c->w = cap_writer_new(&hdr, &lim, wfn, wctx);
+	c->w = cap_writer_new(hdr, &lim, wfn, wctx);
 	if (!c->w) {
 		fprintf(stderr, "capture: cannot allocate the writer: %s\n", strerror(errno));
 		return 1;
 	}
-	r.wsink = sink_for_writer(c->w);
-	c->sink = &r.wsink;
+	r->wsink = sink_for_writer(c->w);
+	c->sink = &r->wsink;
 	for (size_t i = 0; i < nearly; i++)
 		cap_text(c->w, CAP_TXT_NOTE, CAP_NA, CAP_NA, CAP_NA, 0, early[i], strlen(early[i]));
+	return 0;
+}
 
-	kmsg_open(&r.km, c, r.o.kmsg);
-	sysrq_open(&r.sq, c, &r.o.sysrq);
-
+static void install_signals(bool ring)
+{
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
@@ -532,11 +558,100 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_watchdog;
 	sigaction(SIGALRM, &sa, NULL);
-	if (r.ring) {
+	if (ring) {
 		sa.sa_handler = on_usr1;
 		sigaction(SIGUSR1, &sa, NULL); /* a trigger; otherwise it still kills */
 	}
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/* After a sample in plain capture: a flush point when due.  0 go on, 1
+ * stop cleanly (the size cap on stdout), -1 failed with *status set. */
+static int flush_due(struct run *r, uint64_t now, uint64_t *last_flush, int *status)
+{
+	struct ctx *c = &r->c;
+	if (now - *last_flush < r->o.flush_us)
+		return 0;
+	*last_flush = now;
+	/* a flush point; a frame ends when it is long enough or the file is
+	 * due to rotate */
+	int ended = out_rotation_due(&r->out) ? (cap_flush(c->w) ? -1 : 1) : cap_flush_point(c->w);
+	if (ended < 0) {
+		*status = write_failed(r);
+		return -1;
+	}
+	int f = out_flushed(&r->out, ended == 1);
+	if (f < 0) {
+		*status = r->out.err == ENOENT ? 1 : write_failed(r);
+		return -1;
+	}
+	return f > 0;
+}
+
+/* Samples until a count, a duration, a signal or a failure; the exit
+ * status so far. */
+static int sample_loop(struct run *r, uint64_t capture_id, uint64_t *samples)
+{
+	struct ctx *c = &r->c;
+	uint64_t start = clock_us(CLOCK_MONOTONIC), next = start, last_flush = start, n = 0;
+	uint64_t rng = capture_id ^ start ^ 0x9E3779B97F4A7C15ull;
+	if (!rng)
+		rng = 1;
+	int status = 0;
+	bool tty = isatty(STDERR_FILENO);
+	for (;;) {
+		if (one_sample(r)) {
+			status = write_failed(r);
+			break;
+		}
+		n++;
+		if (n == 1 && tty)
+			say_started(r);
+		uint64_t now = clock_us(CLOCK_MONOTONIC);
+		if (r->ring) {
+			int f = ring_step(r->ring, c, now);
+			if (f < 0) {
+				status = cap_writer_error(c->w) ? write_failed(r) : 1;
+				break;
+			}
+			if (f > 0)
+				r->sq.runs = 0; /* sysrq's max=N counts per window in a ring */
+		} else if (flush_due(r, now, &last_flush, &status)) {
+			break;
+		}
+		if (stop_signal || (r->o.count && n >= r->o.count) ||
+		    (r->o.duration_us && now - start >= r->o.duration_us))
+			break;
+		next += next_gap(r->o.interval_us, &rng);
+		if (next < now)
+			next = now; /* overran: sample again now rather than burst */
+		struct timespec ts = { (time_t)(next / 1000000), (long)(next % 1000000) * 1000 };
+		while (!stop_signal && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			;
+		if (stop_signal)
+			break;
+	}
+	*samples = n;
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	static struct run r; /* large (kmsg buffer): not on the stack */
+	int rc = parse_opts(argc, argv, &r.o);
+	if (rc >= 0)
+		return rc;
+	if ((rc = setup(&r)))
+		return rc;
+	struct ctx *c = &r.c;
+	size_t values = count_values(c);
+	struct cap_header hdr;
+	fill_header(&hdr, &r.o, c, argc, argv);
+	if ((rc = open_output(&r, &hdr, values)))
+		return rc;
+	kmsg_open(&r.km, c, r.o.kmsg);
+	sysrq_open(&r.sq, c, &r.o.sysrq);
+	install_signals(r.ring != NULL);
 
 #ifndef UNDER_ASAN
 	/* Everything is allocated by now; MCL_FUTURE also pins zstd's
@@ -550,58 +665,8 @@ int main(int argc, char **argv)
 	}
 #endif
 
-	uint64_t start = clock_us(CLOCK_MONOTONIC), next = start, last_flush = start, n = 0;
-	uint64_t rng = hdr.capture_id ^ start ^ 0x9E3779B97F4A7C15ull;
-	if (!rng)
-		rng = 1;
-	int status = 0;
-	bool tty = isatty(STDERR_FILENO);
-	for (;;) {
-		if (one_sample(&r)) {
-			status = write_failed(&r);
-			break;
-		}
-		n++;
-		if (n == 1 && tty)
-			say_started(&r);
-		uint64_t now = clock_us(CLOCK_MONOTONIC);
-		if (r.ring) {
-			int f = ring_step(r.ring, c, now);
-			if (f < 0) {
-				status = cap_writer_error(c->w) ? write_failed(&r) : 1;
-				break;
-			}
-			if (f > 0)
-				r.sq.runs = 0; /* sysrq's max=N counts per window in a ring */
-		} else if (now - last_flush >= r.o.flush_us) {
-			last_flush = now;
-			/* a flush point; a frame ends when it is long enough or
-			 * the file is due to rotate */
-			int ended = out_rotation_due(&r.out) ? (cap_flush(c->w) ? -1 : 1) : cap_flush_point(c->w);
-			if (ended < 0) {
-				status = write_failed(&r);
-				break;
-			}
-			int f = out_flushed(&r.out, ended == 1);
-			if (f < 0) {
-				status = r.out.err == ENOENT ? 1 : write_failed(&r);
-				break;
-			}
-			if (f > 0)
-				break;
-		}
-		if (stop_signal || (r.o.count && n >= r.o.count) ||
-		    (r.o.duration_us && now - start >= r.o.duration_us))
-			break;
-		next += next_gap(r.o.interval_us, &rng);
-		if (next < now)
-			next = now; /* overran: sample again now rather than burst */
-		struct timespec ts = { (time_t)(next / 1000000), (long)(next % 1000000) * 1000 };
-		while (!stop_signal && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-			;
-		if (stop_signal)
-			break;
-	}
+	uint64_t n;
+	int status = sample_loop(&r, hdr.capture_id, &n);
 	if (r.ring) {
 		if (status == 0 && ring_close(r.ring, c))
 			status = 1;
@@ -611,13 +676,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "capture: closing %s failed: %s\n", r.o.out, strerror(errno));
 		status = 1;
 	}
-	if (tty && status == 0)
+	if (isatty(STDERR_FILENO) && status == 0)
 		say_stopped(&r, n, stop_signal);
 	sysrq_close(&r.sq);
 	kmsg_close(&r.km);
 	for (size_t i = capture_nsources; i-- > 0;)
 		if (capture_sources[i].fini)
 			capture_sources[i].fini(c);
+	kept_close(c);
 	cap_writer_free(c->w);
 	ring_free(r.ring);
 	free(c->buf);

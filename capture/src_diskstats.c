@@ -46,7 +46,7 @@ int parse_diskstats(const char *buf, size_t len, const struct sink *s)
 
 int src_diskstats_sample(struct ctx *c)
 {
-	ssize_t n = read_at(c->proc_fd, "diskstats", c->buf, c->buf_cap);
+	ssize_t n = read_kept_at(c, KF_DISKSTATS, c->proc_fd, "diskstats", c->buf, c->buf_cap);
 	if (n < 0) {
 		c->read_errors++;
 		return 0;

@@ -23,7 +23,7 @@ int parse_loadavg(const char *buf, size_t len, const struct sink *s)
 
 int src_loadavg_sample(struct ctx *c)
 {
-	ssize_t n = read_at(c->proc_fd, "loadavg", c->buf, c->buf_cap);
+	ssize_t n = read_kept_at(c, KF_LOADAVG, c->proc_fd, "loadavg", c->buf, c->buf_cap);
 	if (n < 0) {
 		c->read_errors++;
 		return 0;

@@ -38,7 +38,7 @@ int parse_keyvals(const char *buf, size_t len, const struct sink *s, const char 
 
 int src_meminfo_sample(struct ctx *c)
 {
-	ssize_t n = read_at(c->proc_fd, "meminfo", c->buf, c->buf_cap);
+	ssize_t n = read_kept_at(c, KF_MEMINFO, c->proc_fd, "meminfo", c->buf, c->buf_cap);
 	if (n < 0) {
 		c->read_errors++;
 		return 0;

@@ -50,7 +50,7 @@ int src_psi_sample(struct ctx *c)
 	c->h.have_psi_io = c->h.have_psi_mem = false;
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(path, sizeof path, "pressure/%s", res[i]);
-		ssize_t n = read_at(c->proc_fd, path, c->buf, c->buf_cap);
+		ssize_t n = read_kept_at(c, (enum kept_file)(KF_PSI_CPU + i), c->proc_fd, path, c->buf, c->buf_cap);
 		if (n < 0) {
 			if (errno != ENOENT && errno != EOPNOTSUPP)
 				c->read_errors++;

@@ -9,7 +9,7 @@ int src_self_sample(struct ctx *c)
 {
 	char buf[1024];
 	struct task_stat ts;
-	ssize_t n = read_at(AT_FDCWD, "/proc/self/stat", buf, sizeof buf);
+	ssize_t n = read_kept_at(c, KF_SELF, AT_FDCWD, "/proc/self/stat", buf, sizeof buf);
 	const struct sink *s = c->sink;
 	if (s->begin(s->ctx, "self", NULL))
 		return -1;

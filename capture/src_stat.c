@@ -84,7 +84,7 @@ int parse_stat(const char *buf, size_t len, const struct sink *s, struct health 
 
 int src_stat_sample(struct ctx *c)
 {
-	ssize_t n = read_at(c->proc_fd, "stat", c->buf, c->buf_cap);
+	ssize_t n = read_kept_at(c, KF_STAT, c->proc_fd, "stat", c->buf, c->buf_cap);
 	if (n < 0) {
 		c->read_errors++;
 		c->h.have_cpu = false;

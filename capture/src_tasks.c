@@ -60,7 +60,7 @@ struct proc {
 	uint32_t pid;
 	int io_fd, stat_fd;        /* UNOPENED, -1: none (kernel thread, no fd left) */
 	uint8_t solo;              /* SOLO_*: are the process's totals its one thread's? */
-	uint64_t gate[2];          /* main thread's rss, vsize when status was last read */
+	uint64_t gate[3];          /* rss, vsize, the process's faults when status was last read */
 	uint64_t mem[5];           /* RssAnon RssFile RssShmem VmHWM VmSwap from then */
 	int16_t cg;                /* index into the cgroup path table, -1 none */
 	bool lost;                 /* a thread vanished this sample */
@@ -93,9 +93,6 @@ struct tasks_state {
 	char stat_buf[1024], pstat_buf[1024], status_buf[4096], io_buf[512], wchan[128], path[64],
 		cgbuf[4096];
 };
-
-/* The fixed part of struct linux_dirent64, as the kernel lays it out. */
-#define DENT_NAME 19u  /* d_ino 8, d_off 8, d_reclen 2, d_type 1 */
 
 static void tnote(struct ctx *c, const char *msg)
 {
@@ -182,29 +179,6 @@ static bool parse_id(const char *name, uint32_t *id)
 	}
 	*id = (uint32_t)v;
 	return v != 0;
-}
-
-int parse_dents(const char *buf, size_t n, int (*fn)(void *arg, const char *name), void *arg)
-{
-	int names = 0;
-	for (size_t off = 0; off < n;) {
-		unsigned short reclen;
-		if (n - off < DENT_NAME + 1)
-			return -1;
-		memcpy(&reclen, buf + off + 16, sizeof reclen);
-		/* zero would loop forever, past the end would read stale bytes */
-		if (reclen < DENT_NAME + 1 || reclen > n - off)
-			return -1;
-		const char *name = buf + off + DENT_NAME;
-		if (!memchr(name, 0, reclen - DENT_NAME))
-			return -1;
-		off += reclen;
-		int rc = fn(arg, name);
-		if (rc)
-			return rc;
-		names++;
-	}
-	return names;
 }
 
 struct walk {
@@ -499,11 +473,14 @@ static int open_kept(struct ctx *c, const char *path)
 static ssize_t read_kept(struct ctx *c, int *fd, uint32_t pid, const char *name, char *buf, size_t cap)
 {
 	struct tasks_state *s = c->tasks;
-	snprintf(s->path, sizeof s->path, "%u/%s", pid, name);
-	if (*fd == UNOPENED)
-		*fd = open_kept(c, s->path);
-	if (*fd >= 0)
+	if (*fd >= 0) /* the path is formatted only when opened: this runs per process per sample */
 		return reread_fd(*fd, buf, cap);
+	snprintf(s->path, sizeof s->path, "%u/%s", pid, name);
+	if (*fd == UNOPENED) {
+		*fd = open_kept(c, s->path);
+		if (*fd >= 0)
+			return reread_fd(*fd, buf, cap);
+	}
 	return read_at(c->proc_fd, s->path, buf, cap);
 }
 
@@ -574,7 +551,7 @@ static void read_process(struct ctx *c, struct proc *p, const struct thr *t, con
 		} else {
 			struct task_stat pt;
 			n = read_kept(c, &p->stat_fd, p->pid, "stat", s->pstat_buf, sizeof s->pstat_buf);
-			if (n > 0 && !parse_task_stat(s->pstat_buf, (size_t)n, &pt)) {
+			if (n > 0 && !parse_task_totals(s->pstat_buf, (size_t)n, &pt)) {
 				put_totals(in, &pt);
 				if (p->solo == SOLO_UNKNOWN)
 					p->solo = pt.utime == ts->utime && pt.stime == ts->stime &&
@@ -590,11 +567,16 @@ static void read_process(struct ctx *c, struct proc *p, const struct thr *t, con
 	if (t->kind != TK_STATUS) {
 		/* status costs the kernel ~50 lines of formatting.  The main
 		 * thread's stat already holds the process's resident pages and
-		 * size: status is reread when those moved (the RSS split and its
-		 * peak barely change otherwise), and every 64th sample, spread
-		 * over the processes, for what changes behind a steady RSS (an
-		 * anon page replacing a file page, swap freed). */
-		uint64_t gate[2] = { ts->rss, ts->vsize };
+		 * size, and its totals the faults of every thread: status is
+		 * reread when any of those moved, and every 64th sample, spread
+		 * over the processes.  A page comes into a process's RSS through
+		 * a fault, which moves the fault counters, and leaves it
+		 * through an unmap or reclaim, which moves rss or vsize; what
+		 * moves none of them (swap entries dropped by madvise, a page
+		 * put in by another process's process_vm_writev, swapoff) waits
+		 * for the 64th sample (see README: what is skipped). */
+		uint64_t faults = in->v[CAP_TF_P_MINFLT] + in->v[CAP_TF_P_MAJFLT];
+		uint64_t gate[3] = { ts->rss, ts->vsize, faults };
 		if (memcmp(gate, p->gate, sizeof gate) || (s->samples + p->pid) % 64 == 0) {
 			struct task_stat st;
 			struct task_mem m;
@@ -892,163 +874,4 @@ int src_tasks_sample(struct ctx *c)
 		tnote(c, msg);
 	}
 	return 0;
-}
-
-/* ---------------------------------------------------------- parsers */
-
-int parse_task_stat(const char *buf, size_t len, struct task_stat *t)
-{
-	const char *end = buf + len;
-	const char *lp = memchr(buf, '(', len);
-	const char *rp = memrchr(buf, ')', len);
-	if (!lp || !rp || rp < lp || !parse_u64(buf, lp, &t->pid))
-		return -1;
-	size_t n = (size_t)(rp - lp - 1);
-	if (n >= sizeof t->comm)
-		n = sizeof t->comm - 1;
-	memcpy(t->comm, lp + 1, n);
-	t->comm[n] = 0;
-	const char *p = skip_blank(rp + 1, end);
-	if (p >= end)
-		return -1;
-	t->state = *p++;
-	/* fields after state, numbered as in proc(5): 4 = ppid ... */
-	uint64_t f[43];
-	size_t got = 4;
-	for (size_t i = 0; i < 43; i++)
-		f[i] = CAP_NA;
-	/* parse_u64's rules, inline: this loop runs for every task every
-	 * sample and is most of the recorder's own CPU */
-	while (got < 43) {
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		bool neg = p < end && *p == '-';
-		p += neg;
-		if (p >= end || (unsigned)(*p - '0') > 9)
-			break;
-		uint64_t x = 0;
-		while (p < end && (unsigned)(*p - '0') <= 9)
-			x = x * 10 + (uint64_t)(*p++ - '0');
-		f[got++] = neg ? (uint64_t)0 - x : x;
-	}
-	if (got <= 4)
-		return -1;
-	t->ppid = f[4];
-	t->flags = f[9];
-	t->minflt = f[10];
-	t->majflt = f[12];
-	t->utime = f[14];
-	t->stime = f[15];
-	t->nice = f[19];
-	t->threads = f[20];
-	t->start = f[22];
-	t->vsize = f[23];
-	t->rss = f[24];
-	t->cpu = f[39];
-	t->blkio = f[42];
-	return 0;
-}
-
-int parse_task_io(const char *buf, size_t len, struct task_io *io)
-{
-	static const char *const keys[] = { "rchar:", "wchar:", "read_bytes:", "write_bytes:" };
-	uint64_t *dst[] = { &io->rchar, &io->wchar, &io->read_bytes, &io->write_bytes };
-	const char *end = buf + len;
-	int found = 0;
-	io->rchar = io->wchar = io->read_bytes = io->write_bytes = CAP_NA;
-	for (const char *p = buf; p < end; p = next_line(p, end))
-		for (size_t i = 0; i < 4; i++) {
-			size_t kl = strlen(keys[i]);
-			if ((size_t)(end - p) > kl && !memcmp(p, keys[i], kl) && parse_u64(p + kl, end, dst[i])) {
-				found++;
-				break;
-			}
-		}
-	return found ? 0 : -1;
-}
-
-int parse_pid_cgroup(const char *buf, size_t len, int version, char *out, size_t cap)
-{
-	const char *end = buf + len;
-	for (const char *p = buf; p < end; p = next_line(p, end)) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		/* "ID:controllers:path"; the path may itself hold ':' */
-		const char *c1 = memchr(p, ':', (size_t)(eol - p));
-		if (!c1)
-			continue;
-		const char *c2 = memchr(c1 + 1, ':', (size_t)(eol - c1 - 1));
-		if (!c2)
-			continue;
-		bool match;
-		if (version == 1) {
-			match = false;
-			for (const char *q = c1 + 1; q < c2;) {
-				const char *e = memchr(q, ',', (size_t)(c2 - q));
-				if (!e)
-					e = c2;
-				if (e - q == 6 && !memcmp(q, "memory", 6))
-					match = true;
-				q = e + 1;
-			}
-		} else {
-			match = c2 == c1 + 1 && c1 - p == 1 && *p == '0';
-		}
-		if (!match)
-			continue;
-		size_t n = (size_t)(eol - c2 - 1);
-		if (n >= cap)
-			n = cap - 1;
-		memcpy(out, c2 + 1, n);
-		out[n] = 0;
-		return 0;
-	}
-	return -1;
-}
-
-int parse_task_status(const char *buf, size_t len, struct task_stat *t, struct task_mem *m)
-{
-	static const struct { const char *key; int which; } keys[] = {
-		{ "Name", 0 }, { "State", 1 }, { "Pid", 2 }, { "PPid", 3 }, { "Threads", 4 },
-		{ "VmSize", 5 }, { "VmRSS", 6 }, { "VmHWM", 7 }, { "VmSwap", 8 },
-		{ "RssAnon", 9 }, { "RssFile", 10 }, { "RssShmem", 11 },
-	};
-	uint64_t *num[] = { NULL, NULL, &t->pid, &t->ppid, &t->threads, &m->vm_size, &m->vm_rss,
-			    &m->vm_hwm, &m->vm_swap, &m->rss_anon, &m->rss_file, &m->rss_shmem };
-	const char *end = buf + len;
-	bool named = false, pid = false;
-	memset(t, 0xff, sizeof *t); /* every number CAP_NA */
-	t->comm[0] = 0;
-	t->state = '?';
-	memset(m, 0xff, sizeof *m);
-	for (const char *p = buf; p < end; p = next_line(p, end)) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		if (!eol)
-			eol = end;
-		const char *colon = memchr(p, ':', (size_t)(eol - p));
-		if (!colon)
-			continue;
-		size_t kl = (size_t)(colon - p);
-		const char *v = skip_blank(colon + 1, eol);
-		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-			if (strlen(keys[i].key) != kl || memcmp(p, keys[i].key, kl))
-				continue;
-			if (keys[i].which == 0) {
-				size_t n = (size_t)(eol - v);
-				if (n >= sizeof t->comm)
-					n = sizeof t->comm - 1;
-				memcpy(t->comm, v, n);
-				t->comm[n] = 0;
-				named = true;
-			} else if (keys[i].which == 1) {
-				if (v < eol)
-					t->state = *v;
-			} else if (parse_u64(v, eol, num[keys[i].which]) && keys[i].which == 2) {
-				pid = true;
-			}
-			break;
-		}
-	}
-	return named && pid ? 0 : -1;
 }

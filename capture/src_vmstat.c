@@ -3,7 +3,7 @@
 
 int src_vmstat_sample(struct ctx *c)
 {
-	ssize_t n = read_at(c->proc_fd, "vmstat", c->buf, c->buf_cap);
+	ssize_t n = read_kept_at(c, KF_VMSTAT, c->proc_fd, "vmstat", c->buf, c->buf_cap);
 	if (n < 0) {
 		c->read_errors++; /* 2.4 has none: counted, not fatal */
 		return 0;

@@ -4,6 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/vfs.h>
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0 /* linux/magic.h; not in every libc */
+#endif
 #include <unistd.h>
 
 const char *skip_blank(const char *p, const char *end)
@@ -192,6 +196,52 @@ ssize_t reread_fd(int fd, char *buf, size_t cap)
 		return n;
 	}
 	return fill(fd, buf, cap, true);
+}
+
+void kept_start(struct ctx *c)
+{
+	/* Only procfs regenerates a file at every read: a --proc-root tree of
+	 * plain files is changed by replacing them (the tests rename new
+	 * versions in), which a kept fd would never see. */
+	struct statfs sf;
+	for (int k = 0; k < KF_COUNT; k++)
+		c->kept[k] = -1;
+	c->keep = fstatfs(c->proc_fd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+void kept_close(struct ctx *c)
+{
+	for (int k = 0; c->keep && k < KF_COUNT; k++)
+		if (c->kept[k] >= 0) {
+			close(c->kept[k]);
+			c->kept[k] = -1;
+		}
+}
+
+ssize_t read_kept_at(struct ctx *c, enum kept_file k, int dirfd, const char *path, char *buf,
+		     size_t cap)
+{
+	if (!c->keep)
+		return read_at(dirfd, path, buf, cap);
+	if (c->kept[k] >= 0) {
+		ssize_t n = reread_fd(c->kept[k], buf, cap);
+		if (n >= 0)
+			return n;
+		close(c->kept[k]);
+		c->kept[k] = -1;
+	}
+	/* a file that cannot be opened (no PSI) costs what read_at did */
+	c->kept[k] = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (c->kept[k] < 0)
+		return -1;
+	ssize_t n = reread_fd(c->kept[k], buf, cap);
+	if (n < 0) {
+		int e = errno;
+		close(c->kept[k]);
+		c->kept[k] = -1;
+		errno = e;
+	}
+	return n;
 }
 
 size_t fmt_u64(char *out, uint64_t v)

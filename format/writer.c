@@ -30,7 +30,10 @@ struct task_slot {
 	uint32_t tid;
 	uint32_t state;      /* 0 free, 1 live */
 	uint64_t frame;      /* frame whose deltas v[] is the base of */
-	uint64_t seen;       /* last sample that reported it */
+	union {
+		uint64_t seen;       /* live: last sample that reported it */
+		uint64_t next_free;  /* free: the next free slot, NO_SLOT ends the list */
+	};
 	uint64_t v[CAP_TF_COUNT];
 };
 
@@ -63,11 +66,15 @@ struct cap_writer {
 
 	char *arena; size_t arena_len;
 	struct name_slot *names; size_t names_cap; uint32_t names_n;
+	uint32_t *name_at;             /* name id -> its names[] slot */
 	struct ctr_slot *ctrs; size_t ctrs_cap, ctrs_n;
 	struct task_slot *tasks; size_t tasks_cap, tasks_live;
+	uint64_t free_head;            /* free slots, a list through next_free */
 	int32_t *tidx; size_t tidx_cap, tidx_used; /* -1 empty, -2 tombstone */
 	uint64_t tasks_dropped, names_dropped, ctrs_dropped;
 };
+
+#define NO_SLOT UINT64_MAX
 
 static size_t pow2_at_least(size_t n)
 {
@@ -167,6 +174,18 @@ static int emit_rec(struct cap_writer *w, enum cap_type type)
 	return rc;
 }
 
+/* A new task takes the head of the free list: O(1) however full the table
+ * is (a scan for a free slot was O(n) per new task, in a fork storm per
+ * fork).  Slots lo..hi-1 go on it lowest first. */
+static void free_push_range(struct cap_writer *w, size_t lo, size_t hi)
+{
+	while (hi-- > lo) {
+		w->tasks[hi].state = 0;
+		w->tasks[hi].next_free = w->free_head;
+		w->free_head = hi;
+	}
+}
+
 static void tidx_rebuild(struct cap_writer *w)
 {
 	memset(w->tidx, 0xff, w->tidx_cap * sizeof *w->tidx);
@@ -252,10 +271,25 @@ static uint32_t intern(struct cap_writer *w, const char *s)
 	}
 	memcpy(w->arena + w->arena_len, s, n);
 	w->names[j] = (struct name_slot){ (uint32_t)w->arena_len, (uint32_t)n, h, ++w->names_n };
+	w->name_at[w->names_n] = (uint32_t)j;
 	w->arena_len += n;
 	if (emit(w, CAP_NAME, s, n))
 		return 0;
 	return w->names[j].id;
+}
+
+/* A task's comm and cgroup are nearly always the ones it had last sample:
+ * compare with that name (prev, an id of this frame, 0 none) before
+ * hashing.  The cgroup path, up to a few hundred bytes, is on every thread
+ * of the process. */
+static uint32_t intern_again(struct cap_writer *w, uint64_t prev, const char *s)
+{
+	if (prev && prev <= w->names_n && s) {
+		const struct name_slot *e = &w->names[w->name_at[prev]];
+		if (!strncmp(w->arena + e->off, s, e->len) && !s[e->len])
+			return (uint32_t)prev;
+	}
+	return intern(w, s);
 }
 
 struct cap_writer *cap_writer_new(const struct cap_header *h,
@@ -289,16 +323,20 @@ struct cap_writer *cap_writer_new(const struct cap_header *h,
 	w->arena = malloc(w->lim.names_bytes);
 	w->names_cap = pow2_at_least(w->lim.names_bytes / 16);
 	w->names = calloc(w->names_cap, sizeof *w->names);
+	w->name_at = malloc((w->names_cap + 1) * sizeof *w->name_at);
 	w->ctrs_cap = pow2_at_least(w->lim.max_counters * 4 / 3);
 	w->ctrs = calloc(w->ctrs_cap, sizeof *w->ctrs);
 	w->tasks_cap = limits && limits->init_tasks && limits->init_tasks < w->lim.max_tasks
 		? limits->init_tasks : w->lim.max_tasks;
 	w->tasks = calloc(w->tasks_cap, sizeof *w->tasks);
+	w->free_head = NO_SLOT;
+	if (w->tasks)
+		free_push_range(w, 0, w->tasks_cap);
 	w->tidx_cap = pow2_at_least(w->tasks_cap * 2);
 	w->tidx = malloc(w->tidx_cap * sizeof *w->tidx);
 	w->zc = ZSTD_createCCtx();
 	if (!w->stage || !w->out || !w->rec || !w->group_vals || !w->group_pos || !w->group_names ||
-	    !w->grps || !w->arena || !w->names ||
+	    !w->grps || !w->arena || !w->names || !w->name_at ||
 	    !w->ctrs || !w->tasks || !w->tidx || !w->zc) {
 		cap_writer_free(w);
 		errno = ENOMEM;
@@ -337,7 +375,7 @@ void cap_writer_free(struct cap_writer *w)
 	ZSTD_freeCCtx(w->zc);
 	free(w->stage); free(w->out); free(w->rec); free(w->group_vals);
 	free(w->group_pos); free(w->group_names); free(w->grps);
-	free(w->arena); free(w->names); free(w->ctrs); free(w->tasks); free(w->tidx);
+	free(w->arena); free(w->names); free(w->name_at); free(w->ctrs); free(w->tasks); free(w->tidx);
 	free(w);
 }
 
@@ -479,6 +517,7 @@ static int tasks_grow(struct cap_writer *w)
 		w->tidx = x;
 		w->tidx_cap = icap;
 	}
+	free_push_range(w, w->tasks_cap, cap); /* the list was empty: the table was full */
 	w->tasks_cap = cap;
 	tidx_rebuild(w);
 	return 0;
@@ -506,9 +545,8 @@ static struct task_slot *task_get(struct cap_writer *w, uint32_t tid, bool *is_n
 			;
 		tomb = SIZE_MAX;
 	}
-	size_t i = 0;
-	while (w->tasks[i].state)
-		i++;
+	size_t i = (size_t)w->free_head;
+	w->free_head = w->tasks[i].next_free;
 	if (tomb != SIZE_MAX)
 		j = tomb;
 	else
@@ -533,6 +571,8 @@ static void task_drop(struct cap_writer *w, struct task_slot *t)
 			break;
 		}
 	t->state = 0;
+	t->next_free = w->free_head;
+	w->free_head = (uint64_t)i;
 	w->tasks_live--;
 }
 
@@ -562,9 +602,10 @@ int cap_task(struct cap_writer *w, const struct cap_task_in *in)
 	}
 	uint64_t nv[CAP_TF_COUNT];
 	memcpy(nv, in->v, sizeof nv);
-	nv[CAP_TF_COMM] = intern(w, in->comm);
+	bool base = !is_new && t->frame == w->frame_no - 1; /* t->v's ids are this frame's */
+	nv[CAP_TF_COMM] = intern_again(w, base ? t->v[CAP_TF_COMM] : 0, in->comm);
 	nv[CAP_TF_WCHAN] = intern(w, in->wchan);
-	nv[CAP_TF_CGROUP] = intern(w, in->cgroup);
+	nv[CAP_TF_CGROUP] = intern_again(w, base ? t->v[CAP_TF_CGROUP] : 0, in->cgroup);
 	if (t->frame != w->frame_no - 1) { /* first time in this frame: delta base is zero */
 		memset(t->v, 0, sizeof t->v);
 		t->frame = w->frame_no - 1;

@@ -2,15 +2,9 @@
 # e2e_analyze.sh - the analyze binary end to end on generated captures:
 # every command, binary vs JSONL equivalence, bad input, damage.
 set -u
-A=$BUILD/analyze
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
+. tests/lib.sh
 ok() { :; }
-no() { echo "e2e_analyze: FAIL: $*"; fail=1; }
-CC=${CC:-cc}
-$CC -std=c11 -O1 -D_GNU_SOURCE -Iformat bench/gencap.c format/writer.c -lzstd -lm -o "$T/gencap" || { no "cannot build gencap"; exit 1; }
-"$T/gencap" "$T/seed.cap" --scenario seed --seconds 600 || no "gencap"
+gencap "$T/seed.cap" --scenario seed --seconds 600 || no "gencap"
 
 # the report names logd first and the chain it explains
 $A "$T/seed.cap" > "$T/r.txt" 2> "$T/err" || no "report exit $?"
@@ -61,7 +55,7 @@ grep -qi "<script[^>]*src\|<link\|http://\|https://\|url(" "$T/r.html" && no "ht
 $A info "$T/seed.cap" | grep -q "^samples *600" || no "info"
 $A stacks tests/data/dmesg/arm-4.9-seed-sysrq-w.txt | grep -q "filemap_fault" || no "stacks on log text"
 $A --healthy 0..100 --faulty 400..550 "$T/seed.cap" --json | grep -q '"how": "given"' || no "--healthy/--faulty"
-"$T/gencap" "$T/calm.cap" --scenario healthy --seconds 300
+gencap "$T/calm.cap" --scenario healthy --seconds 300
 $A "$T/seed.cap" --baseline "$T/calm.cap" --json | grep -q '"how": "baseline"' || no "--baseline"
 
 # bad input: exit 2, one line "analyze: ...", never a crash
@@ -86,7 +80,7 @@ expect2 "huge JSONL line" "$T/huge.jsonl"
 
 # damaged capture: still a report, exit 0, with warnings.  Damage costs the
 # rest of its frame: with 60 s frames the leak is still seen around it.
-"$T/gencap" "$T/dmg.cap" --scenario seed --seconds 600 --frame 60 || no "gencap --frame"
+gencap "$T/dmg.cap" --scenario seed --seconds 600 --frame 60 || no "gencap --frame"
 dsize=$(wc -c < "$T/dmg.cap")
 printf 'XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX' | dd of="$T/dmg.cap" bs=1 seek=$((dsize / 3)) conv=notrunc 2>/dev/null
 $A "$T/dmg.cap" > "$T/d.txt" 2>&1 || no "damaged capture: exit $?"

@@ -3,12 +3,8 @@
 # several pieces, on the real samples: the report is of one capture, says
 # how many the input holds, and the pieces of one read as the whole.
 set -u
-A=$BUILD/analyze
+. tests/lib.sh
 CUT=$BUILD/tests/capcut
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-no() { echo "e2e_captures: FAIL: $*"; fail=1; }
 top() { python3 -c 'import json,sys; r=json.load(sys.stdin); c=r["causes"][0]; print(c["id"], (c["culprit"] or {}).get("comm"), r["capture"]["samples"])'; }
 
 # two devices' captures in one file: the last one, unless --capture picks

@@ -3,12 +3,7 @@
 # --help and the man pages list the same options, bash completion offers
 # the commands, make install / uninstall into a DESTDIR.
 set -u
-C=$BUILD/capture
-A=$BUILD/analyze
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-no() { echo "e2e_cli: FAIL: $*"; fail=1; }
+. tests/lib.sh
 
 # --- one version: version.h, both binaries, -V, the capture header -------
 V=$(sed -n 's/^#define IOWD_VERSION "\(.*\)"$/\1/p' format/version.h)

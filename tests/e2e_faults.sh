@@ -4,21 +4,14 @@
 # tree, no root.  Every case: no crash, a clear message, the documented
 # exit code, and a file analyze reads up to the last complete frame.
 set -u
-C=$BUILD/capture
-A=$BUILD/analyze
-T=$(mktemp -d)
+. tests/lib.sh
 MNT=""
-PIDS=""
 cleanup() {
 	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
 	[ -n "$MNT" ] && umount "$MNT" 2>/dev/null
 	chmod -R u+w "$T" 2>/dev/null
 	rm -rf "$T"
 }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail=0
-no() { echo "e2e_faults: FAIL: $*"; fail=1; }
 sick() { rm -rf "$T/sick"; cp -r "$TEST_DATA/sick" "$T/sick"; }
 FIX="--proc-root $T/sick/proc --kmsg $T/sick/kmsg --sysrq off"
 samples() { $A info "$1" 2>/dev/null | sed -n 's/^samples *//p'; }

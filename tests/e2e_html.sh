@@ -6,15 +6,9 @@
 # charts with more than two time ticks, and stays under 1 MB for an hour
 # at 1 Hz.  Prints each page's size.
 set -u
-A=$BUILD/analyze
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-no() { echo "e2e_html: FAIL: $*"; fail=1; }
-CC=${CC:-cc}
-$CC -std=c11 -O1 -D_GNU_SOURCE -Iformat bench/gencap.c format/writer.c -lzstd -lm -o "$T/gencap" || { no "cannot build gencap"; exit 1; }
-"$T/gencap" "$T/hour-seed.cap" --scenario seed --seconds 3600 || no "gencap seed"
-"$T/gencap" "$T/hour-writer.cap" --scenario writer --seconds 3600 || no "gencap writer"
+. tests/lib.sh
+gencap "$T/hour-seed.cap" --scenario seed --seconds 3600 || no "gencap seed"
+gencap "$T/hour-writer.cap" --scenario writer --seconds 3600 || no "gencap writer"
 
 for f in samples/*.zst "$T"/hour-*.cap; do
 	n=$(basename "$f")

@@ -5,11 +5,7 @@
 # (other processes' starts and exits counted, not listed; every OOM kill
 # and trigger kept) and figures rounded to their precision.
 set -u
-A=$BUILD/analyze
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-no() { echo "e2e_json: FAIL: $*"; fail=1; }
+. tests/lib.sh
 for f in samples/*.zst; do
 	n=$(basename "$f")
 	$A --json "$f" > "$T/r.json" || { no "$n: exit $?"; continue; }

@@ -5,11 +5,7 @@
 # the kernel log is kept.  The Markdown report holds the same verdict in
 # tables that paste into a tracker.
 set -u
-A=$BUILD/analyze
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-no() { echo "e2e_redact: FAIL: $*"; fail=1; }
+. tests/lib.sh
 
 for s in seed oom qemu-armhf-thrash; do
 	for mode in names comms; do

@@ -10,18 +10,7 @@
 # (-i 1, about 70 s) in the background while the short cases (-i 0.1-0.2)
 # run.  The fixture is tests/data/sick/proc kept alive by ring_fixture.py.
 set -u
-C=$BUILD/capture
-A=$BUILD/analyze
-T=$(mktemp -d)
-PIDS=""
-cleanup() {
-	for p in $PIDS; do kill -9 "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail=0
-no() { echo "e2e_ring: FAIL: $*"; fail=1; }
+. tests/lib.sh
 
 # fixture NAME: a live copy of the sick fixture, healthy until told
 fixture() {

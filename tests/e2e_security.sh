@@ -6,13 +6,7 @@
 # <script>, ANSI escapes, printf directives and invalid UTF-8 renders
 # escaped in the text report, HTML and JSON.
 set -u
-C=$BUILD/capture
-A=$BUILD/analyze
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-trap 'exit 1' INT TERM
-fail=0
-no() { echo "e2e_security: FAIL: $*"; fail=1; }
+. tests/lib.sh
 sick() { rm -rf "$T/sick"; cp -r "$TEST_DATA/sick" "$T/sick"; }
 FIX="--proc-root $T/sick/proc --kmsg $T/sick/kmsg"
 ESC=$(printf '\033')
@@ -81,9 +75,7 @@ done
 $A "$T/hostile.cap" | grep -q '<script>?\[2J%n%s??' || no "text report: the hostile comm is not shown, escaped"
 
 # --- hostile bytes as the culprit of a report (via the JSONL dump) ----
-CC=${CC:-cc}
-$CC -std=c11 -O1 -D_GNU_SOURCE -Iformat bench/gencap.c format/writer.c -lzstd -lm -o "$T/gencap" || no "cannot build gencap"
-"$T/gencap" "$T/seed.cap" --scenario seed --seconds 120 && $A dump "$T/seed.cap" > "$T/seed.jsonl"
+gencap "$T/seed.cap" --scenario seed --seconds 120 && $A dump "$T/seed.cap" > "$T/seed.jsonl"
 python3 - "$T/seed.jsonl" "$T/h.jsonl" <<'PY' || no "cannot make the hostile dump"
 import json, sys
 bad = b'<script>\x1b[2J%n%s\xff\xfe'

@@ -4,12 +4,8 @@
 # the capture, all on the real seed sample (samples/seed.md: logd leaks,
 # app/tracker/videocapture block re-reading their code).
 set -u
-A=$BUILD/analyze
+. tests/lib.sh
 S=samples/seed.zst
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-no() { echo "e2e_top: FAIL: $*"; fail=1; }
 unset TZ
 
 # --- top at 120 s: the three readers in D, logd the largest -----------------

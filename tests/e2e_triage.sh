@@ -4,11 +4,7 @@
 # the number of workers, a bad file costing only its own row, and the CSV
 # loading into SQLite as the docs show.
 set -u
-A=$BUILD/analyze
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-no() { echo "e2e_triage: FAIL: $*"; fail=1; }
+. tests/lib.sh
 
 $A triage samples/*.zst --jsonl > "$T/all.jsonl" 2> "$T/err" || no "triage exit $? $(cat "$T/err")"
 python3 - "$T/all.jsonl" samples/*.zst <<'PY' || no "triage rows against the samples' verdicts (above)"

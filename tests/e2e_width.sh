@@ -6,14 +6,8 @@
 # timeline has the write side (per busy disk, Dirty, Writeback) and the
 # culprit's RSS and cgroup usage.
 set -u
-A=$BUILD/analyze
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-no() { echo "e2e_width: FAIL: $*"; fail=1; }
-CC=${CC:-cc}
-$CC -std=c11 -O1 -D_GNU_SOURCE -Iformat bench/gencap.c format/writer.c -lzstd -lm -o "$T/gencap" || { no "cannot build gencap"; exit 1; }
-"$T/gencap" "$T/gen-seed.cap" --scenario seed --seconds 600 || no "gencap"
+. tests/lib.sh
+gencap "$T/gen-seed.cap" --scenario seed --seconds 600 || no "gencap"
 widest() { python3 -c 'import sys; print(max((len(l.rstrip("\n")) for l in open(sys.argv[1], encoding="utf-8", errors="replace")), default=0))' "$1"; }
 for f in samples/*.zst "$T/gen-seed.cap"; do
 	n=$(basename "$f")

@@ -5,11 +5,7 @@
 # browser logs no script error.  With PNG, the seed page's first screen
 # is written there (the README shows it).
 set -u
-A=$BUILD/analyze
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-no() { echo "html_browser: FAIL: $*"; fail=1; }
+. tests/lib.sh
 out=${1:-}
 unset TZ  # the hover check reads UTC times
 browser() {

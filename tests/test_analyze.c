@@ -16,19 +16,7 @@
 #include "jsonl.h"
 
 #include "membuf.h"
-
-static struct model *model_of(const void *buf, size_t len)
-{
-	struct cap_reader *r = cap_reader_mem(buf, len);
-	struct model *mo = model_new();
-	struct cap_rec rec;
-	while (cap_next(r, &rec))
-		model_feed(mo, &rec);
-	cap_reader_free(r);
-	model_finish(mo);
-	windows_signal(mo);
-	return mo;
-}
+#include "model_of.h"
 
 static struct membuf gen(const char *scenario, double seconds)
 {

@@ -287,6 +287,24 @@ static void test_task_stat_parens(void **st)
 	assert_int_equal(ts.threads, 67);
 	assert_int_equal(ts.cpu, 3);
 	assert_int_equal(ts.blkio, 5);
+	/* the process totals' parse stops at stime, same values up to there */
+	struct task_stat tt;
+	assert_int_equal(parse_task_totals(b, len, &tt), 0);
+	assert_string_equal(tt.comm, "JS Helper");
+	assert_int_equal(tt.minflt, ts.minflt);
+	assert_int_equal(tt.majflt, 1);
+	assert_int_equal(tt.utime, 7);
+	assert_int_equal(tt.stime, 3);
+	assert_int_equal(tt.threads, CAP_NA);
+	assert_int_equal(tt.blkio, CAP_NA);
+
+	/* a field that is not a number ends the line, whether the field is
+	 * kept or skipped (pgrp, field 5, is not kept) */
+	const char *bad = "7 (x) S 1 5x 0 0 -1 2048 0 0 0 0 5 9";
+	assert_int_equal(parse_task_stat(bad, strlen(bad), &ts), 0);
+	assert_int_equal(ts.ppid, 1);
+	assert_int_equal(ts.flags, CAP_NA);
+	assert_int_equal(ts.stime, CAP_NA);
 
 	/* a stat line cut short (older kernels print fewer fields) */
 	const char *old = "7 (kswapd0) S 1 0 0 0 -1 2048 0 0 0 0 5 9";

@@ -21,6 +21,7 @@
 #include "analysis.h"
 #include "cap.h"
 #include "membuf.h"
+#include "model_of.h"
 
 #define MB 1024.0 /* kB */
 
@@ -47,6 +48,25 @@ struct scen {
 	double mnt_used_kb[200][3], mnt_total_kb[3];
 	int nmnt;
 };
+
+/* an empty scenario of n samples and nt tasks, no kernel log */
+static void scen_init(struct scen *s, int n, int nt)
+{
+	memset(s, 0, sizeof *s);
+	s->n = n;
+	s->nt = nt;
+	s->kmsg_at = -1;
+}
+
+/* the finding's evidence row for metric; fails the test when it has none */
+static const struct evidence *evidence(const struct finding *f, const char *metric)
+{
+	for (int k = 0; k < f->nev; k++)
+		if (!strcmp(f->ev[k].metric, metric))
+			return &f->ev[k];
+	fail_msg("%s: no evidence %s", f->id, metric);
+	return NULL;
+}
 
 static void group(struct cap_writer *w, const char *src, const char *inst, const char *const *n, const uint64_t *v,
 		  int k)
@@ -137,14 +157,7 @@ static struct model *build(const struct scen *s)
 	}
 	assert_int_equal(cap_writer_close(w), 0);
 	cap_writer_free(w);
-	struct cap_reader *r = cap_reader_mem(m.p, m.len);
-	struct model *mo = model_new();
-	struct cap_rec rec;
-	while (cap_next(r, &rec))
-		model_feed(mo, &rec);
-	cap_reader_free(r);
-	model_finish(mo);
-	windows_signal(mo);
+	struct model *mo = model_of(m.p, m.len);
 	free(m.p);
 	return mo;
 }
@@ -180,10 +193,7 @@ static void test_holder_by_rss_anon(void **st)
 {
 	(void)st;
 	static struct scen s;
-	memset(&s, 0, sizeof s);
-	s.n = 60;
-	s.nt = 3;
-	s.kmsg_at = -1;
+	scen_init(&s, 60, 3);
 	for (int i = 0; i < s.n; i++) {
 		s.cg_anon_kb[i] = 310 * MB;
 		s.cg_file_kb[i] = 80 * MB;
@@ -199,13 +209,7 @@ static void test_holder_by_rss_anon(void **st)
 	assert_int_equal(r.f[0].pid, 200);
 	assert_non_null(strstr(r.f[0].summary, "growth not seen in this capture: the holder is named by its share"));
 	assert_non_null(strstr(r.f[0].summary, "anon+shmem+swap"));
-	bool held = false;
-	for (int k = 0; k < r.f[0].nev; k++)
-		if (!strcmp(r.f[0].ev[k].metric, "held_kb")) {
-			held = true;
-			assert_true(fabs(r.f[0].ev[k].faulty - 300 * MB) < 1);
-		}
-	assert_true(held);
+	assert_true(fabs(evidence(&r.f[0], "held_kb")->faulty - 300 * MB) < 1);
 	/* the apps' generic page waits are page faults: they fault, they do not write */
 	assert_string_equal(wait_name(r.wg[0].kind), "page-fault");
 	/* no healthy window: no figure is called healthy (the trend's
@@ -229,9 +233,7 @@ static void test_holder_by_rss_anon(void **st)
  * capture, the victim is the one named. */
 static void scen_after_kill(struct scen *s, bool with_log)
 {
-	memset(s, 0, sizeof *s);
-	s->n = 60;
-	s->nt = 4;
+	scen_init(s, 60, 4);
 	s->kmsg_at = with_log ? 2 : -1;
 	for (int i = 0; i < s->n; i++) {
 		bool before = i < 3;
@@ -287,13 +289,7 @@ static void test_oom_victim_prime_suspect(void **st)
 	assert_string_equal(r.f[0].comm, "memhog");
 	assert_int_equal(r.f[0].pid, 77);
 	/* 388000 kB anon of a 409600 kB limit */
-	bool share = false;
-	for (int k = 0; k < r.f[0].nev; k++)
-		if (!strcmp(r.f[0].ev[k].metric, "share_pct")) {
-			share = true;
-			assert_true(fabs(r.f[0].ev[k].faulty - 100.0 * 388000 / 409600) < 0.1);
-		}
-	assert_true(share);
+	assert_true(fabs(evidence(&r.f[0], "share_pct")->faulty - 100.0 * 388000 / 409600) < 0.1);
 	assert_non_null(strstr(r.f[0].detail, "next largest cache with 7.8 MB"));
 	for (int i = 0; i < r.nf; i++)
 		assert_true(strcmp(r.f[i].comm, "cache") || (strcmp(r.f[i].id, "memory-leak") && strcmp(r.f[i].id, "memory-hog")));
@@ -307,10 +303,7 @@ static void test_oom_victim_prime_suspect(void **st)
  * from capture's statfs groups; a capture without them says so. */
 static void scen_shmem_holder(struct scen *s, bool statfs)
 {
-	memset(s, 0, sizeof *s);
-	s->n = 60;
-	s->nt = 3;
-	s->kmsg_at = -1;
+	scen_init(s, 60, 3);
 	s->nmnt = statfs ? 3 : 0;
 	s->mnt[0] = "/tmp";
 	s->mnt[1] = "/dev/shm";
@@ -364,10 +357,7 @@ static void test_tmpfs_grows_named(void **st)
 {
 	(void)st;
 	static struct scen s;
-	memset(&s, 0, sizeof s);
-	s.n = 60;
-	s.nt = 3;
-	s.kmsg_at = -1;
+	scen_init(&s, 60, 3);
 	s.nmnt = 2;
 	s.mnt[0] = "/rd";
 	s.mnt[1] = "/tmp";
@@ -409,10 +399,7 @@ static void test_page_wait_of_a_writer(void **st)
 {
 	(void)st;
 	static struct scen s;
-	memset(&s, 0, sizeof s);
-	s.n = 40;
-	s.nt = 1;
-	s.kmsg_at = -1;
+	scen_init(&s, 40, 1);
 	for (int i = 0; i < s.n; i++) {
 		s.cg_anon_kb[i] = 10 * MB;
 		s.cg_file_kb[i] = 100 * MB;
@@ -436,10 +423,7 @@ static void test_baseline_by_name(void **st)
 {
 	(void)st;
 	static struct scen b, f;
-	memset(&b, 0, sizeof b);
-	b.n = 30;
-	b.nt = 3;
-	b.kmsg_at = -1;
+	scen_init(&b, 30, 3);
 	for (int i = 0; i < b.n; i++) {
 		b.cg_anon_kb[i] = 20 * MB;
 		b.cg_file_kb[i] = 200 * MB;
@@ -447,10 +431,7 @@ static void test_baseline_by_name(void **st)
 		b.t[i][1] = (struct ptask){ 200, "app", "", 'S', 300 * MB, -1, 0, 0, true, 0 };
 		b.t[i][2] = (struct ptask){ 201, "app", "", 'S', 300 * MB, -1, 0, 0, true, 0 };
 	}
-	memset(&f, 0, sizeof f);
-	f.n = 40;
-	f.nt = 3;
-	f.kmsg_at = -1;
+	scen_init(&f, 40, 3);
 	for (int i = 0; i < f.n; i++) {
 		f.cg_anon_kb[i] = 310 * MB;
 		f.cg_file_kb[i] = 80 * MB;

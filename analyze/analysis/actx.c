@@ -67,12 +67,6 @@ void detail_add(struct finding *f, const char *fmt, ...)
 	va_end(ap);
 }
 
-const char *wait_name(enum wait_kind k)
-{
-	static const char *const names[WAIT_COUNT] = { "page-fault", "reclaim", "writeback", "io", "other", "unknown" };
-	return (unsigned)k < WAIT_COUNT ? names[k] : "unknown";
-}
-
 const char *fmt_kb(double kb, char *buf, size_t n)
 {
 	if (isnan(kb))
@@ -120,6 +114,16 @@ double cg_peak(const struct model *mo, const struct entity *g, int f, int a, int
 	return best;
 }
 
+bool cgroup_holds(const char *cg, const char *path)
+{
+	size_t l = strlen(cg);
+	while (l > 1 && cg[l - 1] == '/')
+		l--; /* "/a/" is "/a" */
+	if (!l || strncmp(path, cg, l))
+		return false; /* also an empty path: it never starts with cg */
+	return (l == 1 && cg[0] == '/') || !path[l] || path[l] == '/';
+}
+
 const struct entity *proc_cgroup(const struct model *mo, const struct entity *p, int a, int b, double *limit,
 				 double *usage)
 {
@@ -128,10 +132,7 @@ const struct entity *proc_cgroup(const struct model *mo, const struct entity *p,
 	*usage = NAN;
 	for (size_t i = 0; i < mo->nents; i++) {
 		const struct entity *g = &mo->ents[i];
-		if (g->kind != ENT_CGROUP || !p->cgroup[0])
-			continue;
-		size_t l = strlen(g->name);
-		if (strncmp(p->cgroup, g->name, l) || (p->cgroup[l] && p->cgroup[l] != '/' && l > 1))
+		if (g->kind != ENT_CGROUP || !cgroup_holds(g->name, p->cgroup))
 			continue;
 		double lim = ent_max(mo, g, CF_LIMIT, a, b), ns = ent_sum(mo, g, CF_SAMPLES, a, b);
 		if (lim <= 0 || ns <= 0)

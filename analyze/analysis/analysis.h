@@ -7,6 +7,7 @@
 #ifndef ANALYSIS_H
 #define ANALYSIS_H
 
+#include "kwait.h"
 #include "model.h"
 
 struct window { bool set; int a, b; };  /* samples [a, b) */
@@ -55,10 +56,9 @@ enum cause_id {
 	CAUSE_COUNT
 };
 
-/* Why a task waits in D state, told from where it waits (wait_kind()). */
-enum wait_kind { WAIT_PAGE_FAULT, WAIT_RECLAIM, WAIT_WRITEBACK, WAIT_IO, WAIT_OTHER, WAIT_UNKNOWN, WAIT_COUNT };
+/* Why a task waits in D state (enum wait_kind, wait_kind(), wait_name():
+ * common/kwait.h), as a set for an edge. */
 #define WAIT_BIT(k) (1u << (k))
-const char *wait_name(enum wait_kind k);
 
 struct finding {
 	enum cause_id cid;       /* set by the detector when it names another id than its row's */
@@ -135,6 +135,13 @@ double fmin_(const struct actx *c, int k);
 /* A cgroup's per-sample field: mean, and highest bucket mean, over [a, b). */
 double cg_mean(const struct model *mo, const struct entity *g, int f, int a, int b);
 double cg_peak(const struct model *mo, const struct entity *g, int f, int a, int b);
+/* Is a process whose cgroup path is `path` in cgroup `cg`, itself or below?
+ * A '/' boundary ends the prefix ("/a" holds "/a" and "/a/b", not "/ab"),
+ * the root "/" holds every recorded path, and a process whose path was not
+ * recorded ("") is in none: it cannot be placed, and putting it in the root
+ * would count it in every domain.  Both names are cut at the same length
+ * (struct entity), so a cut path still meets its cut cgroup. */
+bool cgroup_holds(const char *cg, const char *path);
 /* The tightest memory cgroup holding process p (its limit over [a, b) and
  * mean usage), or NULL: its limit is the process's "RAM" when smaller. */
 const struct entity *proc_cgroup(const struct model *mo, const struct entity *p, int a, int b, double *limit,
@@ -153,7 +160,6 @@ int proc_rss_bucket(const struct model *mo, const struct entity *e, int a, int b
 bool onset_unseen(const struct actx *c);
 void add_ev(struct finding *f, const char *metric, double h, double fv, const char *unit);
 void detail_add(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-enum wait_kind wait_kind(const char *wchan); /* detect.c */
 const char *fmt_kb(double kb, char *buf, size_t n);
 /* appends to a NUL-terminated buffer, cutting at its size */
 void sappend(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -250,8 +256,8 @@ struct timeline {
 	char prefer[24][48];     /* column keys the findings' evidence names, by rank */
 	int nprefer;
 };
-/* rows over samples [a, b) of the report's capture; NULL when out of memory
- * or empty */
+/* rows over samples [a, b) of the report's capture; NULL when the range is
+ * empty */
 struct timeline *timeline_new(const struct report *r, double step, int a, int b);
 /* --columns: a comma-separated list of keys or labels ("iowt%,MemAvail,
  * dirty_kb"); 0, or -1 with err naming what is unknown */

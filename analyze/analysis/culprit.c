@@ -2,6 +2,7 @@
  * lives (the culprit's process series, its memory cgroup, the processes
  * whose memory moved), decided here so that renderers only lay it out. */
 #include "analysis.h"
+#include "xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -42,10 +43,7 @@ const struct entity *proc_memcg(const struct model *mo, const struct entity *p, 
 		return NULL;
 	for (size_t i = 0; i < mo->nents; i++) {
 		const struct entity *g = &mo->ents[i];
-		if (g->kind != ENT_CGROUP)
-			continue;
-		size_t l = strlen(g->name);
-		if (strncmp(p->cgroup, g->name, l) || (p->cgroup[l] && p->cgroup[l] != '/' && l > 1))
+		if (g->kind != ENT_CGROUP || !cgroup_holds(g->name, p->cgroup))
 			continue;
 		double lim = ent_max(mo, g, CF_LIMIT, 0, mo->nsamples);
 		if (!(lim > 0) || (memtotal_kb > 0 && lim >= memtotal_kb))
@@ -83,9 +81,7 @@ int report_mem_top(const struct report *r, const struct entity **out, int max)
 {
 	const struct model *mo = r->mo;
 	const struct actx *c = &r->ctx;
-	struct mt *v = malloc((mo->nents ? mo->nents : 1) * sizeof *v);
-	if (!v)
-		return 0;
+	struct mt *v = xcalloc(mo->nents, sizeof *v);
 	size_t n = 0;
 	bool same = c->hm == c->fm && c->w.healthy.set;
 	for (size_t i = 0; i < mo->nents; i++) {

@@ -1,6 +1,7 @@
 /* timeline.c - rows of per-step means, with events placed in their row,
  * and the columns they can show. */
 #include "analysis.h"
+#include "xalloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -176,18 +177,12 @@ struct timeline *timeline_new(const struct report *r, double step, int a, int b)
 		b = mo->nsamples;
 	if (b <= a)
 		return NULL;
-	struct timeline *tl = calloc(1, sizeof *tl);
-	if (!tl)
-		return NULL;
+	struct timeline *tl = xcalloc(1, sizeof *tl);
 	struct xsrc src[TL_MAXX];
 	columns(tl, r, src);
 	int nx = tl->ncols - (int)(sizeof sys_cols / sizeof *sys_cols);
 	int cap = 64, n = 0;
-	struct tl_row *rows = malloc((size_t)cap * sizeof *rows);
-	if (!rows) {
-		free(tl);
-		return NULL;
-	}
+	struct tl_row *rows = xcalloc((size_t)cap, sizeof *rows);
 	for (int i = a; i < b;) {
 		int j = i + 1;
 		if (step > 0)
@@ -195,13 +190,7 @@ struct timeline *timeline_new(const struct report *r, double step, int a, int b)
 				j++;
 		if (n == cap) {
 			cap *= 2;
-			struct tl_row *nr = realloc(rows, (size_t)cap * sizeof *nr);
-			if (!nr) {
-				free(rows);
-				free(tl);
-				return NULL;
-			}
-			rows = nr;
+			rows = xrealloc(rows, (size_t)cap * sizeof *rows);
 		}
 		struct tl_row *row = &rows[n++];
 		row->a = i;

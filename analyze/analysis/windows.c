@@ -17,6 +17,7 @@
  * compares the faulty window with its own first tenth ("trend").
  */
 #include "analysis.h"
+#include "xalloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -75,9 +76,7 @@ void windows_signal(struct model *mo)
 	int n = mo->nsamples;
 	if (!n)
 		return;
-	double *raw = malloc((size_t)n * sizeof *raw);
-	if (!raw)
-		return;
+	double *raw = xcalloc((size_t)n, sizeof *raw);
 	for (int i = 0; i < n; i++)
 		raw[i] = sample_signal(mo, i, false);
 	int h = (n / 200 > 3 ? n / 200 : 3) / 2;

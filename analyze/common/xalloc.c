@@ -11,6 +11,16 @@ _Noreturn void out_of_memory(void)
 	exit(1);
 }
 
+void *xmalloc(size_t n) { return xrealloc(NULL, n); }
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *q = calloc(n ? n : 1, size ? size : 1);
+	if (!q)
+		out_of_memory();
+	return q;
+}
+
 void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);

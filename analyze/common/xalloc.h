@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+void *xmalloc(size_t n);                 /* n = 0 still returns a block */
+void *xcalloc(size_t n, size_t size);    /* zeroed; n * size overflowing is out of memory */
 void *xrealloc(void *p, size_t n);       /* n = 0 still returns a block */
 char *xstrndup(const char *s, size_t n); /* the first n bytes, NUL-terminated */
 char *xstrdup(const char *s);

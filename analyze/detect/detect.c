@@ -1,9 +1,7 @@
-/* detect.c - the detector table, and where a D-state task waits.
+/* detect.c - the detector table.
  * A new detector is one file with its function, plus its id in enum
  * cause_id (analysis.h), its prototype and its row here. */
 #include "analysis.h"
-
-#include <string.h>
 
 int detect_leak(const struct actx *, struct finding *);
 int detect_hog(const struct actx *, struct finding *);
@@ -76,27 +74,3 @@ const struct detector detectors[CAUSE_COUNT] = {
 	  "tasks in D state >= 1 on average in the faulty window and >= 3x healthy + 0.5; grouped by comm and wchan",
 	  .explains = { EDGE(CAUSE_COUNT, EDGE_END) } }, /* explains nothing */
 };
-
-/* Where a D-state task waits, from its wchan (the innermost non-scheduler
- * function).  Names span kernels: 4.x page-lock waits, 5.16+ folios. */
-enum wait_kind wait_kind(const char *w)
-{
-	static const char *const fault[] = { "filemap_fault", "folio_wait_bit", "wait_on_page_bit", "__lock_page",
-					     "lock_page", "do_page_fault", "handle_mm_fault", "filemap_read_folio",
-					     "__folio_lock", "folio_lock", "do_read_fault", "swap_readpage", "swapin", NULL };
-	static const char *const reclaim[] = { "shrink_", "reclaim", "congestion_wait", "throttle_direct",
-					       "balance_pgdat", "try_to_free", NULL };
-	static const char *const wb[] = { "balance_dirty_pages", "writeback", "jbd2", "wbt_wait", "log_wait_commit",
-					  "sync_inodes", "__filemap_fdatawait", NULL };
-	static const char *const io[] = { "io_schedule", "blk_", "bit_wait_io", "submit_bio", "mmc_", "bio_", NULL };
-	static const char *const *const sets[] = { fault, reclaim, wb, io };
-	static const enum wait_kind kinds[] = { WAIT_PAGE_FAULT, WAIT_RECLAIM, WAIT_WRITEBACK, WAIT_IO };
-	/* "0": the task ran again before wchan was read; empty: not read */
-	if (!w[0] || !strcmp(w, "0") || !strcmp(w, "?"))
-		return WAIT_UNKNOWN;
-	for (int s = 0; s < 4; s++)
-		for (int i = 0; sets[s][i]; i++)
-			if (strstr(w, sets[s][i]))
-				return kinds[s];
-	return WAIT_OTHER;
-}

@@ -28,9 +28,8 @@ static bool write_path(const char *fn)
 enum wait_kind dwait_kind(const struct actx *c, const struct entity *e)
 {
 	enum wait_kind k = wait_kind(e->wchan);
-	if (k != WAIT_PAGE_FAULT || strstr(e->wchan, "fault") || strstr(e->wchan, "swap") ||
-	    strstr(e->wchan, "read"))
-		return k;
+	if (k != WAIT_PAGE_FAULT || kw_prim(e->wchan) != KW_PAGE)
+		return k; /* a place (filemap_fault, swap_readpage) says which */
 	int in_write = 0, in_fault = 0;
 	for (size_t i = 0; c->kd && i < kd_ndumps(c->kd); i++) {
 		const struct kd_dump *d = kd_dump_at(c->kd, i);

@@ -231,12 +231,6 @@ struct domain {
 	bool pressure;
 };
 
-static bool in_cgroup(const struct entity *p, const struct entity *g)
-{
-	size_t l = strlen(g->name);
-	return p->cgroup[0] && !strncmp(p->cgroup, g->name, l) && (!p->cgroup[l] || p->cgroup[l] == '/' || l == 1);
-}
-
 /* Lowest bucket mean of a cgroup field over [a, b). */
 static double cg_low(const struct model *mo, const struct entity *g, int f, int a, int b)
 {
@@ -355,7 +349,7 @@ static int find_holders(const struct actx *c, const struct domain *d, struct hol
 	int n = 0;
 	for (size_t i = 0; i < fm->nents; i++) {
 		const struct entity *e = &fm->ents[i];
-		if (e->kind != ENT_PROC || e->kthread || (d->cg && !in_cgroup(e, d->cg)))
+		if (e->kind != ENT_PROC || e->kthread || (d->cg && !cgroup_holds(d->cg->name, e->cgroup)))
 			continue;
 		bool exact = proc_held_known(fm, e, c->fa, c->fb);
 		double peak, low;

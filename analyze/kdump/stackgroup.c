@@ -1,5 +1,6 @@
 /* stackgroup.c: fingerprints and labels for dumped stacks (see stackgroup.h). */
 #include "stackgroup.h"
+#include "kwait.h"
 #include "xalloc.h"
 
 #include <stdint.h>
@@ -47,63 +48,16 @@ static bool in_list(const char *name, const char *const *list)
 
 /* ---------- what to skip ---------- */
 
-enum wait_kind { W_NONE, W_SCHED, W_IO, W_PAGE, W_MUTEX, W_RWSEM, W_SEM, W_COMPLETION, W_SLEEP };
-
-static const char *const wait_names[] = {
-	[W_NONE] = NULL, [W_SCHED] = NULL, [W_IO] = "io", [W_PAGE] = "page",
-	[W_MUTEX] = "mutex", [W_RWSEM] = "rwsem", [W_SEM] = "semaphore",
-	[W_COMPLETION] = "completion", [W_SLEEP] = "sleep",
-};
-
-/* The scheduler and the wait primitives: where every blocked task is, so
- * they say nothing about why. */
-static const struct {
-	const char *pat;
-	enum wait_kind kind;
-} wait_prims[] = {
-	{"__schedule", W_SCHED}, {"schedule", W_SCHED}, {"schedule_timeout*", W_SCHED},
-	{"schedule_preempt_disabled", W_SCHED}, {"preempt_schedule*", W_SCHED},
-	{"__switch_to*", W_SCHED}, {"context_switch", W_SCHED}, {"finish_task_switch", W_SCHED},
-	{"_switch", W_SCHED}, {"resume", W_SCHED}, {"__cond_resched", W_SCHED},
-	{"wait_woken", W_SCHED}, {"schedule_idle", W_SCHED},
-	{"io_schedule*", W_IO}, {"bit_wait_io*", W_PAGE}, {"bit_wait", W_PAGE},
-	{"__wait_on_bit*", W_PAGE}, {"out_of_line_wait_on_bit*", W_PAGE},
-	{"wait_on_page_bit*", W_PAGE}, {"__lock_page*", W_PAGE}, {"lock_page*", W_PAGE},
-	{"folio_wait_bit*", W_PAGE}, {"__folio_lock*", W_PAGE}, {"folio_lock*", W_PAGE},
-	{"wait_on_page_locked*", W_PAGE}, {"sleep_on_page*", W_PAGE}, {"sync_page*", W_PAGE},
-	{"sync_buffer", W_PAGE},
-	{"__wait_on_buffer", W_PAGE}, {"wait_on_buffer", W_PAGE}, {"sleep_on_buffer", W_PAGE},
-	{"__lock_buffer", W_PAGE}, {"folio_put_wait_locked", W_PAGE},
-	{"__mutex_lock*", W_MUTEX}, {"mutex_lock*", W_MUTEX}, {"rt_mutex*", W_MUTEX},
-	{"__rt_mutex*", W_MUTEX}, {"rtlock_slowlock*", W_MUTEX},
-	{"rwsem_down_*", W_RWSEM}, {"call_rwsem_down_*", W_RWSEM}, {"down_read*", W_RWSEM},
-	{"down_write*", W_RWSEM}, {"__down_read*", W_RWSEM}, {"__down_write*", W_RWSEM},
-	{"percpu_down_*", W_RWSEM}, {"__percpu_down_*", W_RWSEM}, {"percpu_rwsem_wait", W_RWSEM},
-	{"__down", W_SEM}, {"__down_common", W_SEM}, {"__down_interruptible", W_SEM},
-	{"__down_killable", W_SEM}, {"__down_timeout", W_SEM}, {"down", W_SEM},
-	{"down_interruptible", W_SEM}, {"down_killable", W_SEM}, {"down_timeout", W_SEM},
-	{"wait_for_completion*", W_COMPLETION}, {"__wait_for_common", W_COMPLETION},
-	{"wait_for_common*", W_COMPLETION}, {"do_wait_for_common", W_COMPLETION},
-	{"usleep_range*", W_SLEEP}, {"msleep*", W_SLEEP}, {"schedule_hrtimeout*", W_SLEEP},
-};
-
-static enum wait_kind prim_kind(const char *name, bool *is_prim)
-{
-	for (size_t i = 0; i < sizeof wait_prims / sizeof *wait_prims; i++)
-		if (name_match(name, wait_prims[i].pat)) {
-			*is_prim = true;
-			return wait_prims[i].kind;
-		}
-	*is_prim = false;
-	return W_NONE;
-}
+/* Besides the scheduler and the wait primitives (kw_prim, common/kwait.c):
+ * every blocked task is in those, so they say nothing about why. */
 
 /* What a CPU backtrace (sysrq-l) prints before the interrupted code: the
  * dumping machinery and the interrupt entry. */
 static const char *const cpu_plumbing[] = {
 	"unwind_backtrace", "show_stack", "dump_stack*", "dump_backtrace", "show_regs",
 	"__show_regs", "show_trace*", "nmi_cpu_backtrace*", "nmi_trigger_cpumask_backtrace",
-	"arch_trigger_cpumask_backtrace", "trigger_*_backtrace", "handle_IPI", "do_handle_IPI",
+	"arch_trigger_cpumask_backtrace", "trigger_all_cpu_backtrace", "trigger_single_cpu_backtrace",
+	"trigger_cpumask_backtrace", "handle_IPI", "do_handle_IPI",
 	"ipi_handler", "gic_handle_irq", "__irq_svc", "__irq_usr", "el1_irq", "el1h_64_irq*",
 	"el1_interrupt", "call_on_irq_stack", "do_interrupt_handler", "showacpu",
 	"sysrq_handle_showallcpus", "smp_call_function*", "generic_smp_call_function*",
@@ -247,7 +201,7 @@ static const struct {
 struct analysis {
 	char names[SG_STACK_FRAMES][SG_NAME_MAX]; /* meaningful frames, normalized */
 	size_t n;
-	enum wait_kind kind;
+	enum kw_prim kind; /* the innermost primitive but the scheduler */
 	bool idle, reclaim;
 };
 
@@ -299,10 +253,9 @@ static void analyze_task(const struct kd_task *t, bool cpu, struct analysis *a)
 		char name[SG_NAME_MAX];
 		norm_name(f->function, name, sizeof name);
 		if (leading) {
-			bool prim;
-			enum wait_kind k = prim_kind(name, &prim);
-			if (prim) {
-				if (k != W_SCHED && k != W_NONE)
+			enum kw_prim k = kw_prim(name);
+			if (k != KW_NOT_PRIM) {
+				if (k != KW_SCHED)
 					a->kind = k;
 				continue;
 			}
@@ -394,15 +347,15 @@ static void describe(const struct kd_task *t, const struct analysis *a, bool cpu
 		*pf = places[place_idx].page_fault && !cpu;
 	} else if (cpu) {
 		snprintf(label, lcap, "running in %s", first);
-	} else if (a->kind == W_RWSEM && has_mm_user(a)) {
+	} else if (a->kind == KW_RWSEM && has_mm_user(a)) {
 		snprintf(label, lcap, "waiting for mmap_sem / mmap_lock in %s", first);
 	} else {
 		static const char *const fmt[] = {
-			[W_NONE] = "waiting in %s", [W_SCHED] = "waiting in %s",
-			[W_IO] = "waiting for I/O in %s", [W_PAGE] = "waiting for page/buffer I/O in %s",
-			[W_MUTEX] = "waiting for a mutex in %s", [W_RWSEM] = "waiting for a rw-semaphore in %s",
-			[W_SEM] = "waiting for a semaphore in %s",
-			[W_COMPLETION] = "waiting for a completion in %s", [W_SLEEP] = "sleeping in %s",
+			[KW_NOT_PRIM] = "waiting in %s", [KW_SCHED] = "waiting in %s",
+			[KW_IO] = "waiting for I/O in %s", [KW_PAGE] = "waiting for page/buffer I/O in %s",
+			[KW_MUTEX] = "waiting for a mutex in %s", [KW_RWSEM] = "waiting for a rw-semaphore in %s",
+			[KW_SEM] = "waiting for a semaphore in %s",
+			[KW_COMPLETION] = "waiting for a completion in %s", [KW_SLEEP] = "sleeping in %s",
 		};
 		snprintf(label, lcap, fmt[a->kind], first);
 	}
@@ -454,7 +407,7 @@ static struct sg_group *new_group(struct builder *b, const char *fp, const char 
 	gr->idle = cpu && a->idle;
 	gr->page_fault = pf;
 	gr->reclaim = a->reclaim;
-	gr->wait = wait_names[a->kind];
+	gr->wait = kw_prim_name(a->kind);
 	gr->stack = xrealloc(NULL, (a->n ? a->n : 1) * sizeof *gr->stack);
 	for (size_t i = 0; i < a->n; i++)
 		gr->stack[i] = xstrdup(a->names[i]);

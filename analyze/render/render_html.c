@@ -10,6 +10,7 @@
 #include "html_assets.h"
 #include "render.h"
 #include "stackgroup.h"
+#include "xalloc.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -128,17 +129,15 @@ static void win_means(const struct page *pg, struct ser *s, const double *t, con
 
 /* Raw points (t, v, optional per-point max) into at most MAXPTS drawn ones:
  * means, with the min and max of what was merged as an envelope. */
-static bool ser_from(const struct page *pg, struct ser *s, const double *t, const double *v, const double *vmax, int n)
+static void ser_from(const struct page *pg, struct ser *s, const double *t, const double *v, const double *vmax, int n)
 {
 	win_means(pg, s, t, v, n);
 	int m = n <= MAXPTS ? n : MAXPTS;
 	bool env = n > MAXPTS || vmax;
-	s->t = malloc(sizeof(double) * (size_t)(m ? m : 1));
-	s->v = malloc(sizeof(double) * (size_t)(m ? m : 1));
-	s->lo = env ? malloc(sizeof(double) * (size_t)(m ? m : 1)) : NULL;
-	s->hi = env ? malloc(sizeof(double) * (size_t)(m ? m : 1)) : NULL;
-	if (!s->t || !s->v || (env && (!s->lo || !s->hi)))
-		return false;
+	s->t = xcalloc((size_t)m, sizeof(double));
+	s->v = xcalloc((size_t)m, sizeof(double));
+	s->lo = env ? xcalloc((size_t)m, sizeof(double)) : NULL;
+	s->hi = env ? xcalloc((size_t)m, sizeof(double)) : NULL;
 	int k = 0;
 	for (int p = 0; p < m; p++) {
 		int a = (int)((long long)p * n / m), b = (int)((long long)(p + 1) * n / m);
@@ -162,35 +161,28 @@ static bool ser_from(const struct page *pg, struct ser *s, const double *t, cons
 		k++;
 	}
 	s->n = k;
-	return true;
 }
 
-static bool ser_metric(const struct page *pg, struct ser *s, int key, double scale, const char *name)
+static void ser_metric(const struct page *pg, struct ser *s, int key, double scale, const char *name)
 {
 	const struct model *mo = pg->mo;
 	int n = mo->nsamples;
-	double *v = malloc(sizeof(double) * (size_t)n);
-	if (!v)
-		return false;
+	double *v = xcalloc((size_t)n, sizeof(double));
 	for (int i = 0; i < n; i++)
 		v[i] = M(mo, i, key) * scale;
 	snprintf(s->name, sizeof s->name, "%s", name);
-	bool ok = ser_from(pg, s, mo->t, v, NULL, n);
+	ser_from(pg, s, mo->t, v, NULL, n);
 	free(v);
-	return ok;
 }
 
 /* A process's or cgroup's bucketed field: sum / count per bucket. */
-static bool ser_ent(const struct page *pg, struct ser *s, const struct entity *e, int fsum, int fcnt, int fmax,
+static void ser_ent(const struct page *pg, struct ser *s, const struct entity *e, int fsum, int fcnt, int fmax,
 		    double scale)
 {
 	const struct model *mo = pg->mo;
 	int nf = ent_nfields(e->kind), nb = (mo->nsamples + mo->bw - 1) / mo->bw;
-	double *t = malloc(sizeof(double) * (size_t)nb), *v = malloc(sizeof(double) * (size_t)nb);
-	double *mx = fmax >= 0 ? malloc(sizeof(double) * (size_t)nb) : NULL;
-	bool ok = false;
-	if (!t || !v || (fmax >= 0 && !mx))
-		goto out;
+	double *t = xcalloc((size_t)nb, sizeof(double)), *v = xcalloc((size_t)nb, sizeof(double));
+	double *mx = fmax >= 0 ? xcalloc((size_t)nb, sizeof(double)) : NULL;
 	for (int k = 0; k < nb; k++) {
 		int a = k * mo->bw, b = a + mo->bw < mo->nsamples ? a + mo->bw : mo->nsamples;
 		t[k] = (mo->t[a] + mo->t[b - 1]) / 2;
@@ -200,12 +192,10 @@ static bool ser_ent(const struct page *pg, struct ser *s, const struct entity *e
 		if (mx)
 			mx[k] = c > 0 ? p[fmax] * scale : NAN;
 	}
-	ok = ser_from(pg, s, t, v, mx, nb);
-out:
+	ser_from(pg, s, t, v, mx, nb);
 	free(t);
 	free(v);
 	free(mx);
-	return ok;
 }
 
 /* ------------------------------------------------------------ axes */
@@ -414,10 +404,7 @@ static void chart_metrics(struct page *pg, const char *title, const char *unit, 
 		if (!seen)
 			continue;
 		s[ns].color = palette[k % 7];
-		if (ser_metric(pg, &s[ns], keys[k], scale, names[k]))
-			ns++;
-		else
-			ser_free(&s[ns]);
+		ser_metric(pg, &s[ns++], keys[k], scale, names[k]);
 	}
 	if (ns)
 		chart(pg, title, unit, s, ns, h);
@@ -441,9 +428,7 @@ static void collect_marks(struct page *pg)
 	const struct model *mo = pg->mo;
 	long pids[16];
 	int np = report_pids(pg->r, pids, 16);
-	pg->marks = calloc(mo->nevs ? mo->nevs : 1, sizeof *pg->marks);
-	if (!pg->marks)
-		return;
+	pg->marks = xcalloc(mo->nevs, sizeof *pg->marks);
 	for (size_t i = 0; i < mo->nevs; i++) {
 		const struct event *e = &mo->evs[i];
 		int kind;
@@ -559,20 +544,20 @@ static void memory_section(struct page *pg, bool primary)
 		double sc = 1.0 / 1024;
 		s[ns].color = palette[1];
 		snprintf(s[ns].name, sizeof s[ns].name, "cgroup usage");
-		ns += ser_ent(pg, &s[ns], cg, CF_USAGE_SUM, CF_SAMPLES, -1, sc);
+		ser_ent(pg, &s[ns++], cg, CF_USAGE_SUM, CF_SAMPLES, -1, sc);
 		s[ns].color = palette[2];
 		snprintf(s[ns].name, sizeof s[ns].name, "file (page cache)");
-		ns += ser_ent(pg, &s[ns], cg, CF_FILE_SUM, CF_SAMPLES, -1, sc);
+		ser_ent(pg, &s[ns++], cg, CF_FILE_SUM, CF_SAMPLES, -1, sc);
 		s[ns].color = palette[3];
 		snprintf(s[ns].name, sizeof s[ns].name, "anonymous");
-		ns += ser_ent(pg, &s[ns], cg, CF_ANON_SUM, CF_SAMPLES, -1, sc);
+		ser_ent(pg, &s[ns++], cg, CF_ANON_SUM, CF_SAMPLES, -1, sc);
 		s[ns].color = "#888";
 		s[ns].dash = true;
 		snprintf(s[ns].name, sizeof s[ns].name, "limit");
-		ns += ser_ent(pg, &s[ns], cg, CF_LIMIT, -1, -1, sc);
+		ser_ent(pg, &s[ns++], cg, CF_LIMIT, -1, -1, sc);
 		s[ns].color = palette[0];
 		snprintf(s[ns].name, sizeof s[ns].name, "RSS of %s (pid %ld)", f->comm, f->pid);
-		ns += ser_ent(pg, &s[ns], p, PF_RSS_SUM, PF_ALIVE, PF_RSS_MAX, sc);
+		ser_ent(pg, &s[ns++], p, PF_RSS_SUM, PF_ALIVE, PF_RSS_MAX, sc);
 		char lb[32];
 		snprintf(title, sizeof title, "Memory of cgroup %s, where %s runs (limit %s)", cg->name, f->comm,
 			 fmt_kb(lim, lb, sizeof lb));
@@ -594,12 +579,12 @@ static void memory_section(struct page *pg, bool primary)
 			continue;
 		s[ns].color = k == 4 ? "#888" : palette[(k + 1) % 7];
 		s[ns].dash = k == 4;
-		ns += ser_metric(pg, &s[ns], keys[k], sc, names[k]);
+		ser_metric(pg, &s[ns++], keys[k], sc, names[k]);
 	}
 	if (p && !cg) {
 		s[ns].color = palette[0];
 		snprintf(s[ns].name, sizeof s[ns].name, "RSS of %s (pid %ld)", f->comm, f->pid);
-		ns += ser_ent(pg, &s[ns], p, PF_RSS_SUM, PF_ALIVE, PF_RSS_MAX, sc);
+		ser_ent(pg, &s[ns++], p, PF_RSS_SUM, PF_ALIVE, PF_RSS_MAX, sc);
 	}
 	chart(pg, cg ? "Memory of the machine" : "Memory", gb ? "GB" : "MB", s, ns, cg ? 120 : 170);
 	for (int k = 0; k < ns; k++)
@@ -620,10 +605,7 @@ static void growers(struct page *pg)
 	for (int i = 0; i < n; i++) {
 		struct ser s;
 		memset(&s, 0, sizeof s);
-		if (!ser_ent(pg, &s, top[i], PF_RSS_SUM, PF_ALIVE, PF_RSS_MAX, 1.0 / 1024)) {
-			ser_free(&s);
-			continue;
-		}
+		ser_ent(pg, &s, top[i], PF_RSS_SUM, PF_ALIVE, PF_RSS_MAX, 1.0 / 1024);
 		double ymax = 0, first = NAN, last = NAN;
 		for (int k = 0; k < s.n; k++) {
 			double v = s.hi && !isnan(s.hi[k]) ? s.hi[k] : s.v[k];

@@ -1,6 +1,7 @@
 /* render_text.c - the report and timeline for a person on a terminal. */
 #include "render.h"
 #include "stackgroup.h"
+#include "xalloc.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -291,8 +292,8 @@ static void finding_text(FILE *out, const struct finding *f, const struct sty *s
 		wrap(out, ex, 5, 7, W);
 	}
 	if (f->detail[0]) {
-		char *d = strdup(f->detail);
-		for (char *save, *line = d ? strtok_r(d, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+		char *d = xstrdup(f->detail);
+		for (char *save, *line = strtok_r(d, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 			fprintf(out, "     %s", s->dim);
 			wrap(out, line, 5, 7, W);
 			fprintf(out, "%s", s->off);

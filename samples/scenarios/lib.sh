@@ -125,6 +125,16 @@ prewarm() {
 		sh "$CG" "$BCG" "$1"
 }
 
+# emmc_data MB: the apps' data file, MB MiB in WORKDIR/data, behind what an
+# eMMC gives (48 MiB/s, 2000 IOPS, so that faults wait in D) and cached
+# in the cgroup before the capture starts
+emmc_data() {
+	"$WORKDIR/bin/workload" mkfile "$WORKDIR/data" "$1" && "$WORKDIR/bin/workload" drop "$WORKDIR/data" ||
+		die "cannot make the data file"
+	io_throttle "rbps=50331648 riops=2000"
+	prewarm "$WORKDIR/data"
+}
+
 scenario_start() {
 	[ "$(id -u)" = 0 ] || die "needs root (cgroups)"
 	[ -x "$CAPTURE" ] || die "no capture binary at $CAPTURE (run make first)"

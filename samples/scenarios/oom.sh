@@ -5,9 +5,7 @@
 NAME=oom DURATION_S=${DURATION_S:-120}
 . "$(dirname "$0")/lib.sh"
 scenario_start
-"$WORKDIR/bin/workload" mkfile "$WORKDIR/data" 128 && "$WORKDIR/bin/workload" drop "$WORKDIR/data"
-io_throttle "rbps=50331648 riops=2000"
-prewarm "$WORKDIR/data"
+emmc_data 128
 capture_start
 phase healthy
 spawn app app "$WORKDIR/data" 64 10

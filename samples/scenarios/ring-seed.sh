@@ -9,10 +9,7 @@
 NAME=ring-seed DURATION_S=${DURATION_S:-230}
 . "$(dirname "$0")/lib.sh"
 scenario_start
-"$WORKDIR/bin/workload" mkfile "$WORKDIR/data" 256 && "$WORKDIR/bin/workload" drop "$WORKDIR/data"
-# 48 MiB/s and 2000 IOPS: what an eMMC gives, so faults wait in D
-io_throttle "rbps=50331648 riops=2000"
-prewarm "$WORKDIR/data"
+emmc_data 256
 capture_start --ring 60s --post 60s
 phase healthy
 spawn app app "$WORKDIR/data" 64 10

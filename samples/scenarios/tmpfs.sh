@@ -7,10 +7,8 @@
 NAME=tmpfs DURATION_S=${DURATION_S:-170}
 . "$(dirname "$0")/lib.sh"
 scenario_start
-"$WORKDIR/bin/workload" mkfile "$WORKDIR/data" 200 && "$WORKDIR/bin/workload" drop "$WORKDIR/data"
-io_throttle "rbps=50331648 riops=2000"
 mkdir -p "$WORKDIR/tmpfs" && mount -t tmpfs -o size=360m,mode=0700 iowd-tmpfs "$WORKDIR/tmpfs" || die "cannot mount tmpfs"
-prewarm "$WORKDIR/data"
+emmc_data 200
 capture_start
 phase healthy
 spawn app app "$WORKDIR/data" 64 10
