@@ -198,8 +198,17 @@ struct cap_rec {
 			/* v[COMM], v[WCHAN], v[CGROUP] are name ids of this
 			 * frame, as in group.ids (false from elsewhere) */
 			bool name_ids;
+			/* 1, 2, ...: the task's slot in this frame, in order of
+			 * first appearance; the same task keeps its slot until
+			 * the next CAP_EV_FRAME or its TASK_EXIT, and a slot is
+			 * never given to another task within a frame, so a
+			 * caller can keep per-task state in an array indexed by
+			 * it.  0 when the records come from elsewhere. */
+			uint32_t slot;
 		} task;
-		struct { uint32_t tid; } exit;
+		/* slot: the exiting task's slot as above, 0 if it has none in
+		 * this frame (or the record comes from elsewhere) */
+		struct { uint32_t tid, slot; } exit;
 		struct { uint64_t took_us; } sample_end;
 		struct {
 			enum cap_text_kind kind;

@@ -22,6 +22,9 @@
 #include <zstd.h>
 
 #define FRAME_MAX (256u << 20) /* refuse to inflate a frame beyond this */
+/* Zeroed bytes kept after a decoded frame's end, so a varint that starts
+ * inside the frame is read without a length check per byte (get_u). */
+#define FB_PAD 16
 static const uint8_t ZMAGIC[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 
 /* One group instance's counters in this frame, in the order the writer
@@ -34,7 +37,25 @@ struct rgroup {
 	uint64_t *val;
 	const char **str;
 };
-struct tslot { uint32_t tid, used; uint64_t v[CAP_TF_COUNT]; };
+/* A task of this frame.  Slots are dense, numbered in order of first
+ * appearance in the frame, and never reused within it: a tid that exits
+ * and comes back gets a new slot, with its values from 0 as the writer
+ * encodes them. */
+struct tslot {
+	uint32_t tid;
+	size_t gen; /* the name arena generation comm..cgroup point into */
+	uint64_t v[CAP_TF_COUNT];
+	const char *comm, *wchan, *cgroup;
+};
+/* tid -> slot: a direct table in pages for the tids a kernel hands out
+ * (below PID_MAX_LIMIT, 2^22), a small hash for any larger tid a damaged
+ * or hostile file names.  A page entry is a slot index, valid only while
+ * the slot it names holds that tid in this frame, so a new frame needs
+ * no clearing of the pages. */
+#define TID_DIRECT (1u << 22)
+#define TID_PAGE 4096u
+#define TID_NONE UINT32_MAX
+struct bigtid { uint32_t tid, slot; };
 
 struct cap_reader {
 	const uint8_t *buf;
@@ -57,6 +78,8 @@ struct cap_reader {
 	size_t narena_gen; /* counts moves of the arena, which stale names[] pointers */
 	struct rgroup *groups; size_t groups_n, groups_cap, gcursor;
 	struct tslot *tasks; size_t tasks_cap, tasks_n;
+	uint32_t *tid_page[TID_DIRECT / TID_PAGE];
+	struct bigtid *big; size_t big_cap, big_n;
 	uint64_t prev_wall, prev_mono;
 	uint64_t prev_tid; /* v2: TASK tids are steps within a sample */
 
@@ -190,6 +213,9 @@ void cap_reader_free(struct cap_reader *r)
 	}
 	free(r->groups);
 	free(r->tasks);
+	for (size_t i = 0; i < TID_DIRECT / TID_PAGE; i++)
+		free(r->tid_page[i]);
+	free(r->big);
 	free(r);
 }
 
@@ -223,7 +249,7 @@ static const char *inflate_frame(struct cap_reader *r, size_t csize, size_t step
 			if (r->fb_cap >= FRAME_MAX)
 				return "frame inflates beyond 256 MiB";
 			size_t nc = r->fb_cap ? r->fb_cap * 2 : (1u << 20);
-			uint8_t *nb = realloc(r->fb, nc);
+			uint8_t *nb = realloc(r->fb, nc + FB_PAD);
 			if (!nb)
 				return "out of memory inflating a frame";
 			r->fb = nb;
@@ -232,6 +258,7 @@ static const char *inflate_frame(struct cap_reader *r, size_t csize, size_t step
 		ZSTD_outBuffer out = { r->fb, r->fb_cap, r->flen };
 		size_t rc = ZSTD_decompressStream(r->dc, &out, &in);
 		r->flen = out.pos;
+		memset(r->fb + r->flen, 0, FB_PAD);
 		if (ZSTD_isError(rc))
 			return ZSTD_getErrorName(rc);
 		if (rc == 0)
@@ -248,9 +275,11 @@ static void reset_frame_state(struct cap_reader *r)
 	for (size_t i = 0; i < r->groups_n; i++)
 		r->groups[i].n = 0; /* keep the arrays for the next frame */
 	r->groups_n = 0;
-	if (r->tasks)
-		memset(r->tasks, 0, r->tasks_cap * sizeof *r->tasks);
 	r->tasks_n = 0;
+	if (r->big_n) {
+		memset(r->big, 0xff, r->big_cap * sizeof *r->big);
+		r->big_n = 0;
+	}
 	r->prev_wall = r->prev_mono = 0;
 	r->header_seen = false;
 }
@@ -259,21 +288,39 @@ static void reset_frame_state(struct cap_reader *r)
 
 struct cur { const uint8_t *p; size_t n; bool bad; };
 
+/* A varint of two bytes or more.  The bytes it reads lie inside the
+ * buffer however the record ends: a cursor is on a decoded frame, which
+ * FB_PAD zeroed bytes follow, or on a buffer as padded; a varint that ends
+ * past the record's end is damage. */
+static inline uint64_t get_u_long(struct cur *c)
+{
+	if (c->bad || !c->n) {
+		c->bad = true;
+		return 0;
+	}
+	const uint8_t *p = c->p;
+	uint64_t v = p[0] & 0x7f;
+	for (size_t i = 1; i < CAP_VARINT_MAX; i++) {
+		v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
+		if (!(p[i] & 0x80)) {
+			if (i + 1 > c->n)
+				break;
+			c->p += i + 1;
+			c->n -= i + 1;
+			return v;
+		}
+	}
+	c->bad = true;
+	return 0;
+}
+
 static inline uint64_t get_u(struct cur *c)
 {
 	if (c->n && c->p[0] < 0x80) { /* most values are small deltas */
 		c->n--;
 		return *c->p++;
 	}
-	uint64_t v = 0;
-	size_t k = c->bad ? 0 : cap_get_varint(c->p, c->n, &v);
-	if (!k) {
-		c->bad = true;
-		return 0;
-	}
-	c->p += k;
-	c->n -= k;
-	return v;
+	return get_u_long(c);
 }
 
 /* A frame that did not decode to its end: the bytes up to the end of its
@@ -527,32 +574,84 @@ static bool group_index(struct rgroup *g, uint32_t name, size_t *at)
 	return true;
 }
 
+/* Where tid's slot index is kept: its page entry or its hash cell;
+ * NULL when out of memory, or (create false) when it has none. */
+static uint32_t *tid_cell_slow(struct cap_reader *r, uint32_t tid, bool create);
+static inline uint32_t *tid_cell(struct cap_reader *r, uint32_t tid, bool create)
+{
+	uint32_t *pg = tid < TID_DIRECT ? r->tid_page[tid / TID_PAGE] : NULL;
+	return pg ? &pg[tid % TID_PAGE] : tid_cell_slow(r, tid, create);
+}
+
+static uint32_t *tid_cell_slow(struct cap_reader *r, uint32_t tid, bool create)
+{
+	if (tid < TID_DIRECT) {
+		uint32_t **pg = &r->tid_page[tid / TID_PAGE];
+		if (!create)
+			return NULL;
+		*pg = malloc(TID_PAGE * sizeof **pg);
+		if (!*pg)
+			return NULL;
+		memset(*pg, 0xff, TID_PAGE * sizeof **pg);
+		return &(*pg)[tid % TID_PAGE];
+	}
+	if (create && (r->big_n + 1) * 2 > r->big_cap) {
+		size_t oc = r->big_cap, nc = oc ? oc * 2 : 64;
+		struct bigtid *old = r->big, *nb = malloc(nc * sizeof *nb);
+		if (!nb)
+			return NULL;
+		memset(nb, 0xff, nc * sizeof *nb);
+		r->big = nb;
+		r->big_cap = nc;
+		r->big_n = 0;
+		for (size_t i = 0; i < oc; i++)
+			if (old[i].slot != TID_NONE)
+				*tid_cell_slow(r, old[i].tid, true) = old[i].slot;
+		free(old);
+	}
+	if (!r->big_cap)
+		return NULL;
+	size_t m = r->big_cap - 1, j = (tid * 2654435761u) & m;
+	for (; r->big[j].tid != TID_NONE || r->big[j].slot != TID_NONE; j = (j + 1) & m)
+		if (r->big[j].tid == tid)
+			return &r->big[j].slot;
+	if (!create)
+		return NULL;
+	r->big[j].tid = tid;
+	r->big_n++;
+	return &r->big[j].slot;
+}
+
+/* tid's slot in this frame, or TID_NONE. */
+static uint32_t task_find(struct cap_reader *r, uint32_t tid)
+{
+	uint32_t *c = tid_cell(r, tid, false);
+	return c && *c < r->tasks_n && r->tasks[*c].tid == tid ? *c : TID_NONE;
+}
+
 static struct tslot *task_slot(struct cap_reader *r, uint32_t tid)
 {
-	if ((r->tasks_n + 1) * 4 > r->tasks_cap * 3) {
-		size_t oc = r->tasks_cap, nc = oc ? oc * 2 : 1024;
-		struct tslot *old = r->tasks, *nt = calloc(nc, sizeof *nt);
+	uint32_t *c = tid_cell(r, tid, true);
+	if (!c)
+		return NULL;
+	if (*c < r->tasks_n && r->tasks[*c].tid == tid)
+		return &r->tasks[*c];
+	if (r->tasks_n == r->tasks_cap) {
+		if (r->tasks_n >= TID_NONE)
+			return NULL;
+		size_t nc = r->tasks_cap ? r->tasks_cap * 2 : 512;
+		struct tslot *nt = realloc(r->tasks, nc * sizeof *nt);
 		if (!nt)
 			return NULL;
 		r->tasks = nt;
 		r->tasks_cap = nc;
-		r->tasks_n = 0;
-		for (size_t i = 0; i < oc; i++)
-			if (old[i].used)
-				*task_slot(r, old[i].tid) = old[i];
-		free(old);
 	}
-	size_t m = r->tasks_cap - 1, j = (tid * 2654435761u) & m;
-	while (r->tasks[j].used) {
-		if (r->tasks[j].tid == tid)
-			return &r->tasks[j];
-		j = (j + 1) & m;
-	}
-	memset(&r->tasks[j], 0, sizeof r->tasks[j]);
-	r->tasks[j].tid = tid;
-	r->tasks[j].used = 1;
-	r->tasks_n++;
-	return &r->tasks[j];
+	struct tslot *t = &r->tasks[r->tasks_n];
+	memset(t, 0, sizeof *t);
+	t->tid = tid;
+	t->gen = SIZE_MAX; /* names not pointed at yet */
+	*c = (uint32_t)r->tasks_n++;
+	return t;
 }
 
 static bool parse_header(struct cap_reader *r, struct cur *c)
@@ -688,14 +787,29 @@ static bool parse_task(struct cap_reader *r, struct cur *c, struct cap_rec *rec)
 			return false;
 		t->v[__builtin_ctzll(m)] += d;
 	}
+	uint64_t changed = mask & ((1ull << CAP_TF_COUNT) - 1);
+	/* the names are pointed at again only when one changed or the arena
+	 * moved: most records change a counter or two and no name */
+	const uint64_t name_bits = 1ull << CAP_TF_COMM | 1ull << CAP_TF_WCHAN | 1ull << CAP_TF_CGROUP;
+	if ((changed & name_bits) || t->gen != r->narena_gen) {
+		t->gen = r->narena_gen;
+		t->comm = name_of(r, t->v[CAP_TF_COMM]);
+		t->wchan = name_of(r, t->v[CAP_TF_WCHAN]);
+		t->cgroup = name_of(r, t->v[CAP_TF_CGROUP]);
+		/* a name not yet defined (damage) is looked up again next time */
+		if (t->v[CAP_TF_COMM] >= r->names_n || t->v[CAP_TF_WCHAN] >= r->names_n ||
+		    t->v[CAP_TF_CGROUP] >= r->names_n)
+			t->gen = SIZE_MAX;
+	}
 	rec->u.task.tid = (uint32_t)tid;
-	rec->u.task.changed = mask & ((1ull << CAP_TF_COUNT) - 1);
+	rec->u.task.slot = (uint32_t)(t - r->tasks) + 1;
+	rec->u.task.changed = changed;
 	rec->u.task.v = t->v;
 	rec->u.task.is_new = flags & 1;
 	rec->u.task.name_ids = true;
-	rec->u.task.comm = name_of(r, t->v[CAP_TF_COMM]);
-	rec->u.task.wchan = name_of(r, t->v[CAP_TF_WCHAN]);
-	rec->u.task.cgroup = name_of(r, t->v[CAP_TF_CGROUP]);
+	rec->u.task.comm = t->comm;
+	rec->u.task.wchan = t->wchan;
+	rec->u.task.cgroup = t->cgroup;
 	return true;
 }
 
@@ -754,6 +868,15 @@ static int frame_record(struct cap_reader *r, struct cap_rec *rec)
 		uint64_t tid = get_u(&b);
 		ok = !b.bad && tid <= UINT32_MAX;
 		rec->u.exit.tid = (uint32_t)tid;
+		if (ok) {
+			/* the tid's values start from 0 again if it comes back in
+			 * this frame (pid reuse), as the writer encodes them */
+			uint32_t slot = task_find(r, (uint32_t)tid);
+			if (slot != TID_NONE) {
+				rec->u.exit.slot = slot + 1;
+				*tid_cell(r, (uint32_t)tid, false) = TID_NONE;
+			}
+		}
 		break;
 	}
 	case CAP_SAMPLE_END:
@@ -815,12 +938,12 @@ bool cap_looks_like_capture(const void *buf, size_t len)
 	if (!is_magic(p, len))
 		return false;
 	/* Decode just the first bytes: a HEADER record carrying our magic. */
-	uint8_t head[64];
+	uint8_t head[64 + FB_PAD] = { 0 };
 	ZSTD_DCtx *dc = ZSTD_createDCtx();
 	if (!dc)
 		return false;
 	ZSTD_inBuffer in = { buf, len, 0 };
-	ZSTD_outBuffer out = { head, sizeof head, 0 };
+	ZSTD_outBuffer out = { head, sizeof head - FB_PAD, 0 };
 	while (out.pos < out.size && in.pos < in.size) {
 		size_t rc = ZSTD_decompressStream(dc, &out, &in);
 		if (ZSTD_isError(rc) || rc == 0)

@@ -507,6 +507,84 @@ static void test_oversized_group(void **state)
 	free(m.p);
 }
 
+/* A tid that exits and comes back within a frame (pid reuse) is read
+ * with its new values, not the old task's plus the new ones, and gets a
+ * slot of its own; a task keeps its slot while it lives in the frame, and
+ * tids past what a kernel hands out work the same way. */
+static void test_tid_reuse_in_frame(void **state)
+{
+	(void)state;
+	static const uint32_t tids[] = { 5, 4000000, 4194304, 4294967295u };
+	for (size_t k = 0; k < sizeof tids / sizeof *tids; k++) {
+		struct membuf m = { 0 };
+		struct cap_header h = test_header();
+		struct cap_writer *w = cap_writer_new(&h, NULL, mem_write, &m);
+		struct cap_task_in t = { .tid = tids[k], .comm = "first" }, other = { .tid = 77, .comm = "other" };
+		for (int s = 0; s < 5; s++) {
+			cap_sample_begin(w, 1000000ull * (s + 1), 1000000ull * (s + 1));
+			other.v[CAP_TF_UTIME] = (uint64_t)s;
+			cap_task(w, &other);
+			if (s == 1) { /* the same tid, another start: exit, then a new task */
+				t.comm = "second";
+				t.v[CAP_TF_UTIME] = 8;
+				t.v[CAP_TF_START] = 3;
+			} else if (s == 3) { /* back after a sample away */
+				t.comm = "third";
+				t.v[CAP_TF_UTIME] = 10;
+				t.v[CAP_TF_START] = 5;
+			} else {
+				t.v[CAP_TF_UTIME] = s ? 100 + (uint64_t)s : 100;
+				t.v[CAP_TF_START] = s ? t.v[CAP_TF_START] : 1;
+			}
+			if (s != 2)
+				cap_task(w, &t);
+			cap_sample_end(w, 1);
+		}
+		cap_writer_close(w);
+		cap_writer_free(w);
+		struct cap_reader *r = cap_reader_mem(m.p, m.len);
+		struct cap_rec rec;
+		uint64_t utime[5] = { 0 }, start[5] = { 0 };
+		uint32_t slot[5] = { 0 }, other_slot = 0, exit_slot[2] = { 0 };
+		char comm[5][16] = { "" };
+		int s = -1, exits = 0;
+		while (cap_next(r, &rec)) {
+			if (rec.type == CAP_SAMPLE)
+				s++;
+			if (rec.type == CAP_TASK && rec.u.task.tid == 77) {
+				assert_true(!other_slot || other_slot == rec.u.task.slot);
+				other_slot = rec.u.task.slot;
+			}
+			if (rec.type == CAP_TASK && rec.u.task.tid == tids[k] && s >= 0 && s < 5) {
+				utime[s] = rec.u.task.v[CAP_TF_UTIME];
+				start[s] = rec.u.task.v[CAP_TF_START];
+				slot[s] = rec.u.task.slot;
+				snprintf(comm[s], sizeof comm[s], "%s", rec.u.task.comm);
+			}
+			if (rec.type == CAP_TASK_EXIT && rec.u.exit.tid == tids[k] && exits < 2)
+				exit_slot[exits++] = rec.u.exit.slot;
+		}
+		cap_reader_free(r);
+		free(m.p);
+		assert_int_equal(exits, 2);
+		assert_true(utime[0] == 100 && start[0] == 1);
+		assert_true(utime[1] == 8 && start[1] == 3);
+		assert_string_equal(comm[1], "second");
+		assert_true(utime[3] == 10 && start[3] == 5);
+		assert_string_equal(comm[3], "third");
+		assert_true(utime[4] == 104 && start[4] == 5);
+		assert_string_equal(comm[4], "third");
+		/* slots: 77 came first; each life of the tid has its own */
+		assert_int_equal(other_slot, 1);
+		assert_int_equal(slot[0], 2);
+		assert_int_equal(exit_slot[0], 2);
+		assert_int_equal(slot[1], 3);
+		assert_int_equal(exit_slot[1], 3);
+		assert_int_equal(slot[3], 4);
+		assert_int_equal(slot[4], 4);
+	}
+}
+
 static void test_varint_edges(void **state)
 {
 	(void)state;
@@ -753,6 +831,7 @@ int main(void)
 		cmocka_unit_test(test_golden_file),
 		cmocka_unit_test(test_fuzz_regressions),
 		cmocka_unit_test(test_oversized_group),
+		cmocka_unit_test(test_tid_reuse_in_frame),
 		cmocka_unit_test(test_v2_cut_reads_to_last_checkpoint),
 		cmocka_unit_test(test_v2_checkpoint_checksum),
 		cmocka_unit_test(test_v2_frame_length_limit),
