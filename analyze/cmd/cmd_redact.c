@@ -13,7 +13,9 @@
  * device's owner, and kswapd's CPU is a figure. */
 #include "cli.h"
 #include "fnv.h"
+#include "hash.h"
 #include "input.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -30,6 +32,7 @@ struct redact {
 	bool comms;
 	struct pair *dict;        /* names replaced inside text, longest first */
 	size_t nd, dcap;
+	struct hash dh;           /* finds a name in dict */
 	char host[256];
 };
 
@@ -38,37 +41,43 @@ static void pseudo(const struct redact *rd, const char *prefix, const char *s, c
 	snprintf(out, n, "%s%08llx", prefix, (unsigned long long)(fnv1a64(rd->salt, s) & 0xffffffffull));
 }
 
-static int dict_add(struct redact *rd, const char *from, const char *prefix)
+static bool pair_same(const void *ctx, uint32_t i)
 {
-	if (!from[0])
-		return 0;
-	for (size_t i = 0; i < rd->nd; i++)
-		if (!strcmp(rd->dict[i].from, from))
-			return 0;
-	if (rd->nd == rd->dcap) {
-		size_t nc = rd->dcap ? rd->dcap * 2 : 256;
-		struct pair *np = realloc(rd->dict, nc * sizeof *np);
-		if (!np)
-			return -1;
-		rd->dict = np;
-		rd->dcap = nc;
-	}
-	char to[32];
-	pseudo(rd, prefix, from, to, sizeof to);
-	rd->dict[rd->nd].from = strdup(from);
-	rd->dict[rd->nd].to = strdup(to);
-	if (!rd->dict[rd->nd].from || !rd->dict[rd->nd].to)
-		return -1;
-	rd->nd++;
-	return 0;
+	const void *const *c = ctx; /* { dict, name } */
+	return !strcmp(((const struct pair *)c[0])[i].from, c[1]);
+}
+
+static uint32_t name_hash(const char *s) { return fnv1a32(s, strlen(s)); }
+
+/* Indexes dict[i] (after an add, or all of them once sorted). */
+static void dict_index(struct redact *rd, size_t i)
+{
+	hash_reserve(&rd->dh, 256);
+	uint32_t h = name_hash(rd->dict[i].from);
+	const void *c[2] = { rd->dict, rd->dict[i].from };
+	hash_put(&rd->dh, hash_find(&rd->dh, h, pair_same, c), h, (uint32_t)i);
 }
 
 static const char *dict_get(const struct redact *rd, const char *from)
 {
-	for (size_t i = 0; i < rd->nd; i++)
-		if (!strcmp(rd->dict[i].from, from))
-			return rd->dict[i].to;
-	return NULL;
+	const void *c[2] = { rd->dict, from };
+	long i = hash_get(&rd->dh, name_hash(from), pair_same, c);
+	return i < 0 ? NULL : rd->dict[i].to;
+}
+
+static void dict_add(struct redact *rd, const char *from, const char *prefix)
+{
+	if (!from[0] || dict_get(rd, from))
+		return;
+	if (rd->nd == rd->dcap) {
+		rd->dcap = rd->dcap ? rd->dcap * 2 : 256;
+		rd->dict = xrealloc(rd->dict, rd->dcap * sizeof *rd->dict);
+	}
+	char to[32];
+	pseudo(rd, prefix, from, to, sizeof to);
+	rd->dict[rd->nd].from = xstrdup(from);
+	rd->dict[rd->nd].to = xstrdup(to);
+	dict_index(rd, rd->nd++);
 }
 
 static int by_len(const void *a, const void *b)
@@ -247,42 +256,61 @@ static void options(const struct redact *rd, const char *in, char *out, size_t n
 
 /* ------------------------------------------------------ the copy */
 
+/* The live tasks of the copy, rewritten every sample in the order of l[]:
+ * a task takes the first free place, so the copy lists them as the
+ * original's writer did. */
 struct live {
 	bool used, seen;
 	struct cap_task_in t;
 	char comm[64], wchan[128], cgroup[512];
 };
 
-struct copy {
+struct lives {
 	struct live *l;
-	size_t cap;
+	size_t cap, free_from; /* no free place before l[free_from] */
+	struct hash h;         /* finds a tid's place */
 };
 
-static struct live *live_get(struct copy *c, uint32_t tid, bool add)
+static uint32_t tid_hash(uint32_t tid) { return tid * 2654435761u; } /* a bijection: no test needed */
+
+static struct live *live_get(struct lives *c, uint32_t tid, bool add)
+{
+	long i = hash_get(&c->h, tid_hash(tid), NULL, NULL);
+	if (i >= 0 || !add)
+		return i < 0 ? NULL : &c->l[i];
+	size_t k = c->free_from;
+	while (k < c->cap && c->l[k].used)
+		k++;
+	if (k == c->cap) {
+		size_t nc = c->cap ? c->cap * 2 : 1024;
+		c->l = xrealloc(c->l, nc * sizeof *c->l);
+		memset(c->l + c->cap, 0, (nc - c->cap) * sizeof *c->l);
+		c->cap = nc;
+	}
+	memset(&c->l[k], 0, sizeof c->l[k]);
+	c->l[k].used = true;
+	c->l[k].t.tid = tid;
+	c->free_from = k + 1;
+	hash_reserve(&c->h, 1024);
+	hash_put(&c->h, hash_find(&c->h, tid_hash(tid), NULL, NULL), tid_hash(tid), (uint32_t)k);
+	return &c->l[k];
+}
+
+static void live_drop(struct lives *c, struct live *l)
+{
+	size_t k = (size_t)(l - c->l);
+	l->used = false;
+	hash_del(&c->h, hash_find(&c->h, tid_hash(l->t.tid), NULL, NULL));
+	if (k < c->free_from)
+		c->free_from = k;
+}
+
+static void lives_clear(struct lives *c)
 {
 	for (size_t i = 0; i < c->cap; i++)
-		if (c->l[i].used && c->l[i].t.tid == tid)
-			return &c->l[i];
-	if (!add)
-		return NULL;
-	for (size_t i = 0; i < c->cap; i++)
-		if (!c->l[i].used) {
-			memset(&c->l[i], 0, sizeof c->l[i]);
-			c->l[i].used = true;
-			c->l[i].t.tid = tid;
-			return &c->l[i];
-		}
-	size_t nc = c->cap ? c->cap * 2 : 1024;
-	struct live *nl = realloc(c->l, nc * sizeof *nl);
-	if (!nl)
-		return NULL;
-	memset(nl + c->cap, 0, (nc - c->cap) * sizeof *nl);
-	c->l = nl;
-	size_t i = c->cap;
-	c->cap = nc;
-	c->l[i].used = true;
-	c->l[i].t.tid = tid;
-	return &c->l[i];
+		c->l[i].used = false;
+	c->free_from = 0;
+	hash_free(&c->h);
 }
 
 static int fwrite_cb(void *ctx, const void *buf, size_t len)
@@ -297,7 +325,7 @@ static bool is_kthread(const uint64_t *v)
 
 /* Cgroup names also appear in the kernel log (an OOM report's
  * task_memcg=) and in notes: the same pseudonyms there. */
-static int cg_components(struct redact *rd, const char *pre, const char *path)
+static void cg_components(struct redact *rd, const char *pre, const char *path)
 {
 	while (*path) {
 		if (*path == '/') {
@@ -307,11 +335,9 @@ static int cg_components(struct redact *rd, const char *pre, const char *path)
 		size_t l = strcspn(path, "/");
 		char comp[256];
 		snprintf(comp, sizeof comp, "%.*s", (int)(l < 255 ? l : 255), path);
-		if (dict_add(rd, comp, pre))
-			return -1;
+		dict_add(rd, comp, pre);
 		path += l;
 	}
-	return 0;
 }
 
 /* Pass 1: the names to replace, and the writer's table sizes. */
@@ -328,8 +354,7 @@ static int collect(struct redact *rd, const char *path, size_t *max_tasks, size_
 		case CAP_HEADER:
 			if (!rd->salt)
 				rd->salt = rec.u.header->capture_id;
-			if (rec.u.header->host[0] && dict_add(rd, rec.u.header->host, "host-"))
-				goto oom;
+			dict_add(rd, rec.u.header->host, "host-");
 			break;
 		case CAP_SAMPLE:
 			values = 0;
@@ -338,19 +363,17 @@ static int collect(struct redact *rd, const char *path, size_t *max_tasks, size_
 			values += rec.u.group.n + 1;
 			if (values > *max_values)
 				*max_values = values;
-			if (!strcmp(rec.u.group.source, "cgroup") && rec.u.group.instance &&
-			    cg_components(rd, "cg-", rec.u.group.instance))
-				goto oom;
-			if (!strcmp(rec.u.group.source, "statfs") && rec.u.group.instance &&
-			    cg_components(rd, "mnt-", rec.u.group.instance))
-				goto oom;
+			if (!strcmp(rec.u.group.source, "cgroup") && rec.u.group.instance)
+				cg_components(rd, "cg-", rec.u.group.instance);
+			if (!strcmp(rec.u.group.source, "statfs") && rec.u.group.instance)
+				cg_components(rd, "mnt-", rec.u.group.instance);
 			break;
 		case CAP_TASK:
 			tasks++;
-			if (rec.u.task.cgroup && cg_components(rd, "cg-", rec.u.task.cgroup))
-				goto oom;
-			if (rd->comms && !is_kthread(rec.u.task.v) && rec.u.task.comm && dict_add(rd, rec.u.task.comm, "p-"))
-				goto oom;
+			if (rec.u.task.cgroup)
+				cg_components(rd, "cg-", rec.u.task.cgroup);
+			if (rd->comms && !is_kthread(rec.u.task.v) && rec.u.task.comm)
+				dict_add(rd, rec.u.task.comm, "p-");
 			break;
 		default:
 			break;
@@ -361,10 +384,178 @@ static int collect(struct redact *rd, const char *path, size_t *max_tasks, size_
 		snprintf(err, n, "%s: %s", path, input_error(in));
 	input_close(in);
 	return rc < 0 ? -1 : 0;
-oom:
-	input_close(in);
-	snprintf(err, n, "out of memory");
-	return -1;
+}
+
+/* Pass 2: what the copy keeps between records. */
+struct copy {
+	struct redact *rd;
+	FILE *out;
+	struct cap_writer_limits lim;
+	struct cap_writer *w;  /* NULL between captures */
+	uint64_t id;
+	bool in_sample, key, frames;
+	struct lives live;
+	char buf[1 << 16], buf2[1 << 16];
+};
+
+/* A header: the same capture goes on, or a new one starts its own writer. */
+static int copy_header(struct copy *c, const struct cap_header *h0)
+{
+	int fail = 0;
+	if (c->w && h0->capture_id == c->id)
+		return 0;
+	if (c->w) { /* a second capture in the input: one writer each */
+		fail = cap_flush(c->w) != 0;
+		cap_writer_free(c->w);
+		lives_clear(&c->live);
+	}
+	struct cap_header h = *h0;
+	h.frame_seq = 0;
+	const char *hp = dict_get(c->rd, h.host);
+	snprintf(h.host, sizeof h.host, "%s", hp ? hp : "");
+	options(c->rd, h0->options, h.options, sizeof h.options);
+	c->id = h.capture_id;
+	if (!(c->w = cap_writer_new(&h, &c->lim, fwrite_cb, c->out)))
+		out_of_memory();
+	c->frames = false;
+	return fail;
+}
+
+static int copy_group(struct copy *c, const struct cap_rec *rec)
+{
+	const char *inst = rec->u.group.instance;
+	bool mnt = !strcmp(rec->u.group.source, "statfs");
+	if ((mnt || !strcmp(rec->u.group.source, "cgroup")) && inst && inst[0]) {
+		cgroup_path(c->rd, mnt ? "mnt-" : "cg-", inst, c->buf, sizeof c->buf);
+		inst = c->buf;
+	}
+	int fail = cap_group_begin(c->w, rec->u.group.source, inst) != 0;
+	for (size_t k = 0; !fail && k < rec->u.group.n; k++)
+		fail = cap_group_value(c->w, rec->u.group.names[k], rec->u.group.values[k]) != 0;
+	return fail || cap_group_end(c->w) != 0;
+}
+
+/* A task's record: kept, with its names redacted, until the sample ends. */
+static void copy_task(struct copy *c, const struct cap_rec *rec)
+{
+	struct live *l = live_get(&c->live, rec->u.task.tid, true);
+	memcpy(l->t.v, rec->u.task.v, sizeof l->t.v);
+	const char *comm = rec->u.task.comm ? rec->u.task.comm : "";
+	const char *pc = c->rd->comms && !is_kthread(l->t.v) ? dict_get(c->rd, comm) : NULL;
+	snprintf(l->comm, sizeof l->comm, "%s", pc ? pc : comm);
+	snprintf(l->wchan, sizeof l->wchan, "%s", rec->u.task.wchan ? rec->u.task.wchan : "");
+	if (rec->u.task.cgroup && rec->u.task.cgroup[0])
+		cgroup_path(c->rd, "cg-", rec->u.task.cgroup, l->cgroup, sizeof l->cgroup);
+	else
+		l->cgroup[0] = 0;
+	l->seen = true;
+}
+
+/* The sample's tasks, all of them (the writer keeps only what changed). */
+static int copy_sample_end(struct copy *c, const struct cap_rec *rec)
+{
+	int fail = 0;
+	c->in_sample = false;
+	for (size_t i = 0; !fail && i < c->live.cap; i++) {
+		struct live *l = &c->live.l[i];
+		if (!l->used)
+			continue;
+		if (c->key && !l->seen) {
+			live_drop(&c->live, l);
+			continue;
+		}
+		l->t.comm = l->comm;
+		l->t.wchan = l->wchan;
+		l->t.cgroup = l->cgroup;
+		fail = cap_task(c->w, &l->t) != 0;
+	}
+	return fail || cap_sample_end(c->w, rec->u.sample_end.took_us) != 0;
+}
+
+/* Kernel text: lines analyze parses keep their kernel words, the rest
+ * only numbers and punctuation; the recorder's own text loses names. */
+static int copy_text(struct copy *c, const struct cap_rec *rec)
+{
+	size_t len = rec->u.text.len < sizeof c->buf2 - 1 ? rec->u.text.len : sizeof c->buf2 - 1;
+	memcpy(c->buf2, rec->u.text.text, len);
+	c->buf2[len] = 0;
+	for (size_t k = 0; k < len; k++)
+		if (!c->buf2[k])
+			c->buf2[k] = ' ';
+	const char *t = c->buf2;
+	if (rec->u.text.kind == CAP_TXT_KMSG && !structural(c->buf2, rec->u.text.trigger)) {
+		words(c->rd, c->buf2, c->buf, sizeof c->buf);
+		t = c->buf;
+	} else if (rec->u.text.kind != CAP_TXT_TRIGGER) {
+		subst(c->rd, c->buf2, c->buf, sizeof c->buf);
+		t = c->buf;
+	}
+	return cap_text(c->w, rec->u.text.kind, rec->u.text.ts_us, rec->u.text.seq, rec->u.text.level,
+			rec->u.text.trigger, t, strlen(t)) != 0;
+}
+
+/* One record into the copy; nonzero when writing failed. */
+static int copy_record(struct copy *c, const struct cap_rec *rec)
+{
+	int fail = 0;
+	switch (rec->type) {
+	case CAP_EV_FRAME:
+		/* frame for frame: a cut copy loses what a cut original would */
+		if (c->w && c->frames)
+			fail = cap_flush(c->w) != 0;
+		c->frames = true;
+		break;
+	case CAP_CHECKPOINT:
+		if (c->w)
+			fail = cap_flush_point(c->w) < 0;
+		break;
+	case CAP_HEADER:
+		fail = copy_header(c, rec->u.header);
+		break;
+	case CAP_SAMPLE:
+		if (!c->w)
+			break;
+		c->in_sample = true;
+		c->key = rec->u.sample.key;
+		if (c->key)
+			for (size_t i = 0; i < c->live.cap; i++)
+				c->live.l[i].seen = false;
+		fail = cap_sample_begin(c->w, rec->u.sample.wall_us, rec->u.sample.mono_us) != 0;
+		break;
+	case CAP_GROUP:
+		if (c->w && c->in_sample)
+			fail = copy_group(c, rec);
+		break;
+	case CAP_TASK:
+		if (c->w && c->in_sample)
+			copy_task(c, rec);
+		break;
+	case CAP_TASK_EXIT: {
+		struct live *l = live_get(&c->live, rec->u.exit.tid, false);
+		if (l)
+			live_drop(&c->live, l);
+		break;
+	}
+	case CAP_SAMPLE_END:
+		if (c->w && c->in_sample)
+			fail = copy_sample_end(c, rec);
+		break;
+	case CAP_TEXT:
+		if (c->w)
+			fail = copy_text(c, rec);
+		break;
+	case CAP_END:
+		if (c->w) {
+			fail = cap_writer_close(c->w) != 0;
+			cap_writer_free(c->w);
+			c->w = NULL;
+			c->id = 0;
+		}
+		break;
+	default: /* damage and unknown records: nothing of them can be copied */
+		break;
+	}
+	return fail;
 }
 
 static int copy(struct redact *rd, const char *path, FILE *out, size_t max_tasks, size_t max_values, char *err,
@@ -373,180 +564,31 @@ static int copy(struct redact *rd, const char *path, FILE *out, size_t max_tasks
 	struct input *in = input_open(path, false, err, n);
 	if (!in)
 		return -1;
-	struct copy c = { 0 };
-	struct cap_writer *w = NULL;
-	uint64_t id = 0;
-	bool in_sample = false, key = false, frames = false;
-	char *buf = malloc(1 << 16), *buf2 = malloc(1 << 16);
-	struct cap_writer_limits lim = {
-		.max_tasks = max_tasks + 1024, .max_counters = max_values * 2 + 1024, .names_bytes = 1u << 20,
-		.frame_us = UINT64_MAX / 2, /* frames end where the original's do */
+	struct copy *c = xrealloc(NULL, sizeof *c);
+	*c = (struct copy){
+		.rd = rd,
+		.out = out,
+		.lim = { .max_tasks = max_tasks + 1024, .max_counters = max_values * 2 + 1024, .names_bytes = 1u << 20,
+			 .frame_us = UINT64_MAX / 2 }, /* frames end where the original's do */
 	};
 	struct cap_rec rec;
 	int rc, fail = 0;
-	if (!buf || !buf2)
-		goto oom;
-	while (!fail && (rc = input_next(in, &rec)) == 1) {
-		switch (rec.type) {
-		case CAP_EV_FRAME:
-			/* frame for frame: a cut copy loses what a cut original would */
-			if (w && frames && cap_flush(w))
-				fail = 1;
-			frames = true;
-			break;
-		case CAP_CHECKPOINT:
-			if (w && cap_flush_point(w) < 0)
-				fail = 1;
-			break;
-		case CAP_HEADER: {
-			const struct cap_header *h0 = rec.u.header;
-			if (w && h0->capture_id == id)
-				break;
-			if (w) { /* a second capture in the input: one writer each */
-				if (cap_flush(w))
-					fail = 1;
-				cap_writer_free(w);
-				for (size_t i = 0; i < c.cap; i++)
-					c.l[i].used = false;
-			}
-			struct cap_header h = *h0;
-			h.frame_seq = 0;
-			const char *hp = dict_get(rd, h.host);
-			snprintf(h.host, sizeof h.host, "%s", hp ? hp : "");
-			options(rd, h0->options, h.options, sizeof h.options);
-			id = h.capture_id;
-			w = cap_writer_new(&h, &lim, fwrite_cb, out);
-			if (!w)
-				goto oom;
-			frames = false;
-			break;
-		}
-		case CAP_SAMPLE:
-			if (!w)
-				break;
-			in_sample = true;
-			key = rec.u.sample.key;
-			if (key)
-				for (size_t i = 0; i < c.cap; i++)
-					c.l[i].seen = false;
-			fail = cap_sample_begin(w, rec.u.sample.wall_us, rec.u.sample.mono_us) != 0;
-			break;
-		case CAP_GROUP: {
-			if (!w || !in_sample)
-				break;
-			const char *inst = rec.u.group.instance;
-			bool mnt = !strcmp(rec.u.group.source, "statfs");
-			if ((mnt || !strcmp(rec.u.group.source, "cgroup")) && inst && inst[0]) {
-				cgroup_path(rd, mnt ? "mnt-" : "cg-", inst, buf, 1 << 16);
-				inst = buf;
-			}
-			fail = cap_group_begin(w, rec.u.group.source, inst) != 0;
-			for (size_t k = 0; !fail && k < rec.u.group.n; k++)
-				fail = cap_group_value(w, rec.u.group.names[k], rec.u.group.values[k]) != 0;
-			if (!fail)
-				fail = cap_group_end(w) != 0;
-			break;
-		}
-		case CAP_TASK: {
-			if (!w || !in_sample)
-				break;
-			struct live *l = live_get(&c, rec.u.task.tid, true);
-			if (!l)
-				goto oom;
-			memcpy(l->t.v, rec.u.task.v, sizeof l->t.v);
-			const char *comm = rec.u.task.comm ? rec.u.task.comm : "";
-			const char *pc = rd->comms && !is_kthread(l->t.v) ? dict_get(rd, comm) : NULL;
-			snprintf(l->comm, sizeof l->comm, "%s", pc ? pc : comm);
-			snprintf(l->wchan, sizeof l->wchan, "%s", rec.u.task.wchan ? rec.u.task.wchan : "");
-			if (rec.u.task.cgroup && rec.u.task.cgroup[0])
-				cgroup_path(rd, "cg-", rec.u.task.cgroup, l->cgroup, sizeof l->cgroup);
-			else
-				l->cgroup[0] = 0;
-			l->seen = true;
-			break;
-		}
-		case CAP_TASK_EXIT: {
-			struct live *l = live_get(&c, rec.u.exit.tid, false);
-			if (l)
-				l->used = false;
-			break;
-		}
-		case CAP_SAMPLE_END:
-			if (!w || !in_sample)
-				break;
-			in_sample = false;
-			for (size_t i = 0; !fail && i < c.cap; i++) {
-				struct live *l = &c.l[i];
-				if (!l->used)
-					continue;
-				if (key && !l->seen) {
-					l->used = false;
-					continue;
-				}
-				l->t.comm = l->comm;
-				l->t.wchan = l->wchan;
-				l->t.cgroup = l->cgroup;
-				fail = cap_task(w, &l->t) != 0;
-			}
-			if (!fail)
-				fail = cap_sample_end(w, rec.u.sample_end.took_us) != 0;
-			break;
-		case CAP_TEXT: {
-			if (!w)
-				break;
-			size_t len = rec.u.text.len < (1 << 16) - 1 ? rec.u.text.len : (1 << 16) - 1;
-			memcpy(buf2, rec.u.text.text, len);
-			buf2[len] = 0;
-			for (size_t k = 0; k < len; k++)
-				if (!buf2[k])
-					buf2[k] = ' ';
-			const char *t = buf2;
-			if (rec.u.text.kind == CAP_TXT_KMSG && !structural(buf2, rec.u.text.trigger)) {
-				words(rd, buf2, buf, 1 << 16);
-				t = buf;
-			} else if (rec.u.text.kind != CAP_TXT_TRIGGER) {
-				subst(rd, buf2, buf, 1 << 16);
-				t = buf;
-			}
-			fail = cap_text(w, rec.u.text.kind, rec.u.text.ts_us, rec.u.text.seq, rec.u.text.level,
-					rec.u.text.trigger, t, strlen(t)) != 0;
-			break;
-		}
-		case CAP_END:
-			if (w) {
-				fail = cap_writer_close(w) != 0;
-				cap_writer_free(w);
-				w = NULL;
-				id = 0;
-			}
-			break;
-		default: /* damage and unknown records: nothing of them can be copied */
-			break;
-		}
-	}
-	if (w) {
-		if (!fail && cap_flush(w))
+	while (!fail && (rc = input_next(in, &rec)) == 1)
+		fail = copy_record(c, &rec);
+	if (c->w) {
+		if (!fail && cap_flush(c->w))
 			fail = 1;
-		cap_writer_free(w);
+		cap_writer_free(c->w);
 	}
 	if (rc < 0)
 		snprintf(err, n, "%s: %s", path, input_error(in));
 	else if (fail)
 		snprintf(err, n, "writing the copy failed: %s", strerror(errno ? errno : EIO));
 	input_close(in);
-	free(c.l);
-	free(buf);
-	free(buf2);
+	free(c->live.l);
+	hash_free(&c->live.h);
+	free(c);
 	return rc < 0 || fail ? -1 : 0;
-oom:
-	if (w)
-		cap_writer_free(w);
-	input_close(in);
-	free(c.l);
-	free(buf);
-	free(buf2);
-	snprintf(err, n, "out of memory");
-	return -1;
 }
 
 int cmd_redact(const struct opts *o)
@@ -563,6 +605,9 @@ int cmd_redact(const struct opts *o)
 	if (collect(&rd, o->file, &max_tasks, &max_values, err, sizeof err))
 		return cli_fail(2, "%s", err);
 	qsort(rd.dict, rd.nd, sizeof *rd.dict, by_len);
+	hash_free(&rd.dh);
+	for (size_t i = 0; i < rd.nd; i++)
+		dict_index(&rd, i);
 	FILE *out = fopen(o->out, "wb");
 	int rc = 0;
 	if (!out) {
@@ -579,5 +624,6 @@ int cmd_redact(const struct opts *o)
 		free(rd.dict[i].to);
 	}
 	free(rd.dict);
+	hash_free(&rd.dh);
 	return rc;
 }
