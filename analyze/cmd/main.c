@@ -173,107 +173,113 @@ static bool is_cmd(const char *s, enum cmd_id *c)
 
 static const char *positional[MAX_FILES + 1];
 
-static int parse_args(int argc, char **argv, struct opts *o)
+/* Option k with its value (NULL when it takes none) into o; a is the
+ * option as given, for the messages.  0, or the exit status of a refusal. */
+static int take_option(struct opts *o, int k, const char *a, char *val)
 {
-	memset(o, 0, sizeof *o);
-	o->win.ha = o->win.hb = o->win.fa = o->win.fb = NAN;
-	o->win.lo = o->win.hi = NAN;
-	o->rows = 20;
-	bool given[O_COUNT] = { false };
-	int np = 0;
-	for (int i = 1; i < argc; i++) {
-		char *a = argv[i], *val = NULL;
-		char name[32];
-		if (!strcmp(a, "-") || a[0] != '-') {
-			if (np == MAX_FILES + 1)
-				return fail(2, "more than %d files; give fewer", MAX_FILES);
-			positional[np++] = a;
-			continue;
-		}
-		if (a[0] == '-' && a[1] == '-' && strchr(a, '=')) {
-			size_t l = (size_t)(strchr(a, '=') - a);
-			if (l >= sizeof name)
-				return fail(2, "unknown option '%s'; see analyze --help", a);
-			memcpy(name, a, l);
-			name[l] = 0;
-			val = strchr(a, '=') + 1;
-			a = name;
-		}
-		int k = 0;
-		while (k < O_COUNT && strcmp(a, optdefs[k].name) && !(optdefs[k].alt && !strcmp(a, optdefs[k].alt)))
-			k++;
-		if (k == O_COUNT)
-			return fail(2, "unknown option '%s'; see analyze --help", a);
-		if (optdefs[k].val && !val) {
-			if (i + 1 >= argc)
-				return fail(2, "%s needs a value; see analyze --help", a);
-			val = argv[++i];
-		} else if (!optdefs[k].val && val) {
-			return fail(2, "%s takes no value", a);
-		}
-		given[k] = true;
-		char *end;
-		switch (k) {
-		case O_HELP:
-			fputs(usage_text, stdout);
-			exit(0);
-		case O_VERSION:
-			printf("analyze (iowait-doctor) %s, capture format %d\n", IOWD_VERSION, CAP_FORMAT_VERSION);
-			exit(0);
-		case O_JSON: o->json = true; break;
-		case O_CSV: o->csv = true; break;
-		case O_COLUMNS: o->columns = val; break;
-		case O_WIDE: o->wide = true; break;
-		case O_JSONL: o->jsonl = true; break;
-		case O_MARKDOWN: o->markdown = true; break;
-		case O_COMMS: o->comms = true; break;
-		case O_JOBS: {
-			long j = strtol(val, &end, 10);
-			if (end == val || *end || j < 1 || j > 64)
-				return fail(2, "--jobs wants 1 to 64 workers, not '%s'", val);
-			o->jobs = (int)j;
-			break;
-		}
-		case O_STEP:
-			o->step = strtod(val, &end);
-			if (end == val || *end || !(o->step > 0) || !isfinite(o->step))
-				return fail(2, "--step wants a positive number of seconds, not '%s'", val);
-			break;
-		case O_FROM:
-		case O_TO:
-		case O_AT:
-			if (!when_parse(val, k == O_FROM ? &o->from : k == O_TO ? &o->to : &o->at))
-				return fail(2, "%s wants seconds from the start (e.g. 120) or a wall-clock time HH:MM[:SS] (e.g. 21:04:30), not '%s'",
-					    a, val);
-			break;
-		case O_SORT: o->sort = val; break;
-		case O_PID: o->proc = val; break;
-		case O_ROWS: {
-			long r = strtol(val, &end, 10);
-			if (end == val || *end || r < 0 || r > 1000000)
-				return fail(2, "--rows wants a count (0 = all), not '%s'", val);
-			o->rows = (int)r;
-			break;
-		}
-		case O_HEALTHY:
-		case O_FAULTY: {
-			bool h = k == O_HEALTHY;
-			o->wtext[h ? 0 : 1] = val;
-			if (!parse_range(val, h ? &o->win.ha : &o->win.fa, h ? &o->win.hb : &o->win.fb))
-				return fail(2, "%s wants A..B in seconds from the start with A < B (e.g. 0..600), not '%s'", a, val);
-			break;
-		}
-		case O_BASELINE: o->baseline = val; break;
-		case O_CAPTURE: {
-			long n = strtol(val, &end, 10);
-			if (end == val || *end || n < 1 || n > 1000000)
-				return fail(2, "--capture wants the number of a capture in the file (1, 2, ...; `analyze info` lists them), not '%s'", val);
-			o->capture = (int)n;
-			break;
-		}
-		case O_OUT: o->out = val; break;
-		}
+	char *end;
+	switch (k) {
+	case O_HELP:
+		fputs(usage_text, stdout);
+		exit(0);
+	case O_VERSION:
+		printf("analyze (iowait-doctor) %s, capture format %d\n", IOWD_VERSION, CAP_FORMAT_VERSION);
+		exit(0);
+	case O_JSON: o->json = true; break;
+	case O_CSV: o->csv = true; break;
+	case O_COLUMNS: o->columns = val; break;
+	case O_WIDE: o->wide = true; break;
+	case O_JSONL: o->jsonl = true; break;
+	case O_MARKDOWN: o->markdown = true; break;
+	case O_COMMS: o->comms = true; break;
+	case O_JOBS: {
+		long j = strtol(val, &end, 10);
+		if (end == val || *end || j < 1 || j > 64)
+			return fail(2, "--jobs wants 1 to 64 workers, not '%s'", val);
+		o->jobs = (int)j;
+		break;
 	}
+	case O_STEP:
+		o->step = strtod(val, &end);
+		if (end == val || *end || !(o->step > 0) || !isfinite(o->step))
+			return fail(2, "--step wants a positive number of seconds, not '%s'", val);
+		break;
+	case O_FROM:
+	case O_TO:
+	case O_AT:
+		if (!when_parse(val, k == O_FROM ? &o->from : k == O_TO ? &o->to : &o->at))
+			return fail(2, "%s wants seconds from the start (e.g. 120) or a wall-clock time HH:MM[:SS] (e.g. 21:04:30), not '%s'",
+				    a, val);
+		break;
+	case O_SORT: o->sort = val; break;
+	case O_PID: o->proc = val; break;
+	case O_ROWS: {
+		long r = strtol(val, &end, 10);
+		if (end == val || *end || r < 0 || r > 1000000)
+			return fail(2, "--rows wants a count (0 = all), not '%s'", val);
+		o->rows = (int)r;
+		break;
+	}
+	case O_HEALTHY:
+	case O_FAULTY: {
+		bool h = k == O_HEALTHY;
+		o->wtext[h ? 0 : 1] = val;
+		if (!parse_range(val, h ? &o->win.ha : &o->win.fa, h ? &o->win.hb : &o->win.fb))
+			return fail(2, "%s wants A..B in seconds from the start with A < B (e.g. 0..600), not '%s'", a, val);
+		break;
+	}
+	case O_BASELINE: o->baseline = val; break;
+	case O_CAPTURE: {
+		long n = strtol(val, &end, 10);
+		if (end == val || *end || n < 1 || n > 1000000)
+			return fail(2, "--capture wants the number of a capture in the file (1, 2, ...; `analyze info` lists them), not '%s'", val);
+		o->capture = (int)n;
+		break;
+	}
+	case O_OUT: o->out = val; break;
+	}
+	return 0;
+}
+
+/* The option argv[*i] (--name=value, --name value, -x value): its index
+ * in optdefs[], its name as given (*a, in name[32] when it had a value)
+ * and its value, or -1 after a refusal (status in *rc). */
+static int find_option(int argc, char **argv, int *i, char name[32], const char **a, char **val, int *rc)
+{
+	*a = argv[*i];
+	*val = NULL;
+	if ((*a)[1] == '-' && strchr(*a, '=')) {
+		size_t l = (size_t)(strchr(*a, '=') - *a);
+		if (l >= 32) {
+			*rc = fail(2, "unknown option '%s'; see analyze --help", *a);
+			return -1;
+		}
+		memcpy(name, *a, l);
+		name[l] = 0;
+		*val = strchr(*a, '=') + 1;
+		*a = name;
+	}
+	int k = 0;
+	while (k < O_COUNT && strcmp(*a, optdefs[k].name) && !(optdefs[k].alt && !strcmp(*a, optdefs[k].alt)))
+		k++;
+	if (k == O_COUNT)
+		*rc = fail(2, "unknown option '%s'; see analyze --help", *a);
+	else if (optdefs[k].val && !*val && *i + 1 >= argc)
+		*rc = fail(2, "%s needs a value; see analyze --help", *a);
+	else if (!optdefs[k].val && *val)
+		*rc = fail(2, "%s takes no value", *a);
+	else {
+		if (optdefs[k].val && !*val)
+			*val = argv[++*i];
+		return k;
+	}
+	return -1;
+}
+
+/* The command (the first word when it names one and is not a file) and
+ * the files. */
+static int choose_command(struct opts *o, int np)
+{
 	if (np == 0)
 		return fail(2, "no FILE given; usage: analyze [COMMAND] FILE [OPTIONS]; see analyze --help");
 	o->cmd = CMD_REPORT;
@@ -292,6 +298,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		return fail(2, "too many arguments ('%s'); give at most 16 pieces of one capture; see analyze --help", o->files[16]);
 	if (o->nfiles > 1 && (o->cmd == CMD_DUMP || o->cmd == CMD_STACKS || o->cmd == CMD_REDACT))
 		return fail(2, "%s takes one FILE", cmd_names[o->cmd]);
+	return 0;
+}
+
+/* The options given apply to the command and to each other. */
+static int check_options(const struct opts *o, const bool *given)
+{
 	for (int k = 0; k < O_COUNT; k++)
 		if (given[k] && !(optdefs[k].cmds & B(o->cmd))) {
 			char list[160];
@@ -309,6 +321,35 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	if (o->at.set && o->from.set)
 		return fail(2, "--at and --from both name top's first moment; give one");
 	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->win.ha = o->win.hb = o->win.fa = o->win.fb = NAN;
+	o->win.lo = o->win.hi = NAN;
+	o->rows = 20;
+	bool given[O_COUNT] = { false };
+	int np = 0, rc = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		char name[32], *val;
+		if (!strcmp(a, "-") || a[0] != '-') {
+			if (np == MAX_FILES + 1)
+				return fail(2, "more than %d files; give fewer", MAX_FILES);
+			positional[np++] = a;
+			continue;
+		}
+		int k = find_option(argc, argv, &i, name, &a, &val, &rc);
+		if (k < 0)
+			return rc;
+		given[k] = true;
+		if ((rc = take_option(o, k, a, val)))
+			return rc;
+	}
+	if ((rc = choose_command(o, np)))
+		return rc;
+	return check_options(o, given);
 }
 
 /* Progress on stderr, only on a terminal and only when reading is slow
