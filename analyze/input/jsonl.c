@@ -1,5 +1,6 @@
 /* jsonl.c - lossless JSON Lines form of a capture (see jsonl.h). */
 #include "jsonl.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -27,9 +28,7 @@ static json_t *jstr(const char *s, size_t len)
 	if (j)
 		return j;
 	/* not UTF-8: keep the bytes */
-	char *h = malloc(len * 2 + 1);
-	if (!h)
-		return json_null();
+	char *h = xrealloc(NULL, len * 2 + 1);
 	for (size_t i = 0; i < len; i++)
 		snprintf(h + 2 * i, 3, "%02x", (unsigned char)s[i]);
 	j = json_pack("{s:s}", "hex", h);
@@ -42,6 +41,78 @@ static const char *kind_name(enum cap_text_kind k)
 	return k == CAP_TXT_KMSG ? "kmsg" : k == CAP_TXT_TRIGGER ? "trigger" : k == CAP_TXT_NOTE ? "note" : NULL;
 }
 
+static void write_header(json_t *o, const struct cap_header *h)
+{
+	json_object_set_new(o, "format_version", jnum(h->format_version));
+	json_object_set_new(o, "writer", jstr(h->writer, strlen(h->writer)));
+	json_object_set_new(o, "host", jstr(h->host, strlen(h->host)));
+	json_object_set_new(o, "kernel", jstr(h->kernel, strlen(h->kernel)));
+	json_object_set_new(o, "machine", jstr(h->machine, strlen(h->machine)));
+	json_object_set_new(o, "options", jstr(h->options, strlen(h->options)));
+	json_object_set_new(o, "page_size", jnum(h->page_size));
+	json_object_set_new(o, "user_hz", jnum(h->user_hz));
+	json_object_set_new(o, "ncpu", jnum(h->ncpu));
+	json_object_set_new(o, "boot_time_us", jnum(h->boot_time_us));
+	json_object_set_new(o, "start_us", jnum(h->start_us));
+	json_object_set_new(o, "interval_us", jnum(h->interval_us));
+	json_object_set_new(o, "capture_id", jnum(h->capture_id));
+	json_object_set_new(o, "frame_seq", jnum(h->frame_seq));
+}
+
+/* "values": [[name, value], ...] in the record's order */
+static void write_group(json_t *o, const struct cap_rec *rec)
+{
+	json_object_set_new(o, "source", jstr(rec->u.group.source, strlen(rec->u.group.source)));
+	json_object_set_new(o, "instance", jstr(rec->u.group.instance, strlen(rec->u.group.instance)));
+	json_t *a = json_array();
+	for (size_t i = 0; i < rec->u.group.n; i++) {
+		json_t *p = json_array();
+		json_array_append_new(p, jstr(rec->u.group.names[i], strlen(rec->u.group.names[i])));
+		json_array_append_new(p, jnum(rec->u.group.values[i]));
+		json_array_append_new(a, p);
+	}
+	json_object_set_new(o, "values", a);
+}
+
+/* every field under "v" (names as strings, a printable state as its
+ * letter), the changed ones listed in "changed" */
+static void write_task(json_t *o, const struct cap_rec *rec)
+{
+	json_object_set_new(o, "tid", jnum(rec->u.task.tid));
+	json_object_set_new(o, "new", json_boolean(rec->u.task.is_new));
+	json_t *ch = json_array(), *v = json_object();
+	for (int f = 0; f < CAP_TF_COUNT; f++) {
+		if (rec->u.task.changed & (1ull << f))
+			json_array_append_new(ch, json_string(cap_task_field_name(f)));
+		const char *n = cap_task_field_name(f);
+		uint64_t x = rec->u.task.v[f];
+		if (f == CAP_TF_COMM)
+			json_object_set_new(v, n, jstr(rec->u.task.comm, strlen(rec->u.task.comm)));
+		else if (f == CAP_TF_WCHAN)
+			json_object_set_new(v, n, jstr(rec->u.task.wchan, strlen(rec->u.task.wchan)));
+		else if (f == CAP_TF_CGROUP)
+			json_object_set_new(v, n, jstr(rec->u.task.cgroup, strlen(rec->u.task.cgroup)));
+		else if (f == CAP_TF_STATE && x > 32 && x < 127) {
+			char c[2] = { (char)x, 0 };
+			json_object_set_new(v, n, json_string(c));
+		} else
+			json_object_set_new(v, n, jnum(x));
+	}
+	json_object_set_new(o, "changed", ch);
+	json_object_set_new(o, "v", v);
+}
+
+static void write_text(json_t *o, const struct cap_rec *rec)
+{
+	const char *k = kind_name(rec->u.text.kind);
+	json_object_set_new(o, "kind", k ? json_string(k) : jnum(rec->u.text.kind));
+	json_object_set_new(o, "ts_us", jnum(rec->u.text.ts_us));
+	json_object_set_new(o, "seq", jnum(rec->u.text.seq));
+	json_object_set_new(o, "level", jnum(rec->u.text.level));
+	json_object_set_new(o, "trigger", jnum(rec->u.text.trigger));
+	json_object_set_new(o, "text", jstr(rec->u.text.text, rec->u.text.len));
+}
+
 int jsonl_write(FILE *out, const struct cap_rec *rec)
 {
 	json_t *o = json_object();
@@ -51,84 +122,30 @@ int jsonl_write(FILE *out, const struct cap_rec *rec)
 	case CAP_EV_FRAME:
 		json_object_set_new(o, "offset", jnum(rec->u.frame.offset));
 		break;
-	case CAP_HEADER: {
-		const struct cap_header *h = rec->u.header;
-		json_object_set_new(o, "format_version", jnum(h->format_version));
-		json_object_set_new(o, "writer", jstr(h->writer, strlen(h->writer)));
-		json_object_set_new(o, "host", jstr(h->host, strlen(h->host)));
-		json_object_set_new(o, "kernel", jstr(h->kernel, strlen(h->kernel)));
-		json_object_set_new(o, "machine", jstr(h->machine, strlen(h->machine)));
-		json_object_set_new(o, "options", jstr(h->options, strlen(h->options)));
-		json_object_set_new(o, "page_size", jnum(h->page_size));
-		json_object_set_new(o, "user_hz", jnum(h->user_hz));
-		json_object_set_new(o, "ncpu", jnum(h->ncpu));
-		json_object_set_new(o, "boot_time_us", jnum(h->boot_time_us));
-		json_object_set_new(o, "start_us", jnum(h->start_us));
-		json_object_set_new(o, "interval_us", jnum(h->interval_us));
-		json_object_set_new(o, "capture_id", jnum(h->capture_id));
-		json_object_set_new(o, "frame_seq", jnum(h->frame_seq));
+	case CAP_HEADER:
+		write_header(o, rec->u.header);
 		break;
-	}
 	case CAP_SAMPLE:
 		json_object_set_new(o, "seq", jnum(rec->u.sample.seq));
 		json_object_set_new(o, "wall_us", jnum(rec->u.sample.wall_us));
 		json_object_set_new(o, "mono_us", jnum(rec->u.sample.mono_us));
 		json_object_set_new(o, "key", json_boolean(rec->u.sample.key));
 		break;
-	case CAP_GROUP: {
-		json_object_set_new(o, "source", jstr(rec->u.group.source, strlen(rec->u.group.source)));
-		json_object_set_new(o, "instance", jstr(rec->u.group.instance, strlen(rec->u.group.instance)));
-		json_t *a = json_array();
-		for (size_t i = 0; i < rec->u.group.n; i++) {
-			json_t *p = json_array();
-			json_array_append_new(p, jstr(rec->u.group.names[i], strlen(rec->u.group.names[i])));
-			json_array_append_new(p, jnum(rec->u.group.values[i]));
-			json_array_append_new(a, p);
-		}
-		json_object_set_new(o, "values", a);
+	case CAP_GROUP:
+		write_group(o, rec);
 		break;
-	}
-	case CAP_TASK: {
-		json_object_set_new(o, "tid", jnum(rec->u.task.tid));
-		json_object_set_new(o, "new", json_boolean(rec->u.task.is_new));
-		json_t *ch = json_array(), *v = json_object();
-		for (int f = 0; f < CAP_TF_COUNT; f++) {
-			if (rec->u.task.changed & (1ull << f))
-				json_array_append_new(ch, json_string(cap_task_field_name(f)));
-			const char *n = cap_task_field_name(f);
-			uint64_t x = rec->u.task.v[f];
-			if (f == CAP_TF_COMM)
-				json_object_set_new(v, n, jstr(rec->u.task.comm, strlen(rec->u.task.comm)));
-			else if (f == CAP_TF_WCHAN)
-				json_object_set_new(v, n, jstr(rec->u.task.wchan, strlen(rec->u.task.wchan)));
-			else if (f == CAP_TF_CGROUP)
-				json_object_set_new(v, n, jstr(rec->u.task.cgroup, strlen(rec->u.task.cgroup)));
-			else if (f == CAP_TF_STATE && x > 32 && x < 127) {
-				char c[2] = { (char)x, 0 };
-				json_object_set_new(v, n, json_string(c));
-			} else
-				json_object_set_new(v, n, jnum(x));
-		}
-		json_object_set_new(o, "changed", ch);
-		json_object_set_new(o, "v", v);
+	case CAP_TASK:
+		write_task(o, rec);
 		break;
-	}
 	case CAP_TASK_EXIT:
 		json_object_set_new(o, "tid", jnum(rec->u.exit.tid));
 		break;
 	case CAP_SAMPLE_END:
 		json_object_set_new(o, "took_us", jnum(rec->u.sample_end.took_us));
 		break;
-	case CAP_TEXT: {
-		const char *k = kind_name(rec->u.text.kind);
-		json_object_set_new(o, "kind", k ? json_string(k) : jnum(rec->u.text.kind));
-		json_object_set_new(o, "ts_us", jnum(rec->u.text.ts_us));
-		json_object_set_new(o, "seq", jnum(rec->u.text.seq));
-		json_object_set_new(o, "level", jnum(rec->u.text.level));
-		json_object_set_new(o, "trigger", jnum(rec->u.text.trigger));
-		json_object_set_new(o, "text", jstr(rec->u.text.text, rec->u.text.len));
+	case CAP_TEXT:
+		write_text(o, rec);
 		break;
-	}
 	case CAP_EV_DAMAGE:
 		json_object_set_new(o, "offset", jnum(rec->u.damage.offset));
 		json_object_set_new(o, "length", jnum(rec->u.damage.length));
@@ -167,9 +184,9 @@ struct jl_reader {
 
 struct jl_reader *jl_open(FILE *f)
 {
-	struct jl_reader *r = calloc(1, sizeof *r);
-	if (r)
-		r->f = f;
+	struct jl_reader *r = xrealloc(NULL, sizeof *r);
+	memset(r, 0, sizeof *r);
+	r->f = f;
 	return r;
 }
 
@@ -201,21 +218,15 @@ static int read_line(struct jl_reader *r, size_t *len)
 		if (n + 2 > r->cap) {
 			if (r->cap >= JL_MAX_LINE)
 				return -1;
-			size_t nc = r->cap ? r->cap * 2 : 4096;
-			char *nb = realloc(r->buf, nc);
-			if (!nb)
-				return -1;
-			r->buf = nb;
-			r->cap = nc;
+			r->cap = r->cap ? r->cap * 2 : 4096;
+			r->buf = xrealloc(r->buf, r->cap);
 		}
 		r->buf[n++] = (char)c;
 	}
 	if (c == EOF && n == 0)
 		return 0;
 	if (!r->buf) {
-		r->buf = malloc(1);
-		if (!r->buf)
-			return -1;
+		r->buf = xrealloc(NULL, 1);
 		r->cap = 1;
 	}
 	r->buf[n] = 0;
@@ -274,11 +285,7 @@ static const char *field_s(struct jl_reader *r, json_t *o, const char *k, int sl
 		const char *s = json_string_value(h);
 		size_t n = strlen(s) / 2;
 		free(r->texts[slot]);
-		r->texts[slot] = malloc(n + 1);
-		if (!r->texts[slot]) {
-			*ok = false;
-			return "";
-		}
+		r->texts[slot] = xrealloc(NULL, n + 1);
 		for (size_t i = 0; i < n; i++) {
 			unsigned x;
 			if (sscanf(s + 2 * i, "%2x", &x) != 1)
@@ -310,6 +317,112 @@ static void copy_str(char *dst, size_t n, const char *s)
 	snprintf(dst, n, "%s", s);
 }
 
+static void decode_header(struct jl_reader *r, json_t *o, struct cap_rec *rec, bool *ok)
+{
+	struct cap_header *h = &r->hdr;
+	memset(h, 0, sizeof *h);
+	h->format_version = (uint32_t)field_u(o, "format_version", ok);
+	copy_str(h->writer, sizeof h->writer, field_s(r, o, "writer", 0, NULL, ok));
+	copy_str(h->host, sizeof h->host, field_s(r, o, "host", 0, NULL, ok));
+	copy_str(h->kernel, sizeof h->kernel, field_s(r, o, "kernel", 0, NULL, ok));
+	copy_str(h->machine, sizeof h->machine, field_s(r, o, "machine", 0, NULL, ok));
+	copy_str(h->options, sizeof h->options, field_s(r, o, "options", 0, NULL, ok));
+	h->page_size = (uint32_t)field_u(o, "page_size", ok);
+	h->user_hz = (uint32_t)field_u(o, "user_hz", ok);
+	h->ncpu = (uint32_t)field_u(o, "ncpu", ok);
+	h->boot_time_us = field_u(o, "boot_time_us", ok);
+	h->start_us = field_u(o, "start_us", ok);
+	h->interval_us = field_u(o, "interval_us", ok);
+	h->capture_id = field_u(o, "capture_id", ok);
+	h->frame_seq = field_u(o, "frame_seq", ok);
+	rec->u.header = h;
+}
+
+/* false when "values" is not a list of [name, number] */
+static bool decode_group(struct jl_reader *r, json_t *o, struct cap_rec *rec, bool *ok)
+{
+	rec->u.group.source = field_s(r, o, "source", 0, NULL, ok);
+	rec->u.group.instance = field_s(r, o, "instance", 1, NULL, ok);
+	json_t *a = json_object_get(o, "values");
+	if (!json_is_array(a))
+		return false;
+	size_t n = json_array_size(a);
+	if (n > r->gcap) {
+		r->names = xrealloc(r->names, n * sizeof *r->names);
+		r->vals = xrealloc(r->vals, n * sizeof *r->vals);
+		r->gcap = n;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *p = json_array_get(a, i);
+		const char *nm = json_string_value(json_array_get(p, 0));
+		if (!nm || !get_u(json_array_get(p, 1), &r->vals[i]))
+			return false;
+		r->names[i] = nm;
+	}
+	rec->u.group.n = n;
+	rec->u.group.names = r->names;
+	rec->u.group.values = r->vals;
+	return true;
+}
+
+/* false when the tid or "v" cannot be a task's */
+static bool decode_task(struct jl_reader *r, json_t *o, struct cap_rec *rec, bool *ok)
+{
+	uint64_t tid = field_u(o, "tid", ok);
+	if (tid > UINT32_MAX)
+		return false;
+	rec->u.task.tid = (uint32_t)tid;
+	rec->u.task.is_new = json_is_true(json_object_get(o, "new"));
+	json_t *v = json_object_get(o, "v"), *ch = json_object_get(o, "changed");
+	if (!json_is_object(v))
+		return false;
+	for (int f = 0; f < CAP_TF_COUNT; f++) {
+		const char *n = cap_task_field_name(f);
+		json_t *x = json_object_get(v, n);
+		if (f == CAP_TF_COMM || f == CAP_TF_WCHAN || f == CAP_TF_CGROUP) {
+			r->tv[f] = 0;
+			continue;
+		}
+		if (f == CAP_TF_STATE && json_is_string(x) && json_string_length(x) == 1)
+			r->tv[f] = (uint8_t)json_string_value(x)[0];
+		else if (!get_u(x, &r->tv[f]))
+			*ok = false;
+	}
+	rec->u.task.comm = field_s(r, v, "comm", 0, NULL, ok);
+	rec->u.task.wchan = field_s(r, v, "wchan", 1, NULL, ok);
+	rec->u.task.cgroup = field_s(r, v, "cgroup", 2, NULL, ok);
+	/* name ids are the binary reader's; here a non-empty name has id 1 */
+	r->tv[CAP_TF_COMM] = *rec->u.task.comm != 0;
+	r->tv[CAP_TF_WCHAN] = *rec->u.task.wchan != 0;
+	r->tv[CAP_TF_CGROUP] = *rec->u.task.cgroup != 0;
+	rec->u.task.v = r->tv;
+	for (size_t i = 0; i < json_array_size(ch); i++) {
+		const char *n = json_string_value(json_array_get(ch, i));
+		for (int f = 0; n && f < CAP_TF_COUNT; f++)
+			if (!strcmp(n, cap_task_field_name(f)))
+				rec->u.task.changed |= 1ull << f;
+	}
+	return true;
+}
+
+static void decode_text(struct jl_reader *r, json_t *o, struct cap_rec *rec, bool *ok)
+{
+	json_t *k = json_object_get(o, "kind");
+	const char *ks = json_string_value(k);
+	uint64_t kn = 0;
+	if (ks)
+		kn = !strcmp(ks, "kmsg") ? CAP_TXT_KMSG : !strcmp(ks, "trigger") ? CAP_TXT_TRIGGER
+		   : !strcmp(ks, "note") ? CAP_TXT_NOTE : 0;
+	else if (!get_u(k, &kn) || kn > 1000)
+		*ok = false;
+	rec->u.text.kind = (enum cap_text_kind)kn;
+	rec->u.text.ts_us = field_u(o, "ts_us", ok);
+	rec->u.text.seq = field_u(o, "seq", ok);
+	rec->u.text.level = field_u(o, "level", ok);
+	rec->u.text.trigger = field_u(o, "trigger", ok);
+	rec->u.text.text = field_s(r, o, "text", 3, &rec->u.text.len, ok);
+}
+
 static bool decode(struct jl_reader *r, json_t *o, struct cap_rec *rec)
 {
 	bool ok = true;
@@ -324,99 +437,23 @@ static bool decode(struct jl_reader *r, json_t *o, struct cap_rec *rec)
 	case CAP_EV_FRAME:
 		rec->u.frame.offset = field_u(o, "offset", &ok);
 		break;
-	case CAP_HEADER: {
-		struct cap_header *h = &r->hdr;
-		memset(h, 0, sizeof *h);
-		h->format_version = (uint32_t)field_u(o, "format_version", &ok);
-		copy_str(h->writer, sizeof h->writer, field_s(r, o, "writer", 0, NULL, &ok));
-		copy_str(h->host, sizeof h->host, field_s(r, o, "host", 0, NULL, &ok));
-		copy_str(h->kernel, sizeof h->kernel, field_s(r, o, "kernel", 0, NULL, &ok));
-		copy_str(h->machine, sizeof h->machine, field_s(r, o, "machine", 0, NULL, &ok));
-		copy_str(h->options, sizeof h->options, field_s(r, o, "options", 0, NULL, &ok));
-		h->page_size = (uint32_t)field_u(o, "page_size", &ok);
-		h->user_hz = (uint32_t)field_u(o, "user_hz", &ok);
-		h->ncpu = (uint32_t)field_u(o, "ncpu", &ok);
-		h->boot_time_us = field_u(o, "boot_time_us", &ok);
-		h->start_us = field_u(o, "start_us", &ok);
-		h->interval_us = field_u(o, "interval_us", &ok);
-		h->capture_id = field_u(o, "capture_id", &ok);
-		h->frame_seq = field_u(o, "frame_seq", &ok);
-		rec->u.header = h;
+	case CAP_HEADER:
+		decode_header(r, o, rec, &ok);
 		break;
-	}
 	case CAP_SAMPLE:
 		rec->u.sample.seq = field_u(o, "seq", &ok);
 		rec->u.sample.wall_us = field_u(o, "wall_us", &ok);
 		rec->u.sample.mono_us = field_u(o, "mono_us", &ok);
 		rec->u.sample.key = json_is_true(json_object_get(o, "key"));
 		break;
-	case CAP_GROUP: {
-		rec->u.group.source = field_s(r, o, "source", 0, NULL, &ok);
-		rec->u.group.instance = field_s(r, o, "instance", 1, NULL, &ok);
-		json_t *a = json_object_get(o, "values");
-		if (!json_is_array(a))
+	case CAP_GROUP:
+		if (!decode_group(r, o, rec, &ok))
 			return false;
-		size_t n = json_array_size(a);
-		if (n > r->gcap) {
-			const char **nn = realloc(r->names, n * sizeof *nn);
-			if (!nn)
-				return false;
-			r->names = nn;
-			uint64_t *nv = realloc(r->vals, n * sizeof *nv);
-			if (!nv)
-				return false;
-			r->vals = nv;
-			r->gcap = n;
-		}
-		for (size_t i = 0; i < n; i++) {
-			json_t *p = json_array_get(a, i);
-			const char *nm = json_string_value(json_array_get(p, 0));
-			if (!nm || !get_u(json_array_get(p, 1), &r->vals[i]))
-				return false;
-			r->names[i] = nm;
-		}
-		rec->u.group.n = n;
-		rec->u.group.names = r->names;
-		rec->u.group.values = r->vals;
 		break;
-	}
-	case CAP_TASK: {
-		uint64_t tid = field_u(o, "tid", &ok);
-		if (tid > UINT32_MAX)
+	case CAP_TASK:
+		if (!decode_task(r, o, rec, &ok))
 			return false;
-		rec->u.task.tid = (uint32_t)tid;
-		rec->u.task.is_new = json_is_true(json_object_get(o, "new"));
-		json_t *v = json_object_get(o, "v"), *ch = json_object_get(o, "changed");
-		if (!json_is_object(v))
-			return false;
-		for (int f = 0; f < CAP_TF_COUNT; f++) {
-			const char *n = cap_task_field_name(f);
-			json_t *x = json_object_get(v, n);
-			if (f == CAP_TF_COMM || f == CAP_TF_WCHAN || f == CAP_TF_CGROUP) {
-				r->tv[f] = 0;
-				continue;
-			}
-			if (f == CAP_TF_STATE && json_is_string(x) && json_string_length(x) == 1)
-				r->tv[f] = (uint8_t)json_string_value(x)[0];
-			else if (!get_u(x, &r->tv[f]))
-				ok = false;
-		}
-		rec->u.task.comm = field_s(r, v, "comm", 0, NULL, &ok);
-		rec->u.task.wchan = field_s(r, v, "wchan", 1, NULL, &ok);
-		rec->u.task.cgroup = field_s(r, v, "cgroup", 2, NULL, &ok);
-		/* name ids are the binary reader's; here a non-empty name has id 1 */
-		r->tv[CAP_TF_COMM] = *rec->u.task.comm != 0;
-		r->tv[CAP_TF_WCHAN] = *rec->u.task.wchan != 0;
-		r->tv[CAP_TF_CGROUP] = *rec->u.task.cgroup != 0;
-		rec->u.task.v = r->tv;
-		for (size_t i = 0; i < json_array_size(ch); i++) {
-			const char *n = json_string_value(json_array_get(ch, i));
-			for (int f = 0; n && f < CAP_TF_COUNT; f++)
-				if (!strcmp(n, cap_task_field_name(f)))
-					rec->u.task.changed |= 1ull << f;
-		}
 		break;
-	}
 	case CAP_TASK_EXIT: {
 		uint64_t tid = field_u(o, "tid", &ok);
 		if (tid > UINT32_MAX)
@@ -427,23 +464,9 @@ static bool decode(struct jl_reader *r, json_t *o, struct cap_rec *rec)
 	case CAP_SAMPLE_END:
 		rec->u.sample_end.took_us = field_u(o, "took_us", &ok);
 		break;
-	case CAP_TEXT: {
-		json_t *k = json_object_get(o, "kind");
-		const char *ks = json_string_value(k);
-		uint64_t kn = 0;
-		if (ks)
-			kn = !strcmp(ks, "kmsg") ? CAP_TXT_KMSG : !strcmp(ks, "trigger") ? CAP_TXT_TRIGGER
-			   : !strcmp(ks, "note") ? CAP_TXT_NOTE : 0;
-		else if (!get_u(k, &kn) || kn > 1000)
-			ok = false;
-		rec->u.text.kind = (enum cap_text_kind)kn;
-		rec->u.text.ts_us = field_u(o, "ts_us", &ok);
-		rec->u.text.seq = field_u(o, "seq", &ok);
-		rec->u.text.level = field_u(o, "level", &ok);
-		rec->u.text.trigger = field_u(o, "trigger", &ok);
-		rec->u.text.text = field_s(r, o, "text", 3, &rec->u.text.len, &ok);
+	case CAP_TEXT:
+		decode_text(r, o, rec, &ok);
 		break;
-	}
 	case CAP_EV_DAMAGE:
 		rec->u.damage.offset = field_u(o, "offset", &ok);
 		rec->u.damage.length = field_u(o, "length", &ok);
