@@ -1,6 +1,7 @@
 /* cmd_top.c - `analyze top`: the task table at a moment, atop-style, and
  * `analyze timeline -p`: one process's own series. */
 #include "cli.h"
+#include "xalloc.h"
 #include "top.h"
 
 #include <math.h>
@@ -180,9 +181,8 @@ int cmd_top(const struct opts *o, const struct model *mo)
 			return cli_fail(2, "-p wants a PID or a process name");
 		fp = &flt;
 	}
-	bool *want = calloc((size_t)mo->nsamples, sizeof *want);
-	if (!want)
-		return cli_fail(1, "out of memory");
+	bool *want = xrealloc(NULL, (size_t)mo->nsamples * sizeof *want);
+	memset(want, 0, (size_t)mo->nsamples * sizeof *want);
 	/* the sample nearest each moment: clocks drift off whole seconds */
 	double half = mo->nsamples > 1 ? mo->t[mo->nsamples - 1] / (mo->nsamples - 1) / 2 : 0.5;
 	int i0 = model_index_at(mo, at - half);
@@ -344,9 +344,8 @@ int cmd_timeline_proc(const struct opts *o, const struct model *mo, int a, int b
 		return cli_fail(2, "-p wants a PID or a process name");
 	if (o->json)
 		return cli_fail(2, "timeline -p prints text or --csv; --json is not offered for one process yet");
-	bool *want = calloc((size_t)mo->nsamples, sizeof *want);
-	if (!want)
-		return cli_fail(1, "out of memory");
+	bool *want = xrealloc(NULL, (size_t)mo->nsamples * sizeof *want);
+	memset(want, 0, (size_t)mo->nsamples * sizeof *want);
 	for (int i = a; i < b; i++)
 		want[i] = true;
 	FILE *out = cli_open_out(o->out);
@@ -354,11 +353,8 @@ int cmd_timeline_proc(const struct opts *o, const struct model *mo, int a, int b
 		free(want);
 		return 2;
 	}
-	struct tlp_ctx *c = calloc(1, sizeof *c);
-	if (!c) {
-		free(want);
-		return cli_fail(1, "out of memory");
-	}
+	struct tlp_ctx *c = xrealloc(NULL, sizeof *c);
+	memset(c, 0, sizeof *c);
 	c->o = o;
 	c->mo = mo;
 	c->out = out;

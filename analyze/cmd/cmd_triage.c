@@ -7,6 +7,7 @@
  * costs its own row, not the run.  Rows come out in the order given. */
 #include "cli.h"
 #include "tidy.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <math.h>
@@ -116,10 +117,7 @@ static void slurp(int fd, char **buf, size_t *len, size_t *cap, int *open_fd)
 		size_t nc = (*cap ? *cap * 2 : 8192);
 		while (nc < *len + (size_t)n + 1)
 			nc *= 2;
-		char *nb = realloc(*buf, nc);
-		if (!nb)
-			return;
-		*buf = nb;
+		*buf = xrealloc(*buf, nc);
 		*cap = nc;
 	}
 	memcpy(*buf + *len, tmp, (size_t)n);
@@ -214,6 +212,79 @@ static json_t *collect(const char *path, struct job *j)
 	return error_row(path, msg);
 }
 
+/* Starts the worker of file k; 0, or the exit status of a refusal. */
+static int start_worker(const struct opts *o, load_fn load, struct job *j, int k)
+{
+	int po[2], pe[2];
+	if (pipe(po) || pipe(pe))
+		return cli_fail(1, "cannot start a worker: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0)
+		return cli_fail(1, "cannot start a worker: %s", strerror(errno));
+	if (pid == 0) {
+		close(po[0]);
+		close(pe[0]);
+		dup2(pe[1], 2);
+		_exit(worker(o->files[k], po[1], load));
+	}
+	close(po[1]);
+	close(pe[1]);
+	j->pid = pid;
+	j->out = po[0];
+	j->err = pe[0];
+	return 0;
+}
+
+/* Reads every running worker's pipes, waiting until one has output or ends. */
+static void read_workers(struct job *js, int next)
+{
+	struct pollfd pf[2 * 64];
+	int map[2 * 64], np = 0;
+	for (int k = 0; k < next && np < 2 * 64 - 1; k++) {
+		if (js[k].done)
+			continue;
+		if (js[k].out >= 0) {
+			pf[np] = (struct pollfd){ .fd = js[k].out, .events = POLLIN };
+			map[np++] = k;
+		}
+		if (js[k].err >= 0) {
+			pf[np] = (struct pollfd){ .fd = js[k].err, .events = POLLIN };
+			map[np++] = -k - 1;
+		}
+	}
+	if (!np || poll(pf, (nfds_t)np, -1) <= 0)
+		return;
+	for (int q = 0; q < np; q++) {
+		if (!(pf[q].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		int k = map[q] >= 0 ? map[q] : -map[q] - 1;
+		struct job *j = &js[k];
+		if (map[q] >= 0)
+			slurp(j->out, &j->buf, &j->len, &j->cap, &j->out);
+		else
+			slurp(j->err, &j->ebuf, &j->elen, &j->ecap, &j->err);
+	}
+}
+
+/* The workers whose pipes are closed: reaped, their rows made; how many. */
+static int reap_workers(const struct opts *o, struct job *js, int next, json_t **rows)
+{
+	int reaped = 0;
+	for (int k = 0; k < next; k++) {
+		struct job *j = &js[k];
+		if (j->done || j->out >= 0 || j->err >= 0)
+			continue;
+		waitpid(j->pid, &j->status, 0);
+		j->done = true;
+		reaped++;
+		rows[k] = collect(o->files[k], j);
+		free(j->buf);
+		free(j->ebuf);
+		j->buf = j->ebuf = NULL;
+	}
+	return reaped;
+}
+
 int cmd_triage(const struct opts *o, load_fn load)
 {
 	int n = o->nfiles;
@@ -230,76 +301,18 @@ int cmd_triage(const struct opts *o, load_fn load)
 	if (!out)
 		return 2;
 	fflush(NULL);
-	struct job *js = calloc((size_t)n, sizeof *js);
-	json_t **rows = calloc((size_t)n, sizeof *rows);
-	if (!js || !rows) {
-		free(js);
-		free(rows);
-		return cli_fail(1, "out of memory");
-	}
-	int next = 0, running = 0, emitted = 0, failed = 0;
+	struct job *js = xrealloc(NULL, (size_t)n * sizeof *js);
+	json_t **rows = xrealloc(NULL, (size_t)n * sizeof *rows);
+	memset(js, 0, (size_t)n * sizeof *js);
+	memset(rows, 0, (size_t)n * sizeof *rows);
+	int next = 0, running = 0, emitted = 0, failed = 0, rc;
 	while (emitted < n) {
-		while (running < jobs && next < n) {
-			struct job *j = &js[next];
-			int po[2], pe[2];
-			if (pipe(po) || pipe(pe))
-				return cli_fail(1, "cannot start a worker: %s", strerror(errno));
-			pid_t pid = fork();
-			if (pid < 0)
-				return cli_fail(1, "cannot start a worker: %s", strerror(errno));
-			if (pid == 0) {
-				close(po[0]);
-				close(pe[0]);
-				dup2(pe[1], 2);
-				_exit(worker(o->files[next], po[1], load));
-			}
-			close(po[1]);
-			close(pe[1]);
-			j->pid = pid;
-			j->out = po[0];
-			j->err = pe[0];
-			running++;
-			next++;
-		}
-		/* read every running worker's pipes until one finishes */
-		struct pollfd pf[2 * 64];
-		int map[2 * 64], np = 0;
-		for (int k = 0; k < next && np < 2 * 64 - 1; k++) {
-			if (js[k].done)
-				continue;
-			if (js[k].out >= 0) {
-				pf[np] = (struct pollfd){ .fd = js[k].out, .events = POLLIN };
-				map[np++] = k;
-			}
-			if (js[k].err >= 0) {
-				pf[np] = (struct pollfd){ .fd = js[k].err, .events = POLLIN };
-				map[np++] = -k - 1;
-			}
-		}
-		if (np && poll(pf, (nfds_t)np, -1) > 0) {
-			for (int q = 0; q < np; q++) {
-				if (!(pf[q].revents & (POLLIN | POLLHUP | POLLERR)))
-					continue;
-				int k = map[q] >= 0 ? map[q] : -map[q] - 1;
-				struct job *j = &js[k];
-				if (map[q] >= 0)
-					slurp(j->out, &j->buf, &j->len, &j->cap, &j->out);
-				else
-					slurp(j->err, &j->ebuf, &j->elen, &j->ecap, &j->err);
-			}
-		}
-		for (int k = 0; k < next; k++) {
-			struct job *j = &js[k];
-			if (j->done || j->out >= 0 || j->err >= 0)
-				continue;
-			waitpid(j->pid, &j->status, 0);
-			j->done = true;
-			running--;
-			rows[k] = collect(o->files[k], j);
-			free(j->buf);
-			free(j->ebuf);
-			j->buf = j->ebuf = NULL;
-		}
+		for (; running < jobs && next < n; running++, next++)
+			if ((rc = start_worker(o, load, &js[next], next)))
+				return rc;
+		read_workers(js, next);
+		running -= reap_workers(o, js, next, rows);
+		/* in the order of the files, as soon as the next one is done */
 		while (emitted < n && rows[emitted]) {
 			json_t *r = rows[emitted];
 			if (strcmp(json_string_value(json_object_get(r, "status")), "ok")) {
@@ -313,8 +326,7 @@ int cmd_triage(const struct opts *o, load_fn load)
 	}
 	free(js);
 	free(rows);
-	int rc = cli_close_out(out, o->out);
-	if (rc)
+	if ((rc = cli_close_out(out, o->out)))
 		return rc;
 	return failed ? 2 : 0;
 }
