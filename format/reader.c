@@ -300,6 +300,11 @@ static inline uint64_t get_u_long(struct cur *c)
 	}
 	const uint8_t *p = c->p;
 	uint64_t v = p[0] & 0x7f;
+	if (p[1] < 0x80 && c->n >= 2) { /* a counter's step of up to 14 bits */
+		c->p += 2;
+		c->n -= 2;
+		return v | (uint64_t)p[1] << 7;
+	}
 	for (size_t i = 1; i < CAP_VARINT_MAX; i++) {
 		v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
 		if (!(p[i] & 0x80)) {
