@@ -60,7 +60,7 @@ struct proc {
 	uint32_t pid;
 	int io_fd, stat_fd;        /* UNOPENED, -1: none (kernel thread, no fd left) */
 	uint8_t solo;              /* SOLO_*: are the process's totals its one thread's? */
-	uint64_t gate[2];          /* main thread's rss, vsize when status was last read */
+	uint64_t gate[3];          /* rss, vsize, the process's faults when status was last read */
 	uint64_t mem[5];           /* RssAnon RssFile RssShmem VmHWM VmSwap from then */
 	int16_t cg;                /* index into the cgroup path table, -1 none */
 	bool lost;                 /* a thread vanished this sample */
@@ -567,11 +567,16 @@ static void read_process(struct ctx *c, struct proc *p, const struct thr *t, con
 	if (t->kind != TK_STATUS) {
 		/* status costs the kernel ~50 lines of formatting.  The main
 		 * thread's stat already holds the process's resident pages and
-		 * size: status is reread when those moved (the RSS split and its
-		 * peak barely change otherwise), and every 64th sample, spread
-		 * over the processes, for what changes behind a steady RSS (an
-		 * anon page replacing a file page, swap freed). */
-		uint64_t gate[2] = { ts->rss, ts->vsize };
+		 * size, and its totals the faults of every thread: status is
+		 * reread when any of those moved, and every 64th sample, spread
+		 * over the processes.  A page comes into a process's RSS through
+		 * a fault, which moves the fault counters, and leaves it
+		 * through an unmap or reclaim, which moves rss or vsize; what
+		 * moves none of them (swap entries dropped by madvise, a page
+		 * put in by another process's process_vm_writev, swapoff) waits
+		 * for the 64th sample (see README: what is skipped). */
+		uint64_t faults = in->v[CAP_TF_P_MINFLT] + in->v[CAP_TF_P_MAJFLT];
+		uint64_t gate[3] = { ts->rss, ts->vsize, faults };
 		if (memcmp(gate, p->gate, sizeof gate) || (s->samples + p->pid) % 64 == 0) {
 			struct task_stat st;
 			struct task_mem m;

@@ -41,8 +41,12 @@ static int parse_stat_upto(const char *buf, size_t len, struct task_stat *t, siz
 {
 	const char *end = buf + len;
 	const char *lp = memchr(buf, '(', len);
-	const char *rp = memrchr(buf, ')', len);
-	if (!lp || !rp || rp < lp || !parse_u64(buf, lp, &t->pid))
+	/* the last ')': forward memchr steps, as fast as memrchr with glibc
+	 * and far faster with musl, whose memrchr goes a byte at a time */
+	const char *rp = NULL;
+	for (const char *q = lp; q && (q = memchr(q, ')', (size_t)(end - q))); q++)
+		rp = q;
+	if (!lp || !rp || !parse_u64(buf, lp, &t->pid))
 		return -1;
 	size_t n = (size_t)(rp - lp - 1);
 	if (n >= sizeof t->comm)

@@ -39,6 +39,13 @@ static int f_mount(void *ctx, const char *dir, const char *type)
 	return 0;
 }
 
+static int f_dent(void *ctx, const char *name)
+{
+	(void)ctx;
+	sink_acc += strlen(name);
+	return 0;
+}
+
 static int f_task(void *ctx, const struct cap_task_in *t)
 {
 	(void)ctx;
@@ -69,6 +76,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct task_stat ts;
 	if (parse_task_stat(b, size, &ts) == 0)
 		sink_acc += strlen(ts.comm) + (size_t)ts.state;
+	if (parse_task_totals(b, size, &ts) == 0)
+		sink_acc += (size_t)ts.utime;
+	struct task_mem tm;
+	if (parse_task_status(b, size, &ts, &tm) == 0)
+		sink_acc += strlen(ts.comm) + (size_t)tm.vm_rss;
+	int names = parse_dents(b, size, f_dent, NULL);
+	sink_acc += names > 0 ? (size_t)names : 0;
 	struct task_io io;
 	parse_task_io(b, size, &io);
 	char out[256];

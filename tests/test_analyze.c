@@ -13,6 +13,7 @@
 #include "../bench/gencap.c"
 
 #include "analysis.h"
+#include "detect.h"
 #include "jsonl.h"
 
 #include "membuf.h"

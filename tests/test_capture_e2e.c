@@ -19,15 +19,9 @@
 #include <unistd.h>
 
 #include "cap.h"
+#include "capture_test.h"
 
 static char tmp[256], bin[512], data[512];
-
-static void msleep(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
 
 /* Starts the recorder; stdout/stderr to files under tmp. */
 static pid_t start(const char *const *args, const char *out_path)
@@ -55,19 +49,9 @@ static pid_t start(const char *const *args, const char *out_path)
 	return pid;
 }
 
-static int finish(pid_t pid)
-{
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		assert_int_equal(errno, EINTR);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return WEXITSTATUS(st);
-}
-
 static int run(const char *const *args, const char *out_path)
 {
-	return finish(start(args, out_path));
+	return exit_status(start(args, out_path));
 }
 
 static char *stderr_text(void)
@@ -267,7 +251,7 @@ static void test_sysrq_on_sick_fixture(void **st)
 	char cmd[1000];
 	snprintf(cmd, sizeof cmd, "cat '%s/sick/kmsg-answer' >> '%s'", data, path("sick/kmsg"));
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(finish(pid), 0);
+	assert_int_equal(exit_status(pid), 0);
 	/* exactly l then w, and nothing else, ever */
 	read_small(path("sick/proc/sysrq-trigger"), buf, sizeof buf);
 	assert_string_equal(buf, "lw");
@@ -320,7 +304,7 @@ static void test_flush_survives_sigkill(void **st)
 	/* 15 samples flushed (two flush points on an idle box, 2.6 s) */
 	wait_samples(path("kill.cap"), 15, 120000);
 	kill(pid, SIGKILL);
-	assert_int_equal(finish(pid), 128 + SIGKILL);
+	assert_int_equal(exit_status(pid), 128 + SIGKILL);
 	struct seen s;
 	scan(path("kill.cap"), &s, 0);
 	/* two flush points (~1 s, ~2 s) of ~10 samples each made it, inside
@@ -338,7 +322,7 @@ static void test_sigterm_is_clean(void **st)
 	/* two samples in the file, however long a loaded box takes for them */
 	wait_samples(path("term.cap"), 2, 120000);
 	kill(pid, SIGTERM);
-	assert_int_equal(finish(pid), 0);
+	assert_int_equal(exit_status(pid), 0);
 	struct seen s;
 	scan(path("term.cap"), &s, 0);
 	assert_true(s.samples >= 2);
@@ -459,21 +443,8 @@ static void test_max_size_rotates(void **st)
 
 int main(void)
 {
-	const char *b = getenv("BUILD");
-	const char *d = getenv("TEST_DATA");
-	snprintf(bin, sizeof bin, "%s/capture", b ? b : "build");
-	if (d && d[0] != '/') {
-		char cwd[256];
-		assert_non_null(getcwd(cwd, sizeof cwd));
-		snprintf(data, sizeof data, "%s/%s", cwd, d);
-	} else {
-		snprintf(data, sizeof data, "%s", d ? d : "tests/data");
-	}
-	snprintf(tmp, sizeof tmp, "/tmp/capture-e2e.XXXXXX");
-	if (!mkdtemp(tmp)) {
-		perror("mkdtemp");
+	if (test_dirs("e2e", bin, sizeof bin, data, sizeof data, tmp, sizeof tmp))
 		return 1;
-	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_machine),
 		cmocka_unit_test(test_renamed_task),
@@ -486,9 +457,6 @@ int main(void)
 		cmocka_unit_test(test_max_size_rotates),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmp);
+	test_rmtree(tmp);
 	return rc;
 }

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "cap.h"
+#include "capture_test.h"
 
 static char tmp[256], bin[512];
 
@@ -69,14 +70,6 @@ static pid_t start_capture(const char *out, const char *n, const char *i)
 		_exit(127);
 	}
 	return pid;
-}
-
-static int finish(pid_t pid)
-{
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		assert_int_equal(errno, EINTR);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 /* Samples in which tid was R, of those in which it was alive; and the
@@ -131,8 +124,8 @@ static void test_phase_locked_workload(void **st)
 	pid_t ca = start_capture(a, "120", "0.2");
 	sleep_until_ns(base + period + period * 8 / 10);
 	pid_t cb = start_capture(b, "120", "0.2");
-	assert_int_equal(finish(ca), 0);
-	assert_int_equal(finish(cb), 0);
+	assert_int_equal(exit_status(ca), 0);
+	assert_int_equal(exit_status(cb), 0);
 	kill(w, SIGKILL);
 	waitpid(w, NULL, 0);
 	const char *files[] = { a, b };
@@ -188,7 +181,7 @@ static int on_tty(const char *const *args, const char *out, char *shown, size_t 
 	}
 	if (usr1)
 		kill(pid, SIGUSR1);
-	int rc = finish(pid);
+	int rc = exit_status(pid);
 	fcntl(m, F_SETFL, O_NONBLOCK);
 	for (ssize_t k; n + 1 < cap && (k = read(m, shown + n, cap - 1 - n)) > 0;)
 		n += (size_t)k;
@@ -263,21 +256,13 @@ static void test_terminal_lines(void **st)
 
 int main(void)
 {
-	const char *b = getenv("BUILD");
-	snprintf(bin, sizeof bin, "%s/capture", b ? b : "build");
-	snprintf(tmp, sizeof tmp, "/tmp/capture-sampling.XXXXXX");
-	if (!mkdtemp(tmp)) {
-		perror("mkdtemp");
+	if (test_dirs("sampling", bin, sizeof bin, NULL, 0, tmp, sizeof tmp))
 		return 1;
-	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_terminal_lines),
 		cmocka_unit_test(test_phase_locked_workload),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmp);
+	test_rmtree(tmp);
 	return rc;
 }

@@ -28,6 +28,7 @@
 #include "render.h"
 
 #include "membuf.h"
+#include "capture_test.h"
 
 static void append(struct membuf *m, const void *p, size_t n) { mem_write(m, p, n); }
 
@@ -348,10 +349,6 @@ static void jsonl_pipeline(const char *path)
 	fclose(f);
 }
 
-static int nop_begin(void *c, const char *s, const char *i) { (void)c; (void)s; (void)i; return 0; }
-static int nop_value(void *c, const char *n, uint64_t v) { (void)c; (void)n; (void)v; return 0; }
-static int nop_end(void *c) { (void)c; return 0; }
-static int nop_task(void *c, const struct cap_task_in *t) { (void)c; (void)t; return 0; }
 
 /* What fuzz/fuzz_proc.c does with one input (exact-size buffer, no NUL). */
 static void proc_parsers(const char *path)
@@ -422,9 +419,6 @@ int main(void)
 		cmocka_unit_test(test_fuzz_regressions),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove %s\n", tmp);
+	test_rmtree(tmp);
 	return rc;
 }

@@ -38,30 +38,17 @@ struct evidence {
 	char unit[24];
 };
 
-/* What a finding names.  The detector table (detect.c) has one row per
- * id, in this order: the order detectors run in, and the order in which
- * equal findings are ranked. */
-enum cause_id {
-	CAUSE_MEMORY_LEAK,
-	CAUSE_SHMEM_GROWTH,
-	CAUSE_SLAB_GROWTH,
-	CAUSE_MEMORY_HOG,
-	CAUSE_RECLAIM_THRASH,
-	CAUSE_SWAP_THRASH,
-	CAUSE_OOM_KILL,
-	CAUSE_IO_SATURATION,
-	CAUSE_WRITEBACK_STALL,
-	CAUSE_CPU_SATURATION,
-	CAUSE_BLOCKED_TASKS,
-	CAUSE_COUNT
-};
+/* What a report can hold: every detector fires at most once.  The
+ * detector table (detect/detectors.def) has one row per cause; a static
+ * assert there keeps it within this. */
+#define MAX_DETECTORS 32
 
 /* Why a task waits in D state (enum wait_kind, wait_kind(), wait_name():
  * common/kwait.h), as a set for an edge. */
 #define WAIT_BIT(k) (1u << (k))
 
 struct finding {
-	enum cause_id cid;       /* set by the detector when it names another id than its row's */
+	int cid;                 /* its row in detectors[]; the detector sets another row's when it reports under it */
 	const char *id;          /* its name, from the table */
 	bool cause;              /* a cause (a process, a kernel pool) or a symptom */
 	double score;            /* 0..1 */
@@ -109,7 +96,7 @@ enum edge_when {
 	EDGE_KSWAPD_OR_SAME,     /* B's culprit is kswapd, or A's own */
 };
 struct edge {
-	enum cause_id to;
+	int to;                  /* a row of detectors[] */
 	enum edge_when when;
 	unsigned waits;          /* WAIT_BIT()s, for EDGE_WAITS */
 };
@@ -123,9 +110,9 @@ struct detector {
 	bool thrash;             /* pages reclaimed or swapped over and over: it keeps a disk busy */
 	struct edge explains[MAX_EDGES];
 };
-/* indexed by enum cause_id */
-extern const struct detector detectors[CAUSE_COUNT];
-#define ndetectors ((size_t)CAUSE_COUNT)
+/* one row per cause (detect/detectors.def), indexed by a finding's cid */
+extern const struct detector detectors[];
+extern const size_t ndetectors;
 
 /* helpers for detectors, the report and renderers (actx.c) */
 double hmean(const struct actx *c, int k);
@@ -201,7 +188,7 @@ struct report {
 	struct model *mo;
 	const char *path;
 	struct actx ctx;
-	struct finding f[CAUSE_COUNT];  /* each detector fires at most once */
+	struct finding f[MAX_DETECTORS];  /* each detector fires at most once */
 	int nf;
 	struct wait_group wg[16];
 	int nwg;

@@ -44,7 +44,7 @@ static bool edge(const struct finding *a, const struct finding *b, bool thrash)
 
 void rank_findings(struct finding *f, int n)
 {
-	enum { N = CAUSE_COUNT };
+	enum { N = MAX_DETECTORS };
 	bool e[N][N] = { { false } }, thrash = false;
 	for (int i = 0; i < n; i++)
 		thrash |= detectors[f[i].cid].thrash;

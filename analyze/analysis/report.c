@@ -62,10 +62,10 @@ int report_build(struct report *r, struct model *mo, const struct model *baselin
 	struct kd_result *kd = stacks_from_model(mo);
 	c->kd = kd;
 	c->sg = kd ? sg_build(kd) : NULL;
-	for (enum cause_id i = 0; i < CAUSE_COUNT; i++) {
+	for (size_t i = 0; i < ndetectors; i++) {
 		struct finding *f = &r->f[r->nf];
 		memset(f, 0, sizeof *f);
-		f->cid = i;
+		f->cid = (int)i;
 		f->pid = -1;
 		f->wait = WAIT_UNKNOWN;
 		if (detectors[i].fn(c, f) != 1)

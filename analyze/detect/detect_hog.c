@@ -14,7 +14,7 @@
  * victim (an app re-reading its code, the page cache refilling after an
  * OOM kill).
  */
-#include "analysis.h"
+#include "detect.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -1,0 +1,70 @@
+/* capture_test.h - what the tests that run or drive the recorder share:
+ * where the binary, the data and a scratch directory are, waiting for a
+ * child's exit status, a sleep, and a sink that takes everything. */
+#ifndef TEST_CAPTURE_TEST_H
+#define TEST_CAPTURE_TEST_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+struct cap_task_in;
+
+/* bin: $BUILD/capture (build/capture); data: $TEST_DATA made absolute
+ * (the tests chdir into scratch trees); tmp: a new /tmp/capture-NAME.XXXXXX.
+ * -1 when the scratch directory cannot be made. */
+static inline int test_dirs(const char *name, char *bin, size_t bin_cap, char *data, size_t data_cap,
+			    char *tmp, size_t tmp_cap)
+{
+	const char *b = getenv("BUILD");
+	const char *d = getenv("TEST_DATA");
+	snprintf(bin, bin_cap, "%s/capture", b ? b : "build");
+	char cwd[256];
+	if (data && d && d[0] != '/' && getcwd(cwd, sizeof cwd))
+		snprintf(data, data_cap, "%s/%s", cwd, d);
+	else if (data)
+		snprintf(data, data_cap, "%s", d ? d : "tests/data");
+	snprintf(tmp, tmp_cap, "/tmp/capture-%s.XXXXXX", name);
+	if (!mkdtemp(tmp)) {
+		perror("mkdtemp");
+		return -1;
+	}
+	return 0;
+}
+
+static inline void test_rmtree(const char *dir)
+{
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", dir);
+}
+
+/* The child's exit status, 128 + N for signal N. */
+static inline int exit_status(pid_t pid)
+{
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static inline void msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* sink callbacks that take and drop everything */
+static inline int nop_begin(void *c, const char *s, const char *i) { (void)c; (void)s; (void)i; return 0; }
+static inline int nop_value(void *c, const char *n, uint64_t v) { (void)c; (void)n; (void)v; return 0; }
+static inline int nop_end(void *c) { (void)c; return 0; }
+static inline int nop_task(void *c, const struct cap_task_in *t) { (void)c; (void)t; return 0; }
+
+#endif
