@@ -11,7 +11,7 @@
 
 int ent_nfields(enum ent_kind k)
 {
-	return k == ENT_PROC ? PF_COUNT : k == ENT_CGROUP ? CF_COUNT : k == ENT_MOUNT ? MF_COUNT : DF_COUNT;
+	return ent_nf(k);
 }
 
 static bool field_is_max(enum ent_kind k, int f)
