@@ -11,7 +11,7 @@
 
 int ent_nfields(enum ent_kind k)
 {
-	return k == ENT_PROC ? PF_COUNT : k == ENT_CGROUP ? CF_COUNT : k == ENT_MOUNT ? MF_COUNT : DF_COUNT;
+	return ent_nf(k);
 }
 
 static bool field_is_max(enum ent_kind k, int f)
@@ -73,6 +73,27 @@ float *ent_grow(struct entity *e, uint32_t b)
 
 /* Pairs of buckets become one: sums added, maxima kept.  A pair with one
  * side outside the range held is that side alone. */
+/* Pair j of a halving: bucket j from buckets 2j - odd and 2j - odd + 1,
+ * both held: sums added, maxima kept (m0, m1; -1 for none).  nf and the
+ * max fields are constants where it is called, so the compiler unrolls
+ * it; the pair is read whole before bucket j is written, as bucket j may
+ * be the pair's first. */
+static inline void halve_pairs(float *v, uint32_t j0, uint32_t j1, uint32_t odd, const int nf, const int m0,
+			       const int m1)
+{
+	for (uint32_t j = j0; j < j1; j++) {
+		const float *x = v + (size_t)(2 * j - odd) * nf, *y = x + nf;
+		float o[(int)PF_COUNT > (int)CF_COUNT ? (int)PF_COUNT : (int)CF_COUNT];
+		for (int f = 0; f < nf; f++)
+			o[f] = x[f] + y[f];
+		if (m0 >= 0)
+			o[m0] = x[m0] > y[m0] ? x[m0] : y[m0];
+		if (m1 >= 0)
+			o[m1] = x[m1] > y[m1] ? x[m1] : y[m1];
+		memcpy(v + (size_t)j * nf, o, (size_t)nf * sizeof *o);
+	}
+}
+
 static void ent_halve(struct entity *e)
 {
 	if (!e->n)
@@ -83,7 +104,29 @@ static void ent_halve(struct entity *e)
 	for (int f = 0; f < nf; f++)
 		if (field_is_max(e->kind, f))
 			maxf[nmax++] = f;
+	/* Only the first and the last pair may have one side outside the
+	 * range held; the pairs between go through halve_pairs, a third of
+	 * the instructions of this loop (compaction was a tenth of a replay). */
+	uint32_t odd = e->b0 & 1, mid0 = 1, mid1 = nn > 1 ? nn - 1 : 1;
 	for (uint32_t j = 0; j < nn; j++) {
+		if (j == mid0 && mid0 < mid1) {
+			switch (e->kind) {
+			case ENT_PROC:
+				halve_pairs(e->v, mid0, mid1, odd, PF_COUNT, PF_RSS_MAX, PF_HWM_MAX);
+				break;
+			case ENT_CGROUP:
+				halve_pairs(e->v, mid0, mid1, odd, CF_COUNT, CF_LIMIT, -1);
+				break;
+			case ENT_MOUNT:
+				halve_pairs(e->v, mid0, mid1, odd, MF_COUNT, MF_TOTAL_MAX, -1);
+				break;
+			case ENT_DWAIT:
+				halve_pairs(e->v, mid0, mid1, odd, DF_COUNT, -1, -1);
+				break;
+			}
+			j = mid1 - 1;
+			continue;
+		}
 		const float *x = ent_bucket(e, 2 * (nb0 + j), nf), *y = ent_bucket(e, 2 * (nb0 + j) + 1, nf);
 		/* j <= index of its children: writing in place is safe going
 		 * up, field by field, once the maxima are read */

@@ -190,6 +190,7 @@ static void begin_sample(struct model *mo, struct rd *r, const struct cap_rec *r
 		}
 	}
 	mo->nsamples++;
+	r->cur_b = (uint32_t)(i / mo->bw);
 	memset(r->raw, 0, sizeof r->raw);
 	memset(r->has, 0, sizeof r->has);
 	r->in_sample = true;
@@ -325,8 +326,18 @@ int model_feed(struct model *mo, const struct cap_rec *rec)
 	struct rd *r = mo->priv;
 	if (!r)
 		return 0;
+	if (rec->type == CAP_TASK) {
+		/* most records are tasks: they go straight to feed_task, as
+		 * the way below would take them */
+		if (r->skip)
+			return 0;
+		if (r->in_sample)
+			feed_task(mo, r, rec);
+		mo->clean_end = false;
+		return 0;
+	}
 	if (rec->type == CAP_EV_FRAME)
-		r->nids = r->ngp = 0; /* name ids start afresh in every frame */
+		r->nids = r->ngp = r->nsix = 0; /* name ids and slots start afresh in every frame */
 	if (other_capture(mo, rec))
 		return 0;
 	r = mo->priv;
@@ -440,6 +451,7 @@ void model_finish(struct model *mo)
 	hash_free(&r->mh);
 	free(r->cgs);
 	free(r->ids);
+	free(r->six);
 	free(r->dl);
 	free(r->fdw);
 	for (size_t k = 0; k < r->gpcap; k++)

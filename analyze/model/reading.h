@@ -123,11 +123,17 @@ struct rd {
 	uint64_t disk_cur[32][5];
 	int nstart_events;
 	int done;                 /* samples whose end_sample has run */
+	uint32_t cur_b;           /* the bucket of the open sample: (nsamples - 1) / bw, without a division per record */
 	int nd, nr;               /* live tasks in D, in R */
 	uint32_t *dl;             /* tids of the tasks in D */
 	size_t dn, dcap;
 	size_t *fdw;              /* slots of the D tasks with no wait entity yet, this sample */
 	size_t fdw_cap;
+	/* The task table index of each reader slot of this frame
+	 * (rec.u.task.slot - 1), checked before use: a task moves when
+	 * another is removed. */
+	uint32_t *six;
+	size_t nsix, six_cap;
 	struct gplan *gp;         /* this frame's groups, in the order they come */
 	size_t ngp, gpcap, gpcur;
 	struct gplan byname;      /* the plan of a group without name ids */
@@ -176,12 +182,18 @@ static inline uint32_t tid_hash(uint32_t tid) { return tid * 2654435761u; }
 /* The task of slot j of the task table, which must hold one. */
 static inline struct tslot *task_at(struct rd *r, size_t j) { return &r->tasks[r->th.s[j].v - 1]; }
 
+/* ent_nfields(), inline: ent_at is called for nearly every record. */
+static inline int ent_nf(enum ent_kind k)
+{
+	return k == ENT_PROC ? PF_COUNT : k == ENT_CGROUP ? CF_COUNT : k == ENT_MOUNT ? MF_COUNT : DF_COUNT;
+}
+
 /* Bucket b of entity e, created (zeroed) on demand.
  * Nearly always the bucket is there already: that case stays inline. */
 static inline float *ent_at(struct model *mo, struct entity *e, uint32_t b)
 {
 	if (b >= e->b0 && b < e->b0 + e->n)
-		return e->v + (size_t)(b - e->b0) * ent_nfields(e->kind);
+		return e->v + (size_t)(b - e->b0) * ent_nf(e->kind);
 	(void)mo;
 	return ent_grow(e, b);
 }

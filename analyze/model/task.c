@@ -159,9 +159,8 @@ void task_flush(struct model *mo, struct rd *r, struct tslot *t)
 	ent_at(mo, e, b2);
 	ent_at(mo, e, b1);
 	float shm = (float)t->shmem_kb;
-	for (int s = from; s < to;) {
-		uint32_t b = (uint32_t)(s / mo->bw);
-		int end = (int)(b + 1) * mo->bw;
+	for (int s = from, b = (int)b1; s < to; b++) {
+		int end = (b + 1) * mo->bw;
 		if (end > to)
 			end = to;
 		int k = end - s;
@@ -200,12 +199,115 @@ static uint32_t intern_field(struct rd *r, const struct cap_rec *rec, int f, con
 	return c->st;
 }
 
+/* The task of a reader slot of this frame, or NULL: the slot's task
+ * table index, if the task there is still the one of that tid. */
+static inline struct tslot *slot_task(struct rd *r, uint32_t slot, uint32_t tid)
+{
+	if (!slot || slot > r->nsix)
+		return NULL;
+	uint32_t j = r->six[slot - 1];
+	return j < r->tn && r->tasks[j].tid == tid ? &r->tasks[j] : NULL;
+}
+
+static void slot_remember(struct rd *r, uint32_t slot, const struct tslot *t)
+{
+	if (!slot)
+		return;
+	if (slot > r->six_cap) {
+		size_t nc = r->six_cap ? r->six_cap * 2 : 1024;
+		while (nc < slot)
+			nc *= 2;
+		r->six = xrealloc(r->six, nc * sizeof *r->six);
+		r->six_cap = nc;
+	}
+	while (r->nsix < slot)
+		r->six[r->nsix++] = UINT32_MAX;
+	r->six[slot - 1] = (uint32_t)(t - r->tasks);
+}
+
+/* A task's CPU, fault and I/O steps into its process's current bucket.
+ * changed: the fields that may differ from what t holds; a step of 0 is
+ * left out, as adding 0 changes no sum. */
+static inline __attribute__((always_inline)) void
+task_counters(struct model *mo, struct rd *r, struct tslot *t, const struct cap_rec *rec, uint32_t comm, bool fresh,
+	      uint64_t changed)
+{
+	const uint64_t *v = rec->u.task.v;
+	struct entity *e = t->ent >= 0 ? &mo->ents[t->ent] : NULL;
+	float *b = e && mo->nsamples ? ent_at(mo, e, r->cur_b) : NULL;
+	if (!fresh && b) {
+		t->step_rd = t->step_wr = 0;
+		t->step_sample = mo->nsamples - 1;
+	}
+	if (changed & (1ull << CAP_TF_UTIME | 1ull << CAP_TF_STIME)) {
+		uint64_t cpu = v[CAP_TF_UTIME] + v[CAP_TF_STIME];
+		if (!fresh && b && cpu >= t->cpu) {
+			b[PF_CPU] += (float)(cpu - t->cpu);
+			if (t->kswapd_comm != comm) {
+				t->kswapd_comm = comm;
+				t->kswapd = !strncmp(rec->u.task.comm, "kswapd", 6);
+			}
+			if (t->kswapd)
+				r->kswapd_ticks += cpu - t->cpu;
+		}
+		t->cpu = cpu;
+	}
+	if (changed & (1ull << CAP_TF_MAJFLT)) {
+		uint64_t maj = v[CAP_TF_MAJFLT];
+		if (!fresh && b && maj >= t->majflt)
+			b[PF_MAJFLT] += (float)(maj - t->majflt);
+		t->majflt = maj;
+	}
+	if (changed & (1ull << CAP_TF_READ_BYTES)) {
+		uint64_t rdb = v[CAP_TF_READ_BYTES];
+		if (!fresh && b && rdb != CAP_NA && t->have_rd && rdb >= t->rd) {
+			t->step_rd = own_step(rdb - t->rd, &t->sub_rd);
+			b[PF_RD_KB] += (float)t->step_rd / 1024.0f;
+		}
+		t->have_rd = rdb != CAP_NA;
+		t->rd = rdb;
+	}
+	if (changed & (1ull << CAP_TF_WRITE_BYTES)) {
+		uint64_t wrb = v[CAP_TF_WRITE_BYTES];
+		if (!fresh && b && wrb != CAP_NA && t->have_wr && wrb >= t->wr) {
+			t->step_wr = own_step(wrb - t->wr, &t->sub_wr);
+			b[PF_WR_KB] += (float)t->step_wr / 1024.0f;
+		}
+		t->have_wr = wrb != CAP_NA;
+		t->wr = wrb;
+	}
+}
+
+/* Fields whose change takes the whole of feed_task.  Most records are of
+ * a task already fed in this frame that changed none of them, only
+ * counters or RSS: those take the short way, found by the reader's slot
+ * without a lookup, and do only what the whole way would do with these
+ * fields as they were (a name id, and so its meaning, stays within a
+ * frame).  A task's first record of a frame always takes the whole way. */
+#define TASK_SLOW_FIELDS (1ull << CAP_TF_TGID | 1ull << CAP_TF_PPID | 1ull << CAP_TF_STATE | \
+			  1ull << CAP_TF_COMM | 1ull << CAP_TF_WCHAN | 1ull << CAP_TF_START | \
+			  1ull << CAP_TF_FLAGS | 1ull << CAP_TF_CGROUP | 1ull << CAP_TF_RSS_ANON | \
+			  1ull << CAP_TF_RSS_SHMEM | 1ull << CAP_TF_VM_HWM | 1ull << CAP_TF_VM_SWAP)
+
 void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 {
 	const uint64_t *v = rec->u.task.v;
-	struct tslot *t = task_find(r, rec->u.task.tid, true);
+	struct tslot *t = slot_task(r, rec->u.task.slot, rec->u.task.tid);
+	if (t && !rec->u.task.is_new && !(rec->u.task.changed & TASK_SLOW_FIELDS) && !(t->tgid == 0 && t->ent < 0)) {
+		uint64_t rss = v[CAP_TF_RSS] == CAP_NA ? 0 : v[CAP_TF_RSS];
+		if (rss != t->rss) {
+			task_flush(mo, r, t);
+			t->rss = rss;
+		}
+		t->seen = true;
+		set_state(r, t, (uint8_t)v[CAP_TF_STATE]);
+		task_counters(mo, r, t, rec, t->comm, false, rec->u.task.changed);
+		return;
+	}
+	t = task_find(r, rec->u.task.tid, true);
 	if (!t)
 		return;
+	slot_remember(r, rec->u.task.slot, t);
 	bool fresh = t->tgid == 0 && t->ent < 0;
 	/* what the deferred samples were counted with must not change
 	 * under them: flush first when it does */
@@ -258,39 +360,7 @@ void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 		t->held_kb = held_kb;
 		t->shmem_kb = shmem_kb;
 	}
-	uint64_t cpu = v[CAP_TF_UTIME] + v[CAP_TF_STIME], maj = v[CAP_TF_MAJFLT];
-	uint64_t rdb = v[CAP_TF_READ_BYTES], wrb = v[CAP_TF_WRITE_BYTES];
-	struct entity *e = t->ent >= 0 ? &mo->ents[t->ent] : NULL;
-	float *b = e && mo->nsamples ? ent_at(mo, e, (uint32_t)((mo->nsamples - 1) / mo->bw)) : NULL;
-	if (!fresh && b) {
-		if (cpu >= t->cpu) {
-			b[PF_CPU] += (float)(cpu - t->cpu);
-			if (t->kswapd_comm != comm) {
-				t->kswapd_comm = comm;
-				t->kswapd = !strncmp(rec->u.task.comm, "kswapd", 6);
-			}
-			if (t->kswapd)
-				r->kswapd_ticks += cpu - t->cpu;
-		}
-		if (maj >= t->majflt)
-			b[PF_MAJFLT] += (float)(maj - t->majflt);
-		t->step_rd = t->step_wr = 0;
-		t->step_sample = mo->nsamples - 1;
-		if (rdb != CAP_NA && t->have_rd && rdb >= t->rd) {
-			t->step_rd = own_step(rdb - t->rd, &t->sub_rd);
-			b[PF_RD_KB] += (float)t->step_rd / 1024.0f;
-		}
-		if (wrb != CAP_NA && t->have_wr && wrb >= t->wr) {
-			t->step_wr = own_step(wrb - t->wr, &t->sub_wr);
-			b[PF_WR_KB] += (float)t->step_wr / 1024.0f;
-		}
-	}
-	t->cpu = cpu;
-	t->majflt = maj;
-	t->have_rd = rdb != CAP_NA;
-	t->have_wr = wrb != CAP_NA;
-	t->rd = rdb;
-	t->wr = wrb;
+	task_counters(mo, r, t, rec, comm, fresh, ~0ull);
 	mo->tasks_seen += fresh;
 }
 
