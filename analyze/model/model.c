@@ -442,8 +442,6 @@ void model_finish(struct model *mo)
 		free(r->st.s[i]);
 	free(r->st.s);
 	hash_free(&r->st.h);
-	hash_free(&r->mem.h);
-	hash_free(&r->vm.h);
 	free(r->tasks);
 	hash_free(&r->th);
 	free(r->mk);
