@@ -1,7 +1,8 @@
 /* pair.c - pair -n RUNS -- CMD_A ARGS -- CMD_B ARGS: runs A and B in turn,
  * A B A B ..., stdout and stderr to /dev/null, and prints per command the
  * median wall and CPU seconds and peak RSS, then the median of the RUNS
- * pairwise wall ratios A/B.  Pairs, because the machines this runs on are
+ * pairwise wall ratios A/B, and of the CPU ratios (steadier than wall
+ * when other work shares the machine).  Pairs, because the machines this runs on are
  * shared: a slow spell slows both sides of a pair, and the ratio holds.
  * Needs nothing but libc (no GNU time, bc or python on a fresh system). */
 #include <fcntl.h>
@@ -93,12 +94,14 @@ int main(int argc, char **argv)
 	if (run(a, &fa) || run(b, &fb))
 		return 1;
 	double aw[MAXRUNS], ac[MAXRUNS], ar[MAXRUNS], bw[MAXRUNS], bc[MAXRUNS], br[MAXRUNS], ratio[MAXRUNS];
+	double cratio[MAXRUNS];
 	for (int k = 0; k < n; k++) {
 		if (run(a, &fa) || run(b, &fb))
 			return 1;
 		aw[k] = fa.wall, ac[k] = fa.cpu, ar[k] = (double)fa.rss_kb;
 		bw[k] = fb.wall, bc[k] = fb.cpu, br[k] = (double)fb.rss_kb;
 		ratio[k] = fa.wall / (fb.wall > 1e-6 ? fb.wall : 1e-6);
+		cratio[k] = fa.cpu / (fb.cpu > 1e-3 ? fb.cpu : 1e-3);
 	}
 	printf("A_wall=%.3f A_cpu=%.3f A_rss_mb=%.1f\n", median(aw, n), median(ac, n), median(ar, n) / 1024);
 	printf("B_wall=%.3f B_cpu=%.3f B_rss_mb=%.1f\n", median(bw, n), median(bc, n), median(br, n) / 1024);
@@ -107,6 +110,7 @@ int main(int argc, char **argv)
 		lo = ratio[k] < lo ? ratio[k] : lo;
 		hi = ratio[k] > hi ? ratio[k] : hi;
 	}
-	printf("ratio=%.2f ratio_min=%.2f ratio_max=%.2f runs=%d\n", median(ratio, n), lo, hi, n);
+	printf("ratio=%.2f ratio_min=%.2f ratio_max=%.2f cpu_ratio=%.2f runs=%d\n", median(ratio, n), lo, hi,
+	       median(cratio, n), n);
 	return 0;
 }

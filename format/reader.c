@@ -300,6 +300,11 @@ static inline uint64_t get_u_long(struct cur *c)
 	}
 	const uint8_t *p = c->p;
 	uint64_t v = p[0] & 0x7f;
+	if (p[1] < 0x80 && c->n >= 2) { /* a counter's step of up to 14 bits */
+		c->p += 2;
+		c->n -= 2;
+		return v | (uint64_t)p[1] << 7;
+	}
 	for (size_t i = 1; i < CAP_VARINT_MAX; i++) {
 		v |= (uint64_t)(p[i] & 0x7f) << (7 * i);
 		if (!(p[i] & 0x80)) {
@@ -780,13 +785,26 @@ static bool parse_task(struct cap_reader *r, struct cur *c, struct cap_rec *rec)
 	struct tslot *t = task_slot(r, (uint32_t)tid);
 	if (!t)
 		return false;
-	/* only the set bits: a task record carries a few of its 31 fields */
+	/* only the set bits: a task record carries a few of its 31 fields,
+	 * read through a pointer of its own, the hottest loop of a replay */
+	const uint8_t *p = c->p, *end = p + c->n;
 	for (uint64_t m = mask & ((1ull << CAP_TF_COUNT) - 1); m; m &= m - 1) {
-		uint64_t d = cap_unzigzag(get_u(c));
-		if (c->bad)
+		if (p >= end)
 			return false;
-		t->v[__builtin_ctzll(m)] += d;
+		uint64_t z = *p;
+		if (z < 0x80) {
+			p++;
+		} else {
+			struct cur lc = { p, (size_t)(end - p), false };
+			z = get_u_long(&lc);
+			if (lc.bad)
+				return false;
+			p = lc.p;
+		}
+		t->v[__builtin_ctzll(m)] += cap_unzigzag(z);
 	}
+	c->p = p;
+	c->n = (size_t)(end - p);
 	uint64_t changed = mask & ((1ull << CAP_TF_COUNT) - 1);
 	/* the names are pointed at again only when one changed or the arena
 	 * moved: most records change a counter or two and no name */

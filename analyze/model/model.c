@@ -1,15 +1,17 @@
 /* model.c - turns the record stream into per-sample system metrics and
- * bucketed per-entity series (see model.h for the memory bound).
+ * bucketed per-entity series (see model.h for the memory bound): the
+ * record loop, samples begun and ended, events, kernel text, the captures
+ * in the input.  Groups go to feed.c, tasks to task.c.
  *
- * Rates are derived here, and only here, from raw counters, because the
- * names differ between kernels: pgscan_kswapd (4.8+) vs
+ * Rates are derived in the feeds, and only there, from raw counters,
+ * because the names differ between kernels: pgscan_kswapd (4.8+) vs
  * pgscan_kswapd_{dma,normal,movable,...} (zoned, summed); allocstall vs
  * allocstall_*; workingset_refault (<5.9) vs workingset_refault_file.
  */
-#include "model.h"
+#include "reading.h"
 #include "tidy.h"
+#include "xalloc.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -60,466 +62,6 @@ const struct metric_info metric_info[M_COUNT] = {
 	[M_STRESS] = { "stress", "stress", "0..1 health signal", 2 },
 };
 
-/* ------------------------------------------------------------ raw slots */
-
-enum raw {
-	R_PROCS_RUNNING,
-	R_CPU_USER, R_CPU_NICE, R_CPU_SYS, R_CPU_IDLE, R_CPU_IOWAIT, R_CPU_IRQ, R_CPU_SOFTIRQ, R_CPU_STEAL,
-	R_LOAD1,
-	R_MEMTOTAL, R_MEMFREE, R_MEMAVAIL, R_BUFFERS, R_CACHED, R_SHMEM, R_SLAB, R_SRECL, R_SUNRECL,
-	R_ANON, R_DIRTY, R_WB, R_SWAPTOTAL, R_SWAPFREE, R_ACTFILE, R_INACTFILE,
-	R_PGMAJFAULT, R_REFAULT, R_PGSCAN_K, R_PGSCAN_D, R_PGSTEAL_K, R_PGSTEAL_D, R_ALLOCSTALL,
-	R_PSWPIN, R_PSWPOUT, R_OOMKILL,
-	R_PSI_CPU, R_PSI_MEM, R_PSI_MEM_FULL, R_PSI_IO, R_PSI_IO_FULL,
-	R_COUNT
-};
-
-struct kv { const char *name; int slot; };
-
-static const struct kv meminfo_keys[] = {
-	{ "MemTotal", R_MEMTOTAL }, { "MemFree", R_MEMFREE }, { "MemAvailable", R_MEMAVAIL },
-	{ "Buffers", R_BUFFERS }, { "Cached", R_CACHED }, { "Shmem", R_SHMEM }, { "Slab", R_SLAB },
-	{ "SReclaimable", R_SRECL }, { "SUnreclaim", R_SUNRECL }, { "AnonPages", R_ANON },
-	{ "Dirty", R_DIRTY }, { "Writeback", R_WB }, { "SwapTotal", R_SWAPTOTAL },
-	{ "SwapFree", R_SWAPFREE }, { "Active(file)", R_ACTFILE }, { "Inactive(file)", R_INACTFILE },
-};
-
-static const struct kv vmstat_keys[] = {
-	{ "pgmajfault", R_PGMAJFAULT },
-	/* <5.9 and 5.9+ spell the file refault counter differently; a kernel
-	 * prints only one of them, so summing is safe. */
-	{ "workingset_refault", R_REFAULT }, { "workingset_refault_file", R_REFAULT },
-	{ "pgscan_kswapd", R_PGSCAN_K }, { "pgscan_direct", R_PGSCAN_D },
-	{ "pgsteal_kswapd", R_PGSTEAL_K }, { "pgsteal_direct", R_PGSTEAL_D },
-	{ "allocstall", R_ALLOCSTALL }, { "pswpin", R_PSWPIN }, { "pswpout", R_PSWPOUT },
-	{ "oom_kill", R_OOMKILL },
-};
-
-/* Zoned spellings (pre-4.8 pgscan_kswapd_normal, allocstall_movable, ...)
- * are summed into the node-level slot; pgscan_direct_throttle counts
- * throttling events, not pages, and must not be added. */
-static int vm_prefix_slot(const char *n)
-{
-	static const struct kv pre[] = {
-		{ "pgscan_kswapd_", R_PGSCAN_K }, { "pgscan_direct_", R_PGSCAN_D },
-		{ "pgsteal_kswapd_", R_PGSTEAL_K }, { "pgsteal_direct_", R_PGSTEAL_D },
-		{ "allocstall_", R_ALLOCSTALL },
-	};
-	if (n[0] != 'p' && n[0] != 'a')
-		return -1;
-	if (!strcmp(n, "pgscan_direct_throttle"))
-		return -1;
-	for (size_t i = 0; i < sizeof pre / sizeof *pre; i++)
-		if (!strncmp(n, pre[i].name, strlen(pre[i].name)))
-			return pre[i].slot;
-	return -1;
-}
-
-#define KT_SIZE 256
-struct ktab { const char *k[KT_SIZE]; int slot[KT_SIZE]; };
-
-static uint32_t fnv(const char *s)
-{
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
-}
-
-static void ktab_init(struct ktab *t, const struct kv *kv, size_t n)
-{
-	memset(t, 0, sizeof *t);
-	for (size_t i = 0; i < n; i++) {
-		uint32_t j = fnv(kv[i].name) & (KT_SIZE - 1);
-		while (t->k[j])
-			j = (j + 1) & (KT_SIZE - 1);
-		t->k[j] = kv[i].name;
-		t->slot[j] = kv[i].slot;
-	}
-}
-
-static int ktab_get(const struct ktab *t, const char *name)
-{
-	uint32_t j = fnv(name) & (KT_SIZE - 1);
-	while (t->k[j]) {
-		if (!strcmp(t->k[j], name))
-			return t->slot[j];
-		j = (j + 1) & (KT_SIZE - 1);
-	}
-	return -1;
-}
-
-/* ------------------------------------------------------------ reading state */
-
-struct tslot {
-	uint32_t tid, tgid;
-	bool used, seen;
-	uint8_t state;
-	uint32_t comm, wchan;     /* interned */
-	int ent, dw;              /* process entity, dwait entity (-1) */
-	uint64_t start, cpu, majflt, rd, wr, rss, flags;
-	uint64_t held_kb, hwm_kb, shmem_kb; /* from /proc/PID/status, main thread */
-	bool have_rd, have_wr, have_held;
-	uint32_t ppid;
-	uint64_t sub_rd, sub_wr;  /* reaped children's I/O still to come in our counters */
-	uint64_t step_rd, step_wr; /* what this sample added to our bucket */
-	int step_sample;
-	/* A main thread's RSS and held memory are added to its process's
-	 * buckets for samples [since, rd.done) only when they change, it goes
-	 * or the buckets are compacted: most tasks do not change in most
-	 * samples, and a walk of every task every sample was a fifth of a
-	 * replay. */
-	int since;
-	int di;                   /* index in rd.dl while in D, else -1 */
-	uint32_t kswapd_comm;     /* the comm id kswapd was last told for */
-	bool kswapd;
-};
-
-struct strtab { char **s; size_t n, cap; uint32_t *h; size_t hcap; };
-
-struct cgstate { int ent; uint64_t prev[5]; bool have; };
-
-struct rd {
-	struct ktab mem, vm;
-	uint64_t raw[R_COUNT], prev[R_COUNT];
-	bool has[R_COUNT], phas[R_COUNT];
-	uint64_t prev_mono;
-	bool have_prev, in_sample, key;
-	uint64_t capture_id;
-	bool have_id;
-	uint64_t list_id;         /* the capture id of the run being listed */
-	bool skip, frame_pending; /* in a capture the model does not hold */
-	struct tslot *tasks;
-	size_t tcap, tn;
-	struct strtab st;
-	/* small maps: linear-probe arrays of (key, ent) */
-	uint64_t *mk; int *mv; size_t mcap, mn;
-	struct cgstate *cgs; size_t ncgs, cgs_cap;
-	/* What a name id of the current frame means, looked up once per frame
-	 * rather than by string every sample: ids[id] for id < nids. */
-	struct idmeaning { int16_t mem, vm; int8_t src, disk, cpu; uint32_t st; } *ids; /* st: intern() id */
-	size_t nids, ids_cap;
-	uint64_t kswapd_ticks;
-	int disk_seen[32];
-	uint64_t disk_cur[32][5];
-	int nstart_events;
-	int done;                 /* samples whose end_sample has run */
-	int nd, nr;               /* live tasks in D, in R */
-	uint32_t *dl;             /* tids of the tasks in D */
-	size_t dn, dcap;
-	struct tslot **fdw;       /* D tasks with no wait entity yet, this sample */
-	size_t fdw_cap;
-	struct gplan *gp;         /* this frame's groups, in the order they come */
-	size_t ngp, gpcap, gpcur;
-};
-
-static uint32_t intern(struct strtab *t, const char *s)
-{
-	if (!s || !*s)
-		return 0;
-	if (t->n * 2 >= t->hcap) {
-		size_t nc = t->hcap ? t->hcap * 2 : 256;
-		uint32_t *nh = calloc(nc, sizeof *nh);
-		if (!nh)
-			return 0;
-		for (size_t i = 1; i < t->n; i++) {
-			size_t j = fnv(t->s[i]) & (nc - 1);
-			while (nh[j])
-				j = (j + 1) & (nc - 1);
-			nh[j] = (uint32_t)i;
-		}
-		free(t->h);
-		t->h = nh;
-		t->hcap = nc;
-	}
-	size_t j = fnv(s) & (t->hcap - 1);
-	while (t->h[j]) {
-		if (!strcmp(t->s[t->h[j]], s))
-			return t->h[j];
-		j = (j + 1) & (t->hcap - 1);
-	}
-	if (t->n + 1 > t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 64;
-		char **ns = realloc(t->s, nc * sizeof *ns);
-		if (!ns)
-			return 0;
-		t->s = ns;
-		t->cap = nc;
-		if (!t->n)
-			t->s[t->n++] = NULL; /* id 0 = empty */
-	}
-	char *d = strdup(s);
-	if (!d)
-		return 0;
-	t->s[t->n] = d;
-	t->h[j] = (uint32_t)t->n;
-	return (uint32_t)t->n++;
-}
-
-static const char *str_of(const struct rd *r, uint32_t id)
-{
-	return id && id < r->st.n ? r->st.s[id] : "";
-}
-
-static int *map_slot(struct rd *r, uint64_t key, bool create)
-{
-	if (create && (r->mn + 1) * 2 > r->mcap) {
-		size_t oc = r->mcap, nc = oc ? oc * 2 : 1024;
-		uint64_t *ok = r->mk;
-		int *ov = r->mv;
-		r->mk = malloc(nc * sizeof *r->mk);
-		r->mv = malloc(nc * sizeof *r->mv);
-		if (!r->mk || !r->mv) {
-			free(r->mk); free(r->mv);
-			r->mk = ok; r->mv = ov;
-			return NULL;
-		}
-		for (size_t i = 0; i < nc; i++)
-			r->mv[i] = -1;
-		r->mcap = nc;
-		for (size_t i = 0; i < oc; i++)
-			if (ov[i] >= 0) {
-				size_t j = (ok[i] * 0x9E3779B97F4A7C15ull) >> 40 & (nc - 1);
-				while (r->mv[j] >= 0)
-					j = (j + 1) & (nc - 1);
-				r->mk[j] = ok[i];
-				r->mv[j] = ov[i];
-			}
-		free(ok);
-		free(ov);
-	}
-	if (!r->mcap)
-		return NULL;
-	size_t j = (key * 0x9E3779B97F4A7C15ull) >> 40 & (r->mcap - 1);
-	while (r->mv[j] >= 0) {
-		if (r->mk[j] == key)
-			return &r->mv[j];
-		j = (j + 1) & (r->mcap - 1);
-	}
-	if (!create)
-		return NULL;
-	r->mk[j] = key;
-	r->mn++;
-	return &r->mv[j]; /* caller stores the entity index */
-}
-
-/* map key spaces */
-#define KEY_PROC(tgid) ((uint64_t)1 << 62 | (tgid))
-#define KEY_DW(c, w) ((uint64_t)2 << 62 | (uint64_t)(c) << 31 | (w))
-#define KEY_CG(id) ((uint64_t)3 << 62 | (id))
-#define KEY_MNT(id) ((uint64_t)3 << 62 | (uint64_t)1 << 40 | (id))
-
-static struct tslot *task_find(struct rd *r, uint32_t tid, bool create)
-{
-	if (create && (r->tn + 1) * 2 > r->tcap) {
-		size_t oc = r->tcap, nc = oc ? oc * 2 : 1024;
-		struct tslot *old = r->tasks, *nt = calloc(nc, sizeof *nt);
-		if (!nt)
-			return NULL;
-		r->tasks = nt;
-		r->tcap = nc;
-		for (size_t i = 0; i < oc; i++)
-			if (old[i].used) {
-				size_t j = (old[i].tid * 2654435761u) & (nc - 1);
-				while (nt[j].used)
-					j = (j + 1) & (nc - 1);
-				nt[j] = old[i];
-			}
-		free(old);
-	}
-	if (!r->tcap)
-		return NULL;
-	size_t j = (tid * 2654435761u) & (r->tcap - 1);
-	while (r->tasks[j].used) {
-		if (r->tasks[j].tid == tid)
-			return &r->tasks[j];
-		j = (j + 1) & (r->tcap - 1);
-	}
-	if (!create)
-		return NULL;
-	memset(&r->tasks[j], 0, sizeof r->tasks[j]);
-	r->tasks[j].tid = tid;
-	r->tasks[j].used = true;
-	r->tasks[j].ent = r->tasks[j].dw = -1;
-	r->tasks[j].di = -1;
-	r->tasks[j].since = r->done;
-	r->tn++;
-	return &r->tasks[j];
-}
-
-/* Every state change goes through here, so the D and R counts of a sample
- * need no walk, and the D tasks are a list. */
-static void set_state(struct rd *r, struct tslot *t, uint8_t s)
-{
-	if (s == t->state)
-		return;
-	r->nr += (s == 'R') - (t->state == 'R');
-	if (t->state == 'D' && t->di >= 0) {
-		uint32_t moved = r->dl[--r->dn];
-		if ((size_t)t->di < r->dn) {
-			r->dl[t->di] = moved;
-			struct tslot *m = task_find(r, moved, false);
-			if (m)
-				m->di = t->di;
-		}
-		t->di = -1;
-		r->nd--;
-	}
-	t->state = s;
-	if (s == 'D') {
-		if (r->dn == r->dcap) {
-			size_t nc = r->dcap ? r->dcap * 2 : 64;
-			uint32_t *n = realloc(r->dl, nc * sizeof *n);
-			if (!n) {
-				t->state = 0; /* out of memory: not counted */
-				return;
-			}
-			r->dl = n;
-			r->dcap = nc;
-		}
-		t->di = (int)r->dn;
-		r->dl[r->dn++] = t->tid;
-		r->nd++;
-	}
-}
-
-/* Backward-shift deletion keeps linear probing valid without tombstones. */
-static void task_remove(struct rd *r, struct tslot *t)
-{
-	size_t i = (size_t)(t - r->tasks), m = r->tcap - 1;
-	r->tasks[i].used = false;
-	r->tn--;
-	for (size_t j = (i + 1) & m; r->tasks[j].used; j = (j + 1) & m) {
-		size_t h = (r->tasks[j].tid * 2654435761u) & m;
-		/* move j back to i if its home is not in (i, j] cyclically */
-		if ((j > i && (h <= i || h > j)) || (j < i && (h <= i && h > j))) {
-			r->tasks[i] = r->tasks[j];
-			r->tasks[j].used = false;
-			i = j;
-		}
-	}
-}
-
-/* ------------------------------------------------------------ entities */
-
-int ent_nfields(enum ent_kind k)
-{
-	return k == ENT_PROC ? PF_COUNT : k == ENT_CGROUP ? CF_COUNT : k == ENT_MOUNT ? MF_COUNT : DF_COUNT;
-}
-
-static bool field_is_max(enum ent_kind k, int f)
-{
-	return (k == ENT_PROC && (f == PF_RSS_MAX || f == PF_HWM_MAX)) || (k == ENT_CGROUP && f == CF_LIMIT) ||
-	       (k == ENT_MOUNT && f == MF_TOTAL_MAX);
-}
-
-static int ent_new(struct model *mo, enum ent_kind kind, const char *name, int sample)
-{
-	if (mo->nents == mo->ents_cap) {
-		size_t nc = mo->ents_cap ? mo->ents_cap * 2 : 256;
-		struct entity *ne = realloc(mo->ents, nc * sizeof *ne);
-		if (!ne)
-			return -1;
-		mo->ents = ne;
-		mo->ents_cap = nc;
-	}
-	struct entity *e = &mo->ents[mo->nents];
-	memset(e, 0, sizeof *e);
-	e->kind = kind;
-	snprintf(e->name, sizeof e->name, "%s", name ? name : "");
-	text_tidy(e->name);
-	e->first_sample = e->last_sample = sample;
-	return (int)mo->nents++;
-}
-
-static float *ent_grow(struct model *mo, struct entity *e, uint32_t b);
-
-/* Bucket b of entity e, created (zeroed) on demand; NULL when out of memory.
- * Nearly always the bucket is there already: that case stays inline. */
-static inline float *ent_at(struct model *mo, struct entity *e, uint32_t b)
-{
-	if (b >= e->b0 && b < e->b0 + e->n)
-		return e->v + (size_t)(b - e->b0) * ent_nfields(e->kind);
-	return ent_grow(mo, e, b);
-}
-
-static float *ent_grow(struct model *mo, struct entity *e, uint32_t b)
-{
-	int nf = ent_nfields(e->kind);
-	if (!e->n) {
-		e->b0 = b;
-	} else if (b < e->b0) {
-		/* a main thread's deferred samples (task_flush) land before
-		 * what its threads already wrote */
-		uint32_t add = e->b0 - b, nn = e->n + add;
-		if (nn > e->cap) {
-			float *nv = realloc(e->v, (size_t)nn * nf * sizeof *nv);
-			if (!nv)
-				return NULL;
-			e->v = nv;
-			e->cap = nn;
-		}
-		memmove(e->v + (size_t)add * nf, e->v, (size_t)e->n * nf * sizeof *e->v);
-		memset(e->v, 0, (size_t)add * nf * sizeof *e->v);
-		e->b0 = b;
-		e->n = nn;
-	}
-	uint32_t need = b - e->b0 + 1;
-	if (need > e->cap) {
-		uint32_t nc = e->cap ? e->cap * 2 : 8;
-		while (nc < need)
-			nc *= 2;
-		if (nc > MODEL_NB + 1)
-			nc = need > MODEL_NB + 1 ? need : MODEL_NB + 1;
-		float *nv = realloc(e->v, (size_t)nc * nf * sizeof *nv);
-		if (!nv)
-			return NULL;
-		e->v = nv;
-		e->cap = nc;
-	}
-	if (need > e->n) {
-		memset(e->v + (size_t)e->n * nf, 0, (size_t)(need - e->n) * nf * sizeof *e->v);
-		e->n = need;
-	}
-	(void)mo;
-	return e->v + (size_t)(b - e->b0) * nf;
-}
-
-/* Pairs of buckets become one: sums added, maxima kept.  A pair with one
- * side outside the range held is that side alone. */
-static void ent_halve(struct entity *e)
-{
-	if (!e->n)
-		return;
-	int nf = ent_nfields(e->kind);
-	uint32_t nb0 = e->b0 / 2, last = (e->b0 + e->n - 1) / 2, nn = last - nb0 + 1;
-	int maxf[2], nmax = 0; /* the max fields: at most two in any kind */
-	for (int f = 0; f < nf; f++)
-		if (field_is_max(e->kind, f))
-			maxf[nmax++] = f;
-	for (uint32_t j = 0; j < nn; j++) {
-		const float *x = ent_bucket(e, 2 * (nb0 + j), nf), *y = ent_bucket(e, 2 * (nb0 + j) + 1, nf);
-		/* j <= index of its children: writing in place is safe going
-		 * up, field by field, once the maxima are read */
-		float *o = e->v + (size_t)j * nf;
-		if (x && y) {
-			float mx[2];
-			for (int m = 0; m < nmax; m++)
-				mx[m] = x[maxf[m]] > y[maxf[m]] ? x[maxf[m]] : y[maxf[m]];
-			for (int f = 0; f < nf; f++)
-				o[f] = x[f] + y[f];
-			for (int m = 0; m < nmax; m++)
-				o[maxf[m]] = mx[m];
-		} else {
-			const float *src = x ? x : y;
-			for (int f = 0; f < nf; f++)
-				o[f] = src[f];
-		}
-	}
-	e->b0 = nb0;
-	e->n = nn;
-}
-
 /* ------------------------------------------------------------ lifecycle */
 
 void model_warn(struct model *mo, const char *fmt, ...)
@@ -531,42 +73,32 @@ void model_warn(struct model *mo, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	char **nw = realloc(mo->warnings, (mo->nwarn + 1) * sizeof *nw);
-	if (!nw)
-		return;
-	mo->warnings = nw;
-	if ((mo->warnings[mo->nwarn] = strdup(buf)))
-		mo->nwarn++;
+	mo->warnings = xrealloc(mo->warnings, (mo->nwarn + 1) * sizeof *mo->warnings);
+	mo->warnings[mo->nwarn++] = xstrdup(buf);
 }
 
 struct model *model_new(void)
 {
-	struct model *mo = calloc(1, sizeof *mo);
-	struct rd *r = calloc(1, sizeof *r);
-	if (!mo || !r) {
-		free(mo);
-		free(r);
-		return NULL;
-	}
-	ktab_init(&r->mem, meminfo_keys, sizeof meminfo_keys / sizeof *meminfo_keys);
-	ktab_init(&r->vm, vmstat_keys, sizeof vmstat_keys / sizeof *vmstat_keys);
+	struct model *mo = xrealloc(NULL, sizeof *mo);
+	struct rd *r = xrealloc(NULL, sizeof *r);
+	memset(mo, 0, sizeof *mo);
+	memset(r, 0, sizeof *r);
+	for (size_t f = 0; f < model_nfeeds; f++)
+		if (model_feeds[f]->init)
+			model_feeds[f]->init(r);
 	mo->priv = r;
 	mo->bw = 1;
 	return mo;
 }
 
-static void add_event(struct model *mo, int sample, int kind, uint32_t pid, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-static void add_event(struct model *mo, int sample, int kind, uint32_t pid, const char *fmt, ...)
+
+void add_event(struct model *mo, int sample, int kind, uint32_t pid, const char *fmt, ...)
 {
 	if (mo->nevs >= 100000)
 		return;
 	if (mo->nevs == mo->evs_cap) {
 		size_t nc = mo->evs_cap ? mo->evs_cap * 2 : 64;
-		struct event *ne = realloc(mo->evs, nc * sizeof *ne);
-		if (!ne)
-			return;
-		mo->evs = ne;
+		mo->evs = xrealloc(mo->evs, nc * sizeof *mo->evs);
 		mo->evs_cap = nc;
 	}
 	struct event *e = &mo->evs[mo->nevs++];
@@ -582,885 +114,34 @@ static void add_event(struct model *mo, int sample, int kind, uint32_t pid, cons
 			*p = ' ';
 }
 
-static int grow_samples(struct model *mo)
+static void grow_samples(struct model *mo)
 {
 	if (mo->nsamples < mo->cap_samples)
-		return 0;
+		return;
 	int nc = mo->cap_samples ? mo->cap_samples * 2 : 1024;
-	double *m = realloc(mo->m, (size_t)nc * M_COUNT * sizeof *m);
-	if (!m)
-		return -1;
-	mo->m = m;
-	double *t = realloc(mo->t, (size_t)nc * sizeof *t);
-	if (!t)
-		return -1;
-	mo->t = t;
-	uint64_t *w = realloc(mo->wall_us, (size_t)nc * sizeof *w);
-	if (!w)
-		return -1;
-	mo->wall_us = w;
-	uint64_t *mn = realloc(mo->mono_us, (size_t)nc * sizeof *mn);
-	if (!mn)
-		return -1;
-	mo->mono_us = mn;
+	mo->m = xrealloc(mo->m, (size_t)nc * M_COUNT * sizeof *mo->m);
+	mo->t = xrealloc(mo->t, (size_t)nc * sizeof *mo->t);
+	mo->wall_us = xrealloc(mo->wall_us, (size_t)nc * sizeof *mo->wall_us);
+	mo->mono_us = xrealloc(mo->mono_us, (size_t)nc * sizeof *mo->mono_us);
 	for (int d = 0; d < mo->ndisks; d++) {
 		struct disk *k = &mo->disks[d];
 		float **arr[5] = { &k->rps, &k->rmbps, &k->util, &k->wps, &k->wmbps };
-		for (int a = 0; a < 5; a++) {
-			float *na = realloc(*arr[a], (size_t)nc * sizeof *na);
-			if (!na)
-				return -1;
-			*arr[a] = na;
-		}
+		for (int a = 0; a < 5; a++)
+			*arr[a] = xrealloc(*arr[a], (size_t)nc * sizeof **arr[a]);
 	}
 	mo->cap_samples = nc;
-	return 0;
 }
 
-/* Partitions, loop, ram and zram devices are not "disks" for I/O load:
- * their traffic is already counted on the whole device (or is memory). */
-static bool not_a_disk(const char *n)
+/* Seconds since the previous sample; 0 when unknown or not forward. */
+static double sample_interval(const struct model *mo, const struct rd *r, int i)
 {
-	if (!strncmp(n, "loop", 4) || !strncmp(n, "ram", 3) || !strncmp(n, "zram", 4))
-		return true;
-	size_t l = strlen(n);
-	if (!l || !isdigit((unsigned char)n[l - 1]))
-		return false;
-	size_t i = l;
-	while (i && isdigit((unsigned char)n[i - 1]))
-		i--;
-	/* mmcblk0p1, nvme0n1p2: a 'p' after a digit before the number */
-	if (i >= 2 && n[i - 1] == 'p' && isdigit((unsigned char)n[i - 2]))
-		return true;
-	/* sda1, vdb2, hda1, xvda1: letters then a number */
-	if ((!strncmp(n, "sd", 2) || !strncmp(n, "vd", 2) || !strncmp(n, "hd", 2) || !strncmp(n, "xvd", 3)) &&
-	    i > 2 && isalpha((unsigned char)n[i - 1]))
-		return true;
-	return false;
+	if (!r->have_prev || mo->mono_us[i] <= r->prev_mono)
+		return 0;
+	return (double)(mo->mono_us[i] - r->prev_mono) / 1e6;
 }
 
-#define ID_UNKNOWN (-2)
-static inline struct idmeaning *id_cell(struct rd *r, uint32_t id);
-
-/* The index of group name i in keys[nk], or -1; by name id when there is one. */
-static int key_index(struct rd *r, const struct cap_rec *rec, size_t i, const char *const *keys, int nk,
-		     bool disk)
-{
-	struct idmeaning *c = rec->u.group.ids ? id_cell(r, rec->u.group.ids[i]) : NULL;
-	int8_t *cell = c ? (disk ? &c->disk : &c->cpu) : NULL;
-	if (cell && *cell != ID_UNKNOWN)
-		return *cell;
-	int k = nk - 1;
-	while (k >= 0 && strcmp(rec->u.group.names[i], keys[k]))
-		k--;
-	if (cell)
-		*cell = (int8_t)k;
-	return k;
-}
-
-/* The index of disk NAME, added when new; -1 when there is no room. */
-static int disk_index(struct model *mo, const char *name)
-{
-	int d;
-	for (d = 0; d < mo->ndisks; d++)
-		if (!strcmp(mo->disks[d].name, name))
-			return d;
-	if (mo->ndisks == 32)
-		return -1;
-	struct disk *k = &mo->disks[d];
-	memset(k, 0, sizeof *k);
-	snprintf(k->name, sizeof k->name, "%s", name);
-	k->partition = not_a_disk(k->name);
-	size_t n = (size_t)(mo->cap_samples ? mo->cap_samples : 1);
-	k->rps = malloc(n * sizeof(float));
-	k->rmbps = malloc(n * sizeof(float));
-	k->util = malloc(n * sizeof(float));
-	k->wps = malloc(n * sizeof(float));
-	k->wmbps = malloc(n * sizeof(float));
-	if (!k->rps || !k->rmbps || !k->util || !k->wps || !k->wmbps) {
-		free(k->rps); free(k->rmbps); free(k->util); free(k->wps); free(k->wmbps);
-		return -1;
-	}
-	for (int i = 0; i < mo->nsamples; i++)
-		k->rps[i] = k->rmbps[i] = k->util[i] = k->wps[i] = k->wmbps[i] = NAN;
-	mo->ndisks++;
-	return d;
-}
-
-static const char *const disk_keys[5] = { "rd_ios", "rd_sectors", "wr_ios", "wr_sectors", "io_ticks" };
-
-/* got: the bits of v[] set.  Kept until the sample ends: rates need the
- * interval, known then. */
-static void disk_take(struct rd *r, int d, const uint64_t v[5], int got)
-{
-	if (got != 31)
-		return;
-	memcpy(r->disk_cur[d], v, 5 * sizeof *v);
-	r->disk_seen[d] = 1;
-}
-
-static void feed_disk(struct model *mo, struct rd *r, const struct cap_rec *rec)
-{
-	int d = disk_index(mo, rec->u.group.instance);
-	if (d < 0)
-		return;
-	uint64_t v[5];
-	int got = 0;
-	for (size_t i = 0; i < rec->u.group.n; i++) {
-		int k = key_index(r, rec, i, disk_keys, 5, true);
-		if (k >= 0) {
-			v[k] = rec->u.group.values[i];
-			got |= 1 << k;
-		}
-	}
-	disk_take(r, d, v, got);
-}
-
-/* The meaning cell of a name id in this frame; NULL without memory.
- * Records from JSON Lines carry no ids: the callers then go by string. */
-static struct idmeaning *id_cell_grow(struct rd *r, uint32_t id);
-static inline struct idmeaning *id_cell(struct rd *r, uint32_t id)
-{
-	return id < r->nids ? &r->ids[id] : id_cell_grow(r, id);
-}
-
-static struct idmeaning *id_cell_grow(struct rd *r, uint32_t id)
-{
-	{
-		if (id >= r->ids_cap) {
-			size_t nc = r->ids_cap ? r->ids_cap : 256;
-			while (nc <= id)
-				nc *= 2;
-			struct idmeaning *n = realloc(r->ids, nc * sizeof *n);
-			if (!n)
-				return NULL;
-			r->ids = n;
-			r->ids_cap = nc;
-		}
-		for (size_t k = r->nids; k <= id; k++)
-			r->ids[k] = (struct idmeaning){ ID_UNKNOWN, ID_UNKNOWN, ID_UNKNOWN, ID_UNKNOWN, ID_UNKNOWN,
-							UINT32_MAX };
-		r->nids = (size_t)id + 1;
-	}
-	return &r->ids[id];
-}
-
-enum { SRC_OTHER, SRC_MEMINFO, SRC_VMSTAT, SRC_CPU, SRC_STAT, SRC_LOADAVG, SRC_PSI, SRC_DISK, SRC_CGROUP,
-       SRC_STATFS };
-
-static int src_kind(const char *src)
-{
-	static const char *const k[] = { "meminfo", "vmstat", "cpu", "stat", "loadavg", "psi", "disk", "cgroup",
-					 "statfs" };
-	for (size_t i = 0; i < sizeof k / sizeof *k; i++)
-		if (!strcmp(src, k[i]))
-			return (int)i + 1;
-	return SRC_OTHER;
-}
-
-static int mem_slot(struct rd *r, const uint32_t *ids, size_t i, const char *name)
-{
-	struct idmeaning *c = ids ? id_cell(r, ids[i]) : NULL;
-	if (c && c->mem != ID_UNKNOWN)
-		return c->mem;
-	int s = ktab_get(&r->mem, name);
-	if (c)
-		c->mem = (int16_t)s;
-	return s;
-}
-
-static int vm_slot(struct rd *r, const uint32_t *ids, size_t i, const char *name)
-{
-	struct idmeaning *c = ids ? id_cell(r, ids[i]) : NULL;
-	if (c && c->vm != ID_UNKNOWN)
-		return c->vm;
-	int s = ktab_get(&r->vm, name);
-	if (s < 0)
-		s = vm_prefix_slot(name);
-	if (c)
-		c->vm = (int16_t)s;
-	return s;
-}
-
-static void feed_statfs(struct model *mo, struct rd *r, const struct cap_rec *rec)
-{
-	const char *inst = rec->u.group.instance;
-	if (!inst || !inst[0] || !mo->nsamples)
-		return;
-	int *slot = map_slot(r, KEY_MNT(intern(&r->st, inst)), true);
-	if (!slot)
-		return;
-	if (*slot < 0) {
-		/* a long mount point differs from its siblings at its end */
-		size_t l = strlen(inst), room = sizeof mo->ents[0].name - 1;
-		char name[sizeof mo->ents[0].name];
-		snprintf(name, sizeof name, "%s%s", l > room ? "..." : "", l > room ? inst + l - (room - 3) : inst);
-		if ((*slot = ent_new(mo, ENT_MOUNT, name, mo->nsamples - 1)) < 0)
-			return;
-	}
-	struct entity *e = &mo->ents[*slot];
-	float *b = ent_at(mo, e, (uint32_t)((mo->nsamples - 1) / mo->bw));
-	if (!b)
-		return;
-	e->last_sample = mo->nsamples - 1;
-	b[MF_SEEN] += 1;
-	for (size_t i = 0; i < rec->u.group.n; i++) {
-		uint64_t x = rec->u.group.values[i];
-		if (x == CAP_NA)
-			continue; /* ramfs, or tmpfs without a size: no count */
-		if (!strcmp(rec->u.group.names[i], "used_kb")) {
-			b[MF_USED_SUM] += (float)x;
-			b[MF_N] += 1;
-		} else if (!strcmp(rec->u.group.names[i], "total_kb") && (float)x > b[MF_TOTAL_MAX]) {
-			b[MF_TOTAL_MAX] = (float)x;
-		}
-	}
-}
-
-/* A cgroup's counters: v1 names mapped to v2 meaning; hierarchical total_*
- * wins over the cgroup's own figure when both are printed. */
-enum cgname {
-	CG_NONE, CG_USAGE, CG_LIMIT, CG_TOT_CACHE, CG_FILE, CG_TOT_RSS, CG_ANON, CG_TOT_SHMEM, CG_SHMEM,
-	CG_TOT_MAJ, CG_MAJ, CG_REFAULT, CG_PGSCAN, CG_PGSTEAL, CG_OOM, CG_PSI_MEM, CG_PSI
-};
-
-static int cg_code(const char *k)
-{
-	if (!strcmp(k, "usage")) return CG_USAGE;
-	if (!strcmp(k, "limit")) return CG_LIMIT;
-	if (!strcmp(k, "total_cache")) return CG_TOT_CACHE;
-	if (!strcmp(k, "file") || !strcmp(k, "cache")) return CG_FILE;
-	if (!strcmp(k, "total_rss")) return CG_TOT_RSS;
-	if (!strcmp(k, "anon") || !strcmp(k, "rss")) return CG_ANON;
-	if (!strcmp(k, "total_shmem")) return CG_TOT_SHMEM;
-	if (!strcmp(k, "shmem")) return CG_SHMEM;
-	if (!strcmp(k, "total_pgmajfault")) return CG_TOT_MAJ;
-	if (!strcmp(k, "pgmajfault")) return CG_MAJ;
-	if (!strcmp(k, "workingset_refault_file") || !strcmp(k, "workingset_refault") ||
-	    !strcmp(k, "total_workingset_refault_file")) return CG_REFAULT;
-	if (!strcmp(k, "pgscan")) return CG_PGSCAN;
-	if (!strcmp(k, "pgsteal")) return CG_PGSTEAL;
-	if (strstr(k, "oom_kill")) return CG_OOM;
-	if (strstr(k, "some_avg10")) return strstr(k, "mem") ? CG_PSI_MEM : CG_PSI;
-	return CG_NONE;
-}
-
-struct cgsample {
-	uint64_t usage, limit, file, anon, psi, shmem;
-	uint64_t cnt[5]; /* majflt refault pgscan pgsteal oom */
-	bool tot_file, tot_anon, tot_maj, tot_shmem;
-};
-
-static void cg_one(struct cgsample *c, int code, uint64_t x)
-{
-	if (x == CAP_NA)
-		return;
-	switch (code) {
-	case CG_USAGE: c->usage = x; break;
-	case CG_LIMIT: c->limit = x; break;
-	case CG_TOT_CACHE: c->file = x; c->tot_file = true; break;
-	case CG_FILE: if (!c->tot_file) c->file = x; break;
-	case CG_TOT_RSS: c->anon = x; c->tot_anon = true; break;
-	case CG_ANON: if (!c->tot_anon) c->anon = x; break;
-	case CG_TOT_SHMEM: c->shmem = x; c->tot_shmem = true; break;
-	case CG_SHMEM: if (!c->tot_shmem) c->shmem = x; break;
-	case CG_TOT_MAJ: c->cnt[0] = x; c->tot_maj = true; break;
-	case CG_MAJ: if (!c->tot_maj) c->cnt[0] = x; break;
-	case CG_REFAULT: c->cnt[1] = x; break;
-	case CG_PGSCAN: c->cnt[2] = x; break;
-	case CG_PGSTEAL: c->cnt[3] = x; break;
-	case CG_OOM: c->cnt[4] = x; break;
-	case CG_PSI_MEM: c->psi = x; break;
-	case CG_PSI: if (c->psi == CAP_NA) c->psi = x; break;
-	default: break;
-	}
-}
-
-static const struct cgsample cg_empty = {
-	CAP_NA, CAP_NA, CAP_NA, CAP_NA, CAP_NA, CAP_NA, { CAP_NA, CAP_NA, CAP_NA, CAP_NA, CAP_NA }, false, false, false, false
-};
-
-/* The index in r->cgs of cgroup INST, its entity made when new; -1 without memory. */
-static int cg_index(struct model *mo, struct rd *r, const char *inst)
-{
-	uint32_t id = intern(&r->st, inst);
-	int *slot = map_slot(r, KEY_CG(id), true);
-	if (!slot)
-		return -1;
-	if (*slot < 0) {
-		if (r->ncgs == r->cgs_cap) {
-			size_t nc = r->cgs_cap ? r->cgs_cap * 2 : 16;
-			struct cgstate *ns = realloc(r->cgs, nc * sizeof *ns);
-			if (!ns)
-				return -1;
-			r->cgs = ns;
-			r->cgs_cap = nc;
-		}
-		int e = ent_new(mo, ENT_CGROUP, inst, mo->nsamples - 1);
-		if (e < 0)
-			return -1;
-		snprintf(mo->ents[e].name, sizeof mo->ents[e].name, "%s", inst);
-		r->cgs[r->ncgs] = (struct cgstate){ .ent = e };
-		*slot = (int)r->ncgs++;
-	}
-	return *slot;
-}
-
-static void cg_take(struct model *mo, struct rd *r, int csi, const struct cgsample *c)
-{
-	struct cgstate *cs = &r->cgs[csi];
-	struct entity *e = &mo->ents[cs->ent];
-	float *b = ent_at(mo, e, (uint32_t)((mo->nsamples - 1) / mo->bw));
-	if (!b)
-		return;
-	e->last_sample = mo->nsamples - 1;
-	if (c->usage != CAP_NA) b[CF_USAGE_SUM] += (float)(c->usage / 1024);
-	/* v1 prints "no limit" as a page-rounded LONG_MAX */
-	if (c->limit != CAP_NA && c->limit < (1ull << 60))
-		b[CF_LIMIT] = b[CF_LIMIT] > c->limit / 1024 ? b[CF_LIMIT] : (float)(c->limit / 1024);
-	if (c->file != CAP_NA) b[CF_FILE_SUM] += (float)(c->file / 1024);
-	if (c->anon != CAP_NA) b[CF_ANON_SUM] += (float)(c->anon / 1024);
-	if (c->shmem != CAP_NA) b[CF_SHMEM_SUM] += (float)(c->shmem / 1024);
-	if (c->psi != CAP_NA) b[CF_PSI_SUM] += (float)c->psi / 100.0f;
-	b[CF_SAMPLES] += 1;
-	static const int cf[5] = { CF_MAJFLT, CF_REFAULT, CF_PGSCAN, CF_PGSTEAL, CF_OOM };
-	for (int k = 0; k < 5; k++) {
-		if (c->cnt[k] != CAP_NA && cs->have && cs->prev[k] != CAP_NA && c->cnt[k] >= cs->prev[k])
-			b[cf[k]] += (float)(c->cnt[k] - cs->prev[k]);
-		cs->prev[k] = c->cnt[k];
-	}
-	cs->have = true;
-}
-
-/* What one group of this frame gives the model, worked out when its names
- * first come, so a sample costs a pass over the few counters it uses:
- * (index in the group, raw slot or disk key or cgroup name code). */
-struct gplan {
-	uint32_t src, inst;
-	int kind;        /* SRC_*, or -1: nothing in it is used */
-	int aux;         /* disk index, cgroup state index */
-	size_t seen;     /* names classified so far */
-	struct gitem { uint32_t i; int16_t what; } *it;
-	size_t nit, cap;
-};
-
-static struct gplan *plan_get(struct model *mo, struct rd *r, const struct cap_rec *rec)
-{
-	uint32_t src = rec->u.group.source_id, inst = rec->u.group.instance_id;
-	for (size_t k = 0; k < r->ngp; k++) {
-		size_t i = (r->gpcur + k) % r->ngp;
-		if (r->gp[i].src == src && r->gp[i].inst == inst) {
-			r->gpcur = i + 1;
-			return &r->gp[i];
-		}
-	}
-	if (r->ngp == r->gpcap) {
-		size_t nc = r->gpcap ? r->gpcap * 2 : 32;
-		struct gplan *n = realloc(r->gp, nc * sizeof *n);
-		if (!n)
-			return NULL;
-		memset(n + r->gpcap, 0, (nc - r->gpcap) * sizeof *n);
-		r->gp = n;
-		r->gpcap = nc;
-	}
-	struct gplan *g = &r->gp[r->ngp++];
-	r->gpcur = r->ngp;
-	g->src = src;
-	g->inst = inst;
-	g->seen = g->nit = 0;
-	g->aux = -1;
-	const char *ins = rec->u.group.instance;
-	int kind = src_kind(rec->u.group.source);
-	if (kind == SRC_CPU && strcmp(ins, "cpu"))
-		kind = -1; /* per-CPU lines: the total is enough here */
-	if (kind == SRC_PSI && strcmp(ins, "cpu") && strcmp(ins, "memory") && strcmp(ins, "io"))
-		kind = -1;
-	if (kind == SRC_OTHER)
-		kind = -1;
-	if (kind == SRC_DISK)
-		g->aux = disk_index(mo, ins);
-	if (kind == SRC_CGROUP)
-		g->aux = cg_index(mo, r, ins);
-	g->kind = kind;
-	return g;
-}
-
-/* What group name NM means under plan G, or -1. */
-static int plan_meaning(struct rd *r, const struct gplan *g, const char *nm, const char *inst)
-{
-	static const char *const ck[] = { "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal" };
-	static const int cslot[] = { R_CPU_USER, R_CPU_NICE, R_CPU_SYS, R_CPU_IDLE, R_CPU_IOWAIT, R_CPU_IRQ,
-				     R_CPU_SOFTIRQ, R_CPU_STEAL };
-	switch (g->kind) {
-	case SRC_MEMINFO:
-		return ktab_get(&r->mem, nm);
-	case SRC_VMSTAT: {
-		int s = ktab_get(&r->vm, nm);
-		return s >= 0 ? s : vm_prefix_slot(nm);
-	}
-	case SRC_CPU:
-		for (int k = 7; k >= 0; k--)
-			if (!strcmp(nm, ck[k]))
-				return cslot[k];
-		return -1;
-	case SRC_STAT:
-		return !strcmp(nm, "procs_running") ? R_PROCS_RUNNING : -1;
-	case SRC_LOADAVG:
-		return !strcmp(nm, "load1") ? R_LOAD1 : -1;
-	case SRC_PSI: {
-		int some = !strcmp(inst, "cpu") ? R_PSI_CPU : !strcmp(inst, "memory") ? R_PSI_MEM : R_PSI_IO;
-		if (!strcmp(nm, "some_avg10"))
-			return some;
-		return !strcmp(nm, "full_avg10") && some != R_PSI_CPU ? some + 1 : -1;
-	}
-	case SRC_DISK:
-		for (int k = 4; k >= 0; k--)
-			if (!strcmp(nm, disk_keys[k]))
-				return k;
-		return -1;
-	case SRC_CGROUP: {
-		int c = cg_code(nm);
-		return c == CG_NONE ? -1 : c;
-	}
-	}
-	return -1;
-}
-
-/* feed_group() for records that carry name ids: through the frame's plan. */
-static bool feed_group_planned(struct model *mo, struct rd *r, const struct cap_rec *rec)
-{
-	struct gplan *g = plan_get(mo, r, rec);
-	if (!g || g->kind == SRC_STATFS)
-		return false; /* few, and fed by name */
-	size_t n = rec->u.group.n;
-	const uint64_t *v = rec->u.group.values;
-	for (; g->seen < n; g->seen++) {
-		int w = g->kind < 0 ? -1 : plan_meaning(r, g, rec->u.group.names[g->seen], rec->u.group.instance);
-		if (w < 0)
-			continue;
-		if (g->nit == g->cap) {
-			size_t nc = g->cap ? g->cap * 2 : 16;
-			struct gitem *ni = realloc(g->it, nc * sizeof *ni);
-			if (!ni)
-				return false;
-			g->it = ni;
-			g->cap = nc;
-		}
-		g->it[g->nit++] = (struct gitem){ (uint32_t)g->seen, (int16_t)w };
-	}
-	if (g->kind == SRC_DISK) {
-		if (g->aux < 0)
-			g->aux = disk_index(mo, rec->u.group.instance);
-		if (g->aux < 0)
-			return true;
-		uint64_t dv[5];
-		int got = 0;
-		for (size_t k = 0; k < g->nit; k++) {
-			dv[g->it[k].what] = v[g->it[k].i];
-			got |= 1 << g->it[k].what;
-		}
-		disk_take(r, g->aux, dv, got);
-	} else if (g->kind == SRC_CGROUP) {
-		if (g->aux < 0)
-			g->aux = cg_index(mo, r, rec->u.group.instance);
-		if (g->aux < 0)
-			return true;
-		struct cgsample c = cg_empty;
-		for (size_t k = 0; k < g->nit; k++)
-			cg_one(&c, g->it[k].what, v[g->it[k].i]);
-		cg_take(mo, r, g->aux, &c);
-	} else {
-		for (size_t k = 0; k < g->nit; k++) {
-			uint64_t x = v[g->it[k].i];
-			if (x != CAP_NA) {
-				r->raw[g->it[k].what] += x;
-				r->has[g->it[k].what] = true;
-			}
-		}
-	}
-	return true;
-}
-
-static void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec)
-{
-	const char *src = rec->u.group.source, *inst = rec->u.group.instance;
-	size_t n = rec->u.group.n;
-	const char *const *nm = rec->u.group.names;
-	const uint64_t *v = rec->u.group.values;
-	const uint32_t *ids = rec->u.group.ids;
-	if (ids && feed_group_planned(mo, r, rec))
-		return;
-	struct idmeaning *sc = ids ? id_cell(r, rec->u.group.source_id) : NULL;
-	int kind = sc && sc->src != ID_UNKNOWN ? sc->src : src_kind(src);
-	if (sc)
-		sc->src = (int8_t)kind;
-#define SET(slot, val) do { r->raw[slot] += (val); r->has[slot] = true; } while (0)
-	if (kind == SRC_MEMINFO) {
-		for (size_t i = 0; i < n; i++) {
-			int s = mem_slot(r, ids, i, nm[i]);
-			if (s >= 0 && v[i] != CAP_NA)
-				SET(s, v[i]);
-		}
-	} else if (kind == SRC_VMSTAT) {
-		for (size_t i = 0; i < n; i++) {
-			int s = vm_slot(r, ids, i, nm[i]);
-			if (s >= 0 && v[i] != CAP_NA)
-				SET(s, v[i]);
-		}
-	} else if (kind == SRC_CPU) {
-		if (strcmp(inst, "cpu"))
-			return; /* per-CPU lines: the total is enough here */
-		static const char *const ck[] = { "user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal" };
-		static const int cslot[] = { R_CPU_USER, R_CPU_NICE, R_CPU_SYS, R_CPU_IDLE, R_CPU_IOWAIT, R_CPU_IRQ,
-					     R_CPU_SOFTIRQ, R_CPU_STEAL };
-		for (size_t i = 0; i < n; i++) {
-			int k = key_index(r, rec, i, ck, 8, false);
-			if (k >= 0 && v[i] != CAP_NA)
-				SET(cslot[k], v[i]);
-		}
-	} else if (kind == SRC_STAT) {
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(nm[i], "procs_running") && v[i] != CAP_NA)
-				SET(R_PROCS_RUNNING, v[i]);
-	} else if (kind == SRC_LOADAVG) {
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(nm[i], "load1") && v[i] != CAP_NA)
-				SET(R_LOAD1, v[i]);
-	} else if (kind == SRC_PSI) {
-		int some = !strcmp(inst, "cpu") ? R_PSI_CPU : !strcmp(inst, "memory") ? R_PSI_MEM
-			 : !strcmp(inst, "io") ? R_PSI_IO : -1;
-		if (some < 0)
-			return;
-		for (size_t i = 0; i < n; i++) {
-			if (v[i] == CAP_NA)
-				continue;
-			if (!strcmp(nm[i], "some_avg10"))
-				SET(some, v[i]);
-			else if (!strcmp(nm[i], "full_avg10") && some != R_PSI_CPU)
-				SET(some + 1, v[i]);
-		}
-	} else if (kind == SRC_DISK) {
-		feed_disk(mo, r, rec);
-	} else if (kind == SRC_STATFS) {
-		feed_statfs(mo, r, rec);
-	} else if (kind == SRC_CGROUP) {
-		int csi = cg_index(mo, r, inst);
-		if (csi < 0)
-			return;
-		struct cgsample c = cg_empty;
-		for (size_t i = 0; i < n; i++)
-			cg_one(&c, cg_code(nm[i]), v[i]);
-		cg_take(mo, r, csi, &c);
-	}
-#undef SET
-}
-
-static void proc_event_name(struct model *mo, struct rd *r, struct tslot *t, int ev)
-{
-	if (r->nstart_events > 20000 || !mo->nsamples)
-		return;
-	r->nstart_events++;
-	add_event(mo, mo->nsamples - 1, ev, t->tgid, "%s %s (pid %u)", ev == EV_TASK_START ? "started" : "exited",
-		  str_of(r, t->comm), t->tgid);
-}
-
-/* The part of a counter's step that is this task's own (a reaped child's I/O lands in its parent's counters: see drop_task). */
-static uint64_t own_step(uint64_t step, uint64_t *inherited)
-{
-	uint64_t s = step < *inherited ? step : *inherited;
-	*inherited -= s;
-	return step - s;
-}
-
-static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const uint64_t *v, const char *comm,
-		       const char *cgroup)
-{
-	int *slot = map_slot(r, KEY_PROC(t->tgid), true);
-	if (!slot)
-		return -1;
-	bool leader = t->tid == t->tgid;
-	if (*slot >= 0) {
-		struct entity *e = &mo->ents[*slot];
-		if (leader && e->start && v[CAP_TF_START] != e->start)
-			*slot = -1; /* pid reused by a new process */
-		else {
-			if (leader && !e->start) {
-				e->start = v[CAP_TF_START];
-				snprintf(e->name, sizeof e->name, "%s", comm);
-				text_tidy(e->name);
-			}
-			return *slot;
-		}
-	}
-	int e = ent_new(mo, ENT_PROC, comm, mo->nsamples - 1);
-	if (e < 0)
-		return -1;
-	mo->ents[e].pid = t->tgid;
-	mo->ents[e].start = leader ? v[CAP_TF_START] : 0;
-	mo->ents[e].kthread = v[CAP_TF_FLAGS] != CAP_NA && (v[CAP_TF_FLAGS] & 0x00200000);
-	snprintf(mo->ents[e].cgroup, sizeof mo->ents[e].cgroup, "%s", cgroup ? cgroup : "");
-	text_tidy(mo->ents[e].cgroup);
-	*slot = e;
-	return e;
-}
-
-/* *p += x, k times, as floats: one multiplication while every partial sum
- * is an integer a float holds exactly (the same bits as k additions), the
- * additions themselves beyond that. */
-static void add_n(float *p, float x, int k)
-{
-	if (k == 1) {
-		*p += x;
-		return;
-	}
-	/* the fields summed this way only ever hold integers */
-	double s = (double)*p + (double)x * k;
-	if (s <= 16777216.0 && *p >= 0 && x >= 0) {
-		*p = (float)s;
-		return;
-	}
-	while (k-- > 0)
-		*p += x;
-}
-
-/* Adds a main thread's samples [since, done) to its process's buckets
- * (the RSS, alive and held-memory fields), with the values it has had all
- * that time: called before they change, when it goes, before compaction
- * and at the end. */
-static void task_flush(struct model *mo, struct rd *r, struct tslot *t)
-{
-	int from = t->since, to = r->done;
-	t->since = to;
-	if (from >= to || t->tid != t->tgid || t->ent < 0)
-		return;
-	struct entity *e = &mo->ents[t->ent];
-	uint64_t page_kb = (mo->hdr.page_size ? mo->hdr.page_size : 4096) / 1024;
-	float rss = (float)(t->rss * page_kb), held = (float)t->held_kb, hwm = (float)t->hwm_kb;
-	uint32_t b1 = (uint32_t)(from / mo->bw), b2 = (uint32_t)((to - 1) / mo->bw);
-	/* the range held covers [b1, b2] once both ends are */
-	bool ok = ent_at(mo, e, b2) && ent_at(mo, e, b1);
-	float shm = (float)t->shmem_kb;
-	for (int s = from; s < to;) {
-		uint32_t b = (uint32_t)(s / mo->bw);
-		int end = (int)(b + 1) * mo->bw;
-		if (end > to)
-			end = to;
-		int k = end - s;
-		float *eb = ok ? e->v + (size_t)(b - e->b0) * PF_COUNT : ent_at(mo, e, b);
-		if (eb) {
-			add_n(&eb[PF_RSS_SUM], rss, k);
-			eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
-			add_n(&eb[PF_ALIVE], 1, k);
-			if (t->have_held) {
-				add_n(&eb[PF_HELD_SUM], held, k);
-				add_n(&eb[PF_SHMEM_SUM], shm, k);
-				add_n(&eb[PF_HELD_N], 1, k);
-				eb[PF_HWM_MAX] = eb[PF_HWM_MAX] > hwm ? eb[PF_HWM_MAX] : hwm;
-			}
-			e->last_sample = end - 1;
-		}
-		s = end;
-	}
-}
-
-static void flush_all(struct model *mo, struct rd *r)
-{
-	for (size_t j = 0; j < r->tcap; j++)
-		if (r->tasks[j].used)
-			task_flush(mo, r, &r->tasks[j]);
-}
-
-/* intern() of a task's name field, through the frame's name id when the
- * reader gave one: a string lookup per name per frame, not per sample. */
-static uint32_t intern_field(struct rd *r, const struct cap_rec *rec, int f, const char *s)
-{
-	uint64_t id = rec->u.task.v[f];
-	struct idmeaning *c = rec->u.task.name_ids && id <= UINT32_MAX ? id_cell(r, (uint32_t)id) : NULL;
-	if (!c)
-		return intern(&r->st, s);
-	if (c->st == UINT32_MAX)
-		c->st = intern(&r->st, s);
-	return c->st;
-}
-
-static void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
-{
-	const uint64_t *v = rec->u.task.v;
-	struct tslot *t = task_find(r, rec->u.task.tid, true);
-	if (!t)
-		return;
-	bool fresh = t->tgid == 0 && t->ent < 0;
-	/* what the deferred samples were counted with must not change
-	 * under them: flush first when it does */
-	uint32_t tgid = v[CAP_TF_TGID] && v[CAP_TF_TGID] <= UINT32_MAX ? (uint32_t)v[CAP_TF_TGID] : t->tid;
-	uint64_t rss = v[CAP_TF_RSS] == CAP_NA ? 0 : v[CAP_TF_RSS];
-	uint64_t hwm = v[CAP_TF_VM_HWM], an = v[CAP_TF_RSS_ANON], sh = v[CAP_TF_RSS_SHMEM], sw = v[CAP_TF_VM_SWAP];
-	/* A live user process always has a peak RSS: VmHWM 0 means the
-	 * status fields were not recorded (older capture, kernel thread). */
-	bool have_held = hwm != CAP_NA && hwm > 0 && an != CAP_NA;
-	uint64_t held_kb = have_held ? an + (sh != CAP_NA ? sh : 0) + (sw != CAP_NA ? sw : 0) : t->held_kb;
-	uint64_t shmem_kb = have_held ? (sh != CAP_NA ? sh : 0) : t->shmem_kb;
-	if (have_held != t->have_held ||
-	    (have_held && (held_kb != t->held_kb || hwm != t->hwm_kb || shmem_kb != t->shmem_kb)) ||
-	    rss != t->rss || tgid != t->tgid || fresh || rec->u.task.is_new || v[CAP_TF_START] != t->start)
-		task_flush(mo, r, t);
-	if (!fresh && (rec->u.task.is_new || (v[CAP_TF_START] != t->start))) {
-		/* same tid, a new task: forget the old one's counters */
-		fresh = true;
-		t->dw = -1;
-	}
-	t->seen = true;
-	if (fresh || tgid != t->tgid) {
-		t->tgid = tgid;
-		t->ent = task_entity(mo, r, t, v, rec->u.task.comm, rec->u.task.cgroup);
-		if (mo->nsamples > 1 && t->tid == t->tgid && rec->u.task.is_new) {
-			t->comm = intern(&r->st, rec->u.task.comm);
-			proc_event_name(mo, r, t, EV_TASK_START);
-		}
-	}
-	uint32_t comm = intern_field(r, rec, CAP_TF_COMM, rec->u.task.comm);
-	uint32_t wchan = intern_field(r, rec, CAP_TF_WCHAN, rec->u.task.wchan);
-	if (comm != t->comm || wchan != t->wchan)
-		t->dw = -1;
-	/* exec renames a process (a shell that execs the daemon): name it
-	 * by what it became */
-	if (comm != t->comm && t->tid == t->tgid && t->ent >= 0 && !fresh) {
-		snprintf(mo->ents[t->ent].name, sizeof mo->ents[t->ent].name, "%s", rec->u.task.comm);
-		text_tidy(mo->ents[t->ent].name);
-	}
-	t->comm = comm;
-	t->wchan = wchan;
-	set_state(r, t, (uint8_t)v[CAP_TF_STATE]);
-	t->ppid = v[CAP_TF_PPID] <= UINT32_MAX ? (uint32_t)v[CAP_TF_PPID] : 0;
-	t->start = v[CAP_TF_START];
-	t->flags = v[CAP_TF_FLAGS];
-	t->rss = rss;
-	t->have_held = have_held;
-	if (have_held) {
-		t->hwm_kb = hwm;
-		t->held_kb = held_kb;
-		t->shmem_kb = shmem_kb;
-	}
-	uint64_t cpu = v[CAP_TF_UTIME] + v[CAP_TF_STIME], maj = v[CAP_TF_MAJFLT];
-	uint64_t rdb = v[CAP_TF_READ_BYTES], wrb = v[CAP_TF_WRITE_BYTES];
-	struct entity *e = t->ent >= 0 ? &mo->ents[t->ent] : NULL;
-	float *b = e && mo->nsamples ? ent_at(mo, e, (uint32_t)((mo->nsamples - 1) / mo->bw)) : NULL;
-	if (!fresh && b) {
-		if (cpu >= t->cpu) {
-			b[PF_CPU] += (float)(cpu - t->cpu);
-			if (t->kswapd_comm != comm) {
-				t->kswapd_comm = comm;
-				t->kswapd = !strncmp(rec->u.task.comm, "kswapd", 6);
-			}
-			if (t->kswapd)
-				r->kswapd_ticks += cpu - t->cpu;
-		}
-		if (maj >= t->majflt)
-			b[PF_MAJFLT] += (float)(maj - t->majflt);
-		t->step_rd = t->step_wr = 0;
-		t->step_sample = mo->nsamples - 1;
-		if (rdb != CAP_NA && t->have_rd && rdb >= t->rd) {
-			t->step_rd = own_step(rdb - t->rd, &t->sub_rd);
-			b[PF_RD_KB] += (float)t->step_rd / 1024.0f;
-		}
-		if (wrb != CAP_NA && t->have_wr && wrb >= t->wr) {
-			t->step_wr = own_step(wrb - t->wr, &t->sub_wr);
-			b[PF_WR_KB] += (float)t->step_wr / 1024.0f;
-		}
-	}
-	t->cpu = cpu;
-	t->majflt = maj;
-	t->have_rd = rdb != CAP_NA;
-	t->have_wr = wrb != CAP_NA;
-	t->rd = rdb;
-	t->wr = wrb;
-	mo->tasks_seen += fresh;
-}
-
-static void drop_task(struct model *mo, struct rd *r, struct tslot *t)
-{
-	if (t->tid == t->tgid) {
-		proc_event_name(mo, r, t, EV_TASK_EXIT);
-		/* The kernel adds a reaped child's I/O to its parent's
-		 * /proc/PID/io: without this, the shell that started a heavy
-		 * writer inherits all its bytes at once when it reaps it. */
-		struct tslot *p = t->ppid ? task_find(r, t->ppid, false) : NULL;
-		if (p && p != t) {
-			uint64_t rd = t->have_rd ? t->rd : 0, wr = t->have_wr ? t->wr : 0;
-			/* the parent may have reaped it before its own line was read
-			 * in this very sample: take that step back first */
-			struct entity *pe = p->ent >= 0 ? &mo->ents[p->ent] : NULL;
-			float *b = pe && p->step_sample == mo->nsamples - 1
-					   ? ent_at(mo, pe, (uint32_t)((mo->nsamples - 1) / mo->bw)) : NULL;
-			if (b) {
-				uint64_t x = rd < p->step_rd ? rd : p->step_rd, y = wr < p->step_wr ? wr : p->step_wr;
-				b[PF_RD_KB] -= (float)x / 1024.0f;
-				b[PF_WR_KB] -= (float)y / 1024.0f;
-				p->step_rd -= x;
-				p->step_wr -= y;
-				rd -= x;
-				wr -= y;
-			}
-			p->sub_rd += rd;
-			p->sub_wr += wr;
-		}
-	}
-	task_flush(mo, r, t);
-	set_state(r, t, 0);
-	task_remove(r, t);
-}
-
-
-static double rate(const struct rd *r, int s, double dt)
-{
-	if (!r->has[s] || !r->phas[s] || dt <= 0 || r->raw[s] < r->prev[s])
-		return NAN;
-	return (double)(r->raw[s] - r->prev[s]) / dt;
-}
-
-static double val(const struct rd *r, int s, double scale)
-{
-	return r->has[s] ? (double)r->raw[s] * scale : NAN;
-}
-
-static void compact_all(struct model *mo)
-{
-	for (size_t i = 0; i < mo->nents; i++)
-		ent_halve(&mo->ents[i]);
-	mo->bw *= 2;
-}
-
-static int by_address(const void *a, const void *b)
-{
-	const struct tslot *x = *(const struct tslot *const *)a, *y = *(const struct tslot *const *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* One D task's sample in the entity of where it waits. */
-static void dwait_count(struct model *mo, struct rd *r, struct tslot *t, uint32_t b, int i)
-{
-	if (t->dw < 0) {
-		/* "0" is no place: the task was running when wchan was read */
-		uint32_t w = t->wchan && strcmp(str_of(r, t->wchan), "0") ? t->wchan : intern(&r->st, "?");
-		int *slot = map_slot(r, KEY_DW(t->comm, w), true);
-		if (slot && *slot < 0) {
-			*slot = ent_new(mo, ENT_DWAIT, str_of(r, t->comm), i);
-			if (*slot >= 0) {
-				snprintf(mo->ents[*slot].wchan, sizeof mo->ents[*slot].wchan, "%s", str_of(r, w));
-				text_tidy(mo->ents[*slot].wchan);
-			}
-		}
-		t->dw = slot ? *slot : -1;
-	}
-	if (t->dw >= 0) {
-		float *db = ent_at(mo, &mo->ents[t->dw], b);
-		if (db)
-			db[DF_D] += 1;
-		mo->ents[t->dw].last_sample = i;
-	}
-}
-
-/* Everything that needs the whole sample: rates, CPU shares, the task walk. */
+/* Everything that needs the whole sample: each source's derivations,
+ * then the task walk; the raw counters become the next sample's previous. */
 static void end_sample(struct model *mo, struct rd *r)
 {
 	if (!r->in_sample)
@@ -1468,174 +149,13 @@ static void end_sample(struct model *mo, struct rd *r)
 	r->in_sample = false;
 	int i = mo->nsamples - 1;
 	double *row = mo->m + (size_t)i * M_COUNT;
-	double dt = r->have_prev ? (double)(mo->mono_us[i] - r->prev_mono) / 1e6 : 0;
-	if (r->have_prev && mo->mono_us[i] <= r->prev_mono)
-		dt = 0;
+	double dt = sample_interval(mo, r, i);
 	for (int k = 0; k < M_COUNT; k++)
 		row[k] = NAN;
-
-	/* CPU shares over the interval */
-	static const int cs[] = { R_CPU_USER, R_CPU_NICE, R_CPU_SYS, R_CPU_IDLE, R_CPU_IOWAIT, R_CPU_IRQ, R_CPU_SOFTIRQ, R_CPU_STEAL };
-	double d[8], tot = 0;
-	bool ok = dt > 0;
-	for (int k = 0; k < 8 && ok; k++) {
-		if (!r->has[cs[k]]) {
-			d[k] = 0; /* old kernels print fewer columns */
-			continue;
-		}
-		ok = r->phas[cs[k]] && r->raw[cs[k]] >= r->prev[cs[k]];
-		d[k] = ok ? (double)(r->raw[cs[k]] - r->prev[cs[k]]) : 0;
-		tot += d[k];
-	}
-	if (ok && tot > 0) {
-		row[M_CPU_USR] = 100 * (d[0] + d[1]) / tot;
-		row[M_CPU_SYS] = 100 * (d[2] + d[5] + d[6]) / tot;
-		row[M_CPU_IDLE] = 100 * d[3] / tot;
-		row[M_CPU_IOWAIT] = 100 * d[4] / tot;
-		row[M_CPU_STEAL] = 100 * d[7] / tot;
-	}
-	row[M_MEMTOTAL] = val(r, R_MEMTOTAL, 1);
-	row[M_MEMFREE] = val(r, R_MEMFREE, 1);
-	if (r->has[R_MEMAVAIL]) {
-		row[M_MEMAVAIL] = val(r, R_MEMAVAIL, 1);
-	} else if (r->has[R_MEMFREE] && r->has[R_MEMTOTAL]) {
-		/* Before 3.14: the kernel's own si_mem_available() formula, with
-		 * the low watermark approximated as MemTotal/256 (zoneinfo is not
-		 * recorded). */
-		double low = (double)r->raw[R_MEMTOTAL] / 256;
-		double pc = r->has[R_ACTFILE] ? (double)(r->raw[R_ACTFILE] + r->raw[R_INACTFILE])
-					      : (double)(r->raw[R_CACHED] + r->raw[R_BUFFERS]) - (double)r->raw[R_SHMEM];
-		double sr = (double)r->raw[R_SRECL];
-		double a = (double)r->raw[R_MEMFREE] - low + pc - fmin(pc / 2, low) + sr - fmin(sr / 2, low);
-		row[M_MEMAVAIL] = a < 0 ? 0 : a;
-	}
-	row[M_CACHED] = val(r, R_CACHED, 1);
-	row[M_SHMEM] = val(r, R_SHMEM, 1);
-	row[M_SLAB] = val(r, R_SLAB, 1);
-	row[M_SUNRECL] = val(r, R_SUNRECL, 1);
-	row[M_ANON] = val(r, R_ANON, 1);
-	row[M_DIRTY] = val(r, R_DIRTY, 1);
-	row[M_WRITEBACK] = val(r, R_WB, 1);
-	if (r->has[R_SWAPTOTAL] && r->has[R_SWAPFREE])
-		row[M_SWAPUSED] = (double)r->raw[R_SWAPTOTAL] - (double)r->raw[R_SWAPFREE];
-	row[M_MAJFLT] = rate(r, R_PGMAJFAULT, dt);
-	row[M_REFAULT] = rate(r, R_REFAULT, dt);
-	row[M_PGSCAN_K] = rate(r, R_PGSCAN_K, dt);
-	row[M_PGSCAN_D] = rate(r, R_PGSCAN_D, dt);
-	double sk = rate(r, R_PGSTEAL_K, dt), sd = rate(r, R_PGSTEAL_D, dt);
-	row[M_PGSTEAL] = isnan(sk) ? sd : isnan(sd) ? sk : sk + sd;
-	row[M_ALLOCSTALL] = rate(r, R_ALLOCSTALL, dt);
-	row[M_PSWPIN] = rate(r, R_PSWPIN, dt);
-	row[M_PSWPOUT] = rate(r, R_PSWPOUT, dt);
-	row[M_OOMKILL] = rate(r, R_OOMKILL, 1.0);
-	row[M_PROCS_RUN] = val(r, R_PROCS_RUNNING, 1);
-	row[M_LOAD1] = val(r, R_LOAD1, 0.01);
-	row[M_PSI_CPU] = val(r, R_PSI_CPU, 0.01);
-	row[M_PSI_MEM] = val(r, R_PSI_MEM, 0.01);
-	row[M_PSI_MEM_FULL] = val(r, R_PSI_MEM_FULL, 0.01);
-	row[M_PSI_IO] = val(r, R_PSI_IO, 0.01);
-	row[M_PSI_IO_FULL] = val(r, R_PSI_IO_FULL, 0.01);
-	uint32_t hz = mo->hdr.user_hz ? mo->hdr.user_hz : 100;
-	row[M_KSWAPD_CPU] = dt > 0 ? 100.0 * (double)r->kswapd_ticks / hz / dt : NAN;
-	r->kswapd_ticks = 0;
-
-	/* disks: sum the real disks, utilisation of the busiest */
-	double rps = 0, rmb = 0, wps = 0, wmb = 0, util = 0;
-	bool any = false;
-	for (int k = 0; k < mo->ndisks; k++) {
-		struct disk *dk = &mo->disks[k];
-		dk->rps[i] = dk->rmbps[i] = dk->util[i] = dk->wps[i] = dk->wmbps[i] = NAN;
-		if (!r->disk_seen[k])
-			continue;
-		r->disk_seen[k] = 0;
-		uint64_t *c = r->disk_cur[k];
-		if (dk->have_prev && dt > 0) {
-			bool mono = true;
-			for (int f = 0; f < 5; f++)
-				mono = mono && c[f] >= dk->prev[f];
-			if (mono) {
-				double rr = (double)(c[0] - dk->prev[0]) / dt, rm = (double)(c[1] - dk->prev[1]) * 512 / 1e6 / dt;
-				double wr = (double)(c[2] - dk->prev[2]) / dt, wm = (double)(c[3] - dk->prev[3]) * 512 / 1e6 / dt;
-				double ut = (double)(c[4] - dk->prev[4]) / 10.0 / dt; /* io_ticks ms -> % */
-				if (ut > 100)
-					ut = 100;
-				dk->rps[i] = (float)rr;
-				dk->rmbps[i] = (float)rm;
-				dk->util[i] = (float)ut;
-				dk->wps[i] = (float)wr;
-				dk->wmbps[i] = (float)wm;
-				dk->total_ios += (rr + wr) * dt;
-				if (!dk->partition) {
-					rps += rr; rmb += rm; wps += wr; wmb += wm;
-					util = ut > util ? ut : util;
-					any = true;
-				}
-			}
-		}
-		memcpy(dk->prev, c, sizeof dk->prev);
-		dk->have_prev = true;
-	}
-	if (any) {
-		row[M_DISK_RPS] = rps; row[M_DISK_RMBPS] = rmb;
-		row[M_DISK_WPS] = wps; row[M_DISK_WMBPS] = wmb;
-		row[M_DISK_UTIL] = util;
-	}
-
-	/* A key sample lists every live task: the others are gone, removed
-	 * after the walk since removal shifts slots under it. */
-	size_t ndrop = 0;
-	for (size_t j = 0; r->key && j < r->tcap; j++) {
-		struct tslot *t = &r->tasks[j];
-		if (t->used && !t->seen) {
-			set_state(r, t, 0);
-			ndrop++;
-		}
-	}
-	/* Where D tasks wait.  A (comm, wchan) seen for the first time becomes
-	 * an entity in the order of the task table, as a walk of it would. */
-	uint32_t b = (uint32_t)(i / mo->bw);
-	struct tslot **fresh_dw = NULL;
-	size_t nfresh = 0;
-	if (r->dn > r->fdw_cap) {
-		struct tslot **n = realloc(r->fdw, r->dn * sizeof *n);
-		if (n) {
-			r->fdw = n;
-			r->fdw_cap = r->dn;
-		}
-	}
-	if (r->dn <= r->fdw_cap)
-		fresh_dw = r->fdw;
-	for (size_t k = 0; k < r->dn; k++) {
-		struct tslot *t = task_find(r, r->dl[k], false);
-		if (!t)
-			continue;
-		struct entity *e = t->ent >= 0 ? &mo->ents[t->ent] : NULL;
-		float *eb = e ? ent_at(mo, e, b) : NULL;
-		if (eb)
-			eb[PF_D] += 1;
-		if (t->dw < 0 && fresh_dw) {
-			fresh_dw[nfresh++] = t;
-			continue;
-		}
-		dwait_count(mo, r, t, b, i);
-	}
-	if (nfresh > 1)
-		qsort(fresh_dw, nfresh, sizeof *fresh_dw, by_address);
-	for (size_t k = 0; k < nfresh; k++)
-		dwait_count(mo, r, fresh_dw[k], b, i);
-	for (size_t j = 0; ndrop && j < r->tcap; j++) {
-		struct tslot *t = &r->tasks[j];
-		if (t->used && r->key && !t->seen) {
-			drop_task(mo, r, t);
-			ndrop--;
-			j = (size_t)-1; /* restart: the shift may move a slot behind j */
-		}
-	}
-	int nd = r->nd, nr = r->nr;
-	row[M_TASKS_D] = r->tn ? nd : NAN;
-	row[M_TASKS_R] = r->tn ? nr : NAN;
-	r->key = false;
-
+	for (size_t f = 0; f < model_nfeeds; f++)
+		if (model_feeds[f]->derive)
+			model_feeds[f]->derive(mo, r, row, dt);
+	derive_tasks(mo, r, row, dt);
 	memcpy(r->prev, r->raw, sizeof r->raw);
 	memcpy(r->phas, r->has, sizeof r->has);
 	r->prev_mono = mo->mono_us[i];
@@ -1646,8 +166,7 @@ static void end_sample(struct model *mo, struct rd *r)
 static void begin_sample(struct model *mo, struct rd *r, const struct cap_rec *rec)
 {
 	end_sample(mo, r);
-	if (grow_samples(mo))
-		return;
+	grow_samples(mo);
 	int i = mo->nsamples;
 	if (i && (uint32_t)(i / mo->bw) >= MODEL_NB) {
 		flush_all(mo, r);
@@ -1671,12 +190,13 @@ static void begin_sample(struct model *mo, struct rd *r, const struct cap_rec *r
 		}
 	}
 	mo->nsamples++;
+	r->cur_b = (uint32_t)(i / mo->bw);
 	memset(r->raw, 0, sizeof r->raw);
 	memset(r->has, 0, sizeof r->has);
 	r->in_sample = true;
 	r->key = rec->u.sample.key;
 	if (r->key)
-		for (size_t j = 0; j < r->tcap; j++)
+		for (size_t j = 0; j < r->tn; j++)
 			r->tasks[j].seen = false;
 }
 
@@ -1695,26 +215,17 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	if (mo->nkmsg < 2000000 && mo->kmsg_bytes < (64u << 20)) {
 		if (mo->nkmsg == mo->kmsg_cap) {
 			size_t nc = mo->kmsg_cap ? mo->kmsg_cap * 2 : 256;
-			struct kmsg_line *nk = realloc(mo->kmsg, nc * sizeof *nk);
-			if (nk) {
-				mo->kmsg = nk;
-				mo->kmsg_cap = nc;
-			}
+			mo->kmsg = xrealloc(mo->kmsg, nc * sizeof *mo->kmsg);
+			mo->kmsg_cap = nc;
 		}
-		char *copy = malloc(len + 1);
-		if (copy && mo->nkmsg < mo->kmsg_cap) {
-			memcpy(copy, s, len);
-			copy[len] = 0;
-			for (size_t k = 0; k < len; k++)
-				if (!copy[k])
-					copy[k] = '?';
-			text_tidy(copy);
-			mo->kmsg[mo->nkmsg++] = (struct kmsg_line){ i, rec->u.text.ts_us, rec->u.text.trigger,
-								    rec->u.text.kind, copy };
-			mo->kmsg_bytes += len + 1;
-		} else {
-			free(copy);
-		}
+		char *copy = xstrndup(s, len);
+		for (size_t k = 0; k < len; k++)
+			if (!copy[k])
+				copy[k] = '?';
+		text_tidy(copy);
+		mo->kmsg[mo->nkmsg++] = (struct kmsg_line){ i, rec->u.text.ts_us, rec->u.text.trigger,
+							    rec->u.text.kind, copy };
+		mo->kmsg_bytes += len + 1;
 	}
 	char line[200];
 	size_t n = len < sizeof line - 1 ? len : sizeof line - 1;
@@ -1749,8 +260,6 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 static void restart(struct model *mo)
 {
 	struct model *n = model_new();
-	if (!n)
-		return; /* out of memory: keep reading into the old one */
 	memcpy(n->caps, mo->caps, sizeof mo->caps);
 	n->ncaps = mo->ncaps;
 	n->want_capture = mo->want_capture;
@@ -1817,8 +326,18 @@ int model_feed(struct model *mo, const struct cap_rec *rec)
 	struct rd *r = mo->priv;
 	if (!r)
 		return 0;
+	if (rec->type == CAP_TASK) {
+		/* most records are tasks: they go straight to feed_task, as
+		 * the way below would take them */
+		if (r->skip)
+			return 0;
+		if (r->in_sample)
+			feed_task(mo, r, rec);
+		mo->clean_end = false;
+		return 0;
+	}
 	if (rec->type == CAP_EV_FRAME)
-		r->nids = r->ngp = 0; /* name ids start afresh in every frame */
+		r->nids = r->ngp = r->nsix = 0; /* name ids and slots start afresh in every frame */
 	if (other_capture(mo, rec))
 		return 0;
 	r = mo->priv;
@@ -1922,17 +441,21 @@ void model_finish(struct model *mo)
 	for (size_t i = 1; i < r->st.n; i++)
 		free(r->st.s[i]);
 	free(r->st.s);
-	free(r->st.h);
+	hash_free(&r->st.h);
 	free(r->tasks);
+	hash_free(&r->th);
 	free(r->mk);
 	free(r->mv);
+	hash_free(&r->mh);
 	free(r->cgs);
 	free(r->ids);
+	free(r->six);
 	free(r->dl);
 	free(r->fdw);
 	for (size_t k = 0; k < r->gpcap; k++)
 		free(r->gp[k].it);
 	free(r->gp);
+	free(r->byname.it);
 	free(r);
 	mo->priv = NULL;
 }
@@ -1965,93 +488,4 @@ void model_free(struct model *mo)
 		free(mo->warnings[i]);
 	free(mo->warnings);
 	free(mo);
-}
-
-/* ------------------------------------------------------------ queries */
-
-static void bucket_range(const struct model *mo, int a, int b, uint32_t *ba, uint32_t *bb)
-{
-	*ba = (uint32_t)(a / mo->bw);
-	*bb = (uint32_t)((b - 1) / mo->bw);
-}
-
-double ent_sum(const struct model *mo, const struct entity *e, int f, int a, int b)
-{
-	if (b <= a)
-		return 0;
-	uint32_t ba, bb;
-	bucket_range(mo, a, b, &ba, &bb);
-	int nf = ent_nfields(e->kind);
-	double s = 0;
-	for (uint32_t k = ba; k <= bb; k++) {
-		const float *p = ent_bucket(e, k, nf);
-		if (p)
-			s += p[f];
-	}
-	return s;
-}
-
-double ent_max(const struct model *mo, const struct entity *e, int f, int a, int b)
-{
-	if (b <= a)
-		return 0;
-	uint32_t ba, bb;
-	bucket_range(mo, a, b, &ba, &bb);
-	int nf = ent_nfields(e->kind);
-	double m = 0;
-	for (uint32_t k = ba; k <= bb; k++) {
-		const float *p = ent_bucket(e, k, nf);
-		if (p && p[f] > m)
-			m = p[f];
-	}
-	return m;
-}
-
-double win_mean(const struct model *mo, int k, int a, int b)
-{
-	double s = 0;
-	int n = 0;
-	for (int i = a < 0 ? 0 : a; i < b && i < mo->nsamples; i++) {
-		double x = M(mo, i, k);
-		if (!isnan(x)) {
-			s += x;
-			n++;
-		}
-	}
-	return n ? s / n : NAN;
-}
-
-double win_max(const struct model *mo, int k, int a, int b)
-{
-	double m = NAN;
-	for (int i = a < 0 ? 0 : a; i < b && i < mo->nsamples; i++) {
-		double x = M(mo, i, k);
-		if (!isnan(x) && (isnan(m) || x > m))
-			m = x;
-	}
-	return m;
-}
-
-double win_min(const struct model *mo, int k, int a, int b)
-{
-	double m = NAN;
-	for (int i = a < 0 ? 0 : a; i < b && i < mo->nsamples; i++) {
-		double x = M(mo, i, k);
-		if (!isnan(x) && (isnan(m) || x < m))
-			m = x;
-	}
-	return m;
-}
-
-int model_index_at(const struct model *mo, double t)
-{
-	int lo = 0, hi = mo->nsamples;
-	while (lo < hi) {
-		int mid = (lo + hi) / 2;
-		if (mo->t[mid] < t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
 }

@@ -139,7 +139,8 @@ struct model {
 };
 
 struct model *model_new(void);
-/* Feeds one record.  Never fails on content; returns -1 only when out of memory. */
+/* Feeds one record.  Never fails on content; returns 0.  Out of memory
+ * ends the program (xalloc.h). */
 int model_feed(struct model *mo, const struct cap_rec *rec);
 /* Ends reading: derives the per-sample health signal, frees reading state. */
 void model_finish(struct model *mo);

@@ -1,8 +1,10 @@
 /* top.c - replays a capture's task records into the table of live tasks
  * and folds threads into processes at the samples asked for. */
 #include "top.h"
+#include "hash.h"
 #include "input.h"
 #include "tidy.h"
+#include "xalloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -12,7 +14,6 @@
 #define PF_KTHREAD 0x00200000u
 
 struct tt {
-	uint8_t st;             /* 0 empty, 1 used, 2 removed */
 	bool have_prev, seen;
 	uint32_t tid;
 	uint64_t v[CAP_TF_COUNT];
@@ -20,71 +21,46 @@ struct tt {
 	char comm[64], wchan[64], cgroup[256];
 };
 
+/* The live tasks, s[0..n) in no order; h finds one by tid. */
 struct table {
 	struct tt *s;
-	size_t cap, used, dead;
+	size_t n, cap;
+	struct hash h;
 };
 
-static size_t hash(uint32_t tid, size_t cap) { return (size_t)(tid * 2654435761u) & (cap - 1); }
-
-static int grow(struct table *t)
-{
-	size_t ncap = t->cap ? t->cap : 1024;
-	while (t->used * 2 >= ncap)
-		ncap *= 2;
-	struct tt *ns = calloc(ncap, sizeof *ns);
-	if (!ns)
-		return -1;
-	for (size_t i = 0; i < t->cap; i++)
-		if (t->s[i].st == 1) {
-			size_t h = hash(t->s[i].tid, ncap);
-			while (ns[h].st)
-				h = (h + 1) & (ncap - 1);
-			ns[h] = t->s[i];
-		}
-	free(t->s);
-	t->s = ns;
-	t->cap = ncap;
-	t->dead = 0;
-	return 0;
-}
+/* A tid is its own key: the multiplication is a bijection of 32 bits. */
+static uint32_t tid_hash(uint32_t tid) { return tid * 2654435761u; }
 
 static struct tt *find(struct table *t, uint32_t tid, bool add)
 {
-	if (add && (t->used + t->dead + 1) * 10 >= t->cap * 7 && grow(t))
-		return NULL;
-	if (!t->cap)
-		return NULL;
-	size_t h = hash(tid, t->cap);
-	struct tt *hole = NULL;
-	for (size_t k = 0; k < t->cap; k++, h = (h + 1) & (t->cap - 1)) {
-		struct tt *x = &t->s[h];
-		if (x->st == 1 && x->tid == tid)
-			return x;
-		if (x->st == 2 && !hole)
-			hole = x;
-		if (x->st == 0) {
-			if (!add)
-				return NULL;
-			if (!hole)
-				hole = x;
-			else
-				t->dead--;
-			memset(hole, 0, sizeof *hole);
-			hole->st = 1;
-			hole->tid = tid;
-			t->used++;
-			return hole;
-		}
+	if (!add) {
+		long i = hash_get(&t->h, tid_hash(tid), NULL, NULL);
+		return i < 0 ? NULL : &t->s[i];
 	}
-	return NULL;
+	hash_reserve(&t->h, 1024);
+	size_t j = hash_find(&t->h, tid_hash(tid), NULL, NULL);
+	if (t->h.s[j].v)
+		return &t->s[t->h.s[j].v - 1];
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 512;
+		t->s = xrealloc(t->s, t->cap * sizeof *t->s);
+	}
+	struct tt *x = &t->s[t->n];
+	memset(x, 0, sizeof *x);
+	x->tid = tid;
+	hash_put(&t->h, j, tid_hash(tid), (uint32_t)t->n++);
+	return x;
 }
 
+/* The last task takes the place of the one dropped. */
 static void drop(struct table *t, struct tt *x)
 {
-	x->st = 2;
-	t->used--;
-	t->dead++;
+	size_t i = (size_t)(x - t->s);
+	hash_del(&t->h, hash_find(&t->h, tid_hash(x->tid), NULL, NULL));
+	if (i != --t->n) {
+		t->s[i] = t->s[t->n];
+		t->h.s[hash_find(&t->h, tid_hash(t->s[i].tid), NULL, NULL)].v = (uint32_t)i + 1;
+	}
 }
 
 bool top_filter_parse(const char *s, struct top_filter *f)
@@ -152,7 +128,9 @@ static int by_tgid(const void *a, const void *b)
 	uint64_t gx = x->v[CAP_TF_TGID] ? x->v[CAP_TF_TGID] : x->tid, gy = y->v[CAP_TF_TGID] ? y->v[CAP_TF_TGID] : y->tid;
 	if (gx != gy)
 		return gx < gy ? -1 : 1;
-	return (x->tid != gx) - (y->tid != gx); /* the main thread first */
+	if ((x->tid != gx) != (y->tid != gx))
+		return (x->tid != gx) - (y->tid != gx); /* the main thread first */
+	return x->tid < y->tid ? -1 : x->tid > y->tid; /* then by tid */
 }
 
 static bool keep(const struct top_filter *f, uint32_t pid, const char *comm)
@@ -168,20 +146,14 @@ static double na_or(uint64_t v, double scale, bool measured)
 }
 
 /* Folds the live threads into processes. */
-static int snapshot(struct table *tb, const struct cap_header *h, uint64_t seen_mask, double dt,
+static void snapshot(struct table *tb, const struct cap_header *h, uint64_t seen_mask, double dt,
 		    const struct top_filter *flt, struct top_snap *s)
 {
-	struct tt **v = malloc((tb->used + 1) * sizeof *v);
-	struct top_proc *p = malloc((tb->used + 1) * sizeof *p);
-	if (!v || !p) {
-		free(v);
-		free(p);
-		return -1;
-	}
-	size_t n = 0;
-	for (size_t i = 0; i < tb->cap; i++)
-		if (tb->s[i].st == 1)
-			v[n++] = &tb->s[i];
+	struct tt **v = xrealloc(NULL, (tb->n + 1) * sizeof *v);
+	struct top_proc *p = xrealloc(NULL, (tb->n + 1) * sizeof *p);
+	size_t n = tb->n;
+	for (size_t i = 0; i < n; i++)
+		v[i] = &tb->s[i];
 	qsort(v, n, sizeof *v, by_tgid);
 	double page_kb = h->page_size ? h->page_size / 1024.0 : 4;
 	double hz = h->user_hz ? h->user_hz : 100;
@@ -252,13 +224,137 @@ static int snapshot(struct table *tb, const struct cap_header *h, uint64_t seen_
 	s->np = np;
 	s->ntasks = (int)n;
 	s->nprocs = nprocs;
-	return 0;
 }
 
 static void copy_name(char *dst, size_t n, const char *src)
 {
 	snprintf(dst, n, "%s", src ? src : "");
 	text_tidy(dst);
+}
+
+/* What the replay keeps between records. */
+struct replay {
+	const struct model *mo;
+	const bool *want;
+	const struct top_filter *flt;
+	top_cb cb;
+	void *ctx;
+	struct table tb;
+	struct cap_header h;
+	uint64_t id, seen_mask, mono, prev_mono, wall;
+	bool have_id, in_sample, key, have_prev_mono;
+	int cursor, idx; /* where the model's samples are matched from; this sample's index, -1 */
+};
+
+/* Another capture in the input: its tasks are not these. */
+static void on_header(struct replay *p, const struct cap_header *h)
+{
+	p->h = *h;
+	if (p->have_id && h->capture_id != p->id) {
+		p->tb.n = 0;
+		hash_free(&p->tb.h);
+		p->have_prev_mono = false;
+	}
+	p->id = h->capture_id;
+	p->have_id = true;
+}
+
+static void on_sample(struct replay *p, const struct cap_rec *rec)
+{
+	p->in_sample = true;
+	p->wall = rec->u.sample.wall_us;
+	p->mono = rec->u.sample.mono_us;
+	p->key = rec->u.sample.key;
+	if (p->key)
+		for (size_t i = 0; i < p->tb.n; i++)
+			p->tb.s[i].seen = false;
+	p->idx = -1;
+	for (int i = p->cursor; i < p->mo->nsamples; i++)
+		if (p->mo->wall_us[i] == p->wall && p->mo->mono_us[i] == p->mono) {
+			p->idx = i;
+			p->cursor = i + 1;
+			break;
+		}
+}
+
+static void on_task(struct replay *p, const struct cap_rec *rec)
+{
+	if (!p->in_sample)
+		return;
+	struct tt *x = find(&p->tb, rec->u.task.tid, true);
+	const uint64_t *v = rec->u.task.v;
+	if (rec->u.task.is_new || x->v[CAP_TF_START] != v[CAP_TF_START])
+		x->have_prev = false;
+	memcpy(x->v, v, sizeof x->v);
+	copy_name(x->comm, sizeof x->comm, rec->u.task.comm);
+	copy_name(x->wchan, sizeof x->wchan, rec->u.task.wchan);
+	copy_name(x->cgroup, sizeof x->cgroup, rec->u.task.cgroup);
+	x->seen = true;
+	p->seen_mask |= rec->u.task.changed;
+}
+
+/* The sample is complete: its table when it is wanted, then every task's
+ * counters become the previous ones. */
+static void on_sample_end(struct replay *p)
+{
+	if (!p->in_sample)
+		return;
+	p->in_sample = false;
+	struct table *tb = &p->tb;
+	if (p->key) /* a key sample lists every live task: the rest are gone */
+		for (size_t i = tb->n; i-- > 0;)
+			if (!tb->s[i].seen)
+				drop(tb, &tb->s[i]);
+	if (p->idx >= 0 && p->want[p->idx]) {
+		struct top_snap s = { .sample = p->idx, .t = p->mo->t[p->idx], .wall_us = p->wall };
+		s.dt = p->have_prev_mono && p->mono > p->prev_mono ? (double)(p->mono - p->prev_mono) / 1e6 : 0;
+		snapshot(tb, &p->h, p->seen_mask, s.dt, p->flt, &s);
+		p->cb(p->ctx, &s);
+		free(s.p);
+	}
+	for (size_t i = 0; i < tb->n; i++) {
+		struct tt *x = &tb->s[i];
+		x->prev_cpu = x->v[CAP_TF_UTIME] + x->v[CAP_TF_STIME];
+		x->prev_maj = x->v[CAP_TF_MAJFLT];
+		x->prev_rd = x->v[CAP_TF_READ_BYTES];
+		x->prev_wr = x->v[CAP_TF_WRITE_BYTES];
+		x->have_prev = true;
+	}
+	p->prev_mono = p->mono;
+	p->have_prev_mono = true;
+}
+
+static void on_record(struct replay *p, const struct cap_rec *rec)
+{
+	switch (rec->type) {
+	case CAP_HEADER:
+		on_header(p, rec->u.header);
+		break;
+	case CAP_SAMPLE:
+		on_sample(p, rec);
+		break;
+	case CAP_TASK:
+		on_task(p, rec);
+		break;
+	case CAP_TASK_EXIT: {
+		struct tt *x = find(&p->tb, rec->u.exit.tid, false);
+		if (x)
+			drop(&p->tb, x);
+		break;
+	}
+	case CAP_SAMPLE_END:
+		on_sample_end(p);
+		break;
+	case CAP_EV_DAMAGE:
+		/* records are lost: rates across the hole would be wrong */
+		p->in_sample = false;
+		p->have_prev_mono = false;
+		for (size_t i = 0; i < p->tb.n; i++)
+			p->tb.s[i].have_prev = false;
+		break;
+	default:
+		break;
+	}
 }
 
 int top_replay(const char *const *paths, int npaths, const struct model *mo, const bool *want,
@@ -271,127 +367,22 @@ int top_replay(const char *const *paths, int npaths, const struct model *mo, con
 	}
 	memcpy(ord, paths, (size_t)npaths * sizeof *ord);
 	input_order(ord, npaths);
-	struct table tb = { 0 };
-	struct cap_header h = { 0 };
-	uint64_t id = 0, seen_mask = 0, mono = 0, prev_mono = 0, wall = 0;
-	bool have_id = false, in_sample = false, key = false, have_prev_mono = false;
-	int cursor = 0, idx = -1, rc = 0;
-	struct cap_rec rec;
-	struct input *in = NULL;
-	const char *path = ord[0];
-	for (int piece = 0; piece < npaths; piece++) {
-		path = ord[piece];
-		if (!(in = input_open(path, false, err, errlen))) {
-			free(tb.s);
-			return -1;
-		}
-		while ((rc = input_next(in, &rec)) == 1) {
-			switch (rec.type) {
-			case CAP_HEADER:
-				h = *rec.u.header;
-				if (have_id && h.capture_id != id) {
-					for (size_t i = 0; i < tb.cap; i++)
-						tb.s[i].st = 0;
-					tb.used = tb.dead = 0;
-					have_prev_mono = false;
-				}
-				id = h.capture_id;
-				have_id = true;
-				break;
-			case CAP_SAMPLE:
-				in_sample = true;
-				wall = rec.u.sample.wall_us;
-				mono = rec.u.sample.mono_us;
-				key = rec.u.sample.key;
-				if (key)
-					for (size_t i = 0; i < tb.cap; i++)
-						tb.s[i].seen = false;
-				idx = -1;
-				for (int i = cursor; i < mo->nsamples; i++)
-					if (mo->wall_us[i] == wall && mo->mono_us[i] == mono) {
-						idx = i;
-						cursor = i + 1;
-						break;
-					}
-				break;
-			case CAP_TASK: {
-				if (!in_sample)
-					break;
-				struct tt *x = find(&tb, rec.u.task.tid, true);
-				if (!x) {
-					snprintf(err, errlen, "out of memory replaying %s", path);
-					rc = -2;
-					goto out;
-				}
-				const uint64_t *v = rec.u.task.v;
-				if (rec.u.task.is_new || x->v[CAP_TF_START] != v[CAP_TF_START])
-					x->have_prev = false;
-				memcpy(x->v, v, sizeof x->v);
-				copy_name(x->comm, sizeof x->comm, rec.u.task.comm);
-				copy_name(x->wchan, sizeof x->wchan, rec.u.task.wchan);
-				copy_name(x->cgroup, sizeof x->cgroup, rec.u.task.cgroup);
-				x->seen = true;
-				seen_mask |= rec.u.task.changed;
-				break;
-			}
-			case CAP_TASK_EXIT: {
-				struct tt *x = find(&tb, rec.u.exit.tid, false);
-				if (x)
-					drop(&tb, x);
-				break;
-			}
-			case CAP_SAMPLE_END:
-				if (!in_sample)
-					break;
-				in_sample = false;
-				if (key) /* a key sample lists every live task: the rest are gone */
-					for (size_t i = 0; i < tb.cap; i++)
-						if (tb.s[i].st == 1 && !tb.s[i].seen)
-							drop(&tb, &tb.s[i]);
-				if (idx >= 0 && want[idx]) {
-					struct top_snap s = { .sample = idx, .t = mo->t[idx], .wall_us = wall };
-					s.dt = have_prev_mono && mono > prev_mono ? (double)(mono - prev_mono) / 1e6 : 0;
-					if (snapshot(&tb, &h, seen_mask, s.dt, flt, &s)) {
-						snprintf(err, errlen, "out of memory replaying %s", path);
-						rc = -2;
-						goto out;
-					}
-					cb(ctx, &s);
-					free(s.p);
-				}
-				for (size_t i = 0; i < tb.cap; i++) {
-					struct tt *x = &tb.s[i];
-					if (x->st != 1)
-						continue;
-					x->prev_cpu = x->v[CAP_TF_UTIME] + x->v[CAP_TF_STIME];
-					x->prev_maj = x->v[CAP_TF_MAJFLT];
-					x->prev_rd = x->v[CAP_TF_READ_BYTES];
-					x->prev_wr = x->v[CAP_TF_WRITE_BYTES];
-					x->have_prev = true;
-				}
-				prev_mono = mono;
-				have_prev_mono = true;
-				break;
-			case CAP_EV_DAMAGE:
-				/* records are lost: rates across the hole would be wrong */
-				in_sample = false;
-				have_prev_mono = false;
-				for (size_t i = 0; i < tb.cap; i++)
-					tb.s[i].have_prev = false;
-				break;
-			default:
-				break;
-			}
-		}
-		if (rc < 0)
+	struct replay p = { .mo = mo, .want = want, .flt = flt, .cb = cb, .ctx = ctx, .idx = -1 };
+	int rc = 0;
+	for (int piece = 0; piece < npaths && !rc; piece++) {
+		struct input *in = input_open(ord[piece], false, err, errlen);
+		if (!in) {
+			rc = -1;
 			break;
+		}
+		struct cap_rec rec;
+		while ((rc = input_next(in, &rec)) == 1)
+			on_record(&p, &rec);
+		if (rc < 0)
+			snprintf(err, errlen, "%s: %s", ord[piece], input_error(in));
 		input_close(in);
-		in = NULL;
 	}
-out:
-	if (rc == -1 && in)
-		snprintf(err, errlen, "%s: %s", path, input_error(in));
-	input_close(in);
-	free(tb.s);
+	free(p.tb.s);
+	hash_free(&p.tb.h);
 	return rc < 0 ? -1 : 0;
 }
