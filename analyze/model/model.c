@@ -447,6 +447,8 @@ void model_finish(struct model *mo)
 	free(r->mk);
 	free(r->mv);
 	hash_free(&r->mh);
+	hash_free(&r->mem.h);
+	hash_free(&r->vm.h);
 	free(r->cgs);
 	free(r->ids);
 	free(r->six);
