@@ -1,7 +1,6 @@
-/* Built by the main Makefile from tests/test_kdump.c with analyze/kdump/kdump.c
- * analyze/kdump/stackgroup.c
- * analyze/render/render_stacks.c (-lcmocka -ljansson); run from
- * the repo root, data under $TEST_DATA (default tests/data). */
+/* test_kdump.c - the kernel-dump parser (analyze/kdump/) on the corpus of
+ * real dumps under $TEST_DATA/dmesg (default tests/data) and on made-up
+ * forms, the stack grouping, and the stacks renderers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,16 +43,20 @@ static char *read_data(const char *name, size_t *len)
 	return buf;
 }
 
-static struct kd_result *parse_file(const char *name)
+/* The file's text fed after kd_set_trigger(trigger) (-1: no trigger). */
+static struct kd_result *parse_file_after_trigger(const char *name, long trigger)
 {
 	size_t len;
 	char *text = read_data(name, &len);
 	struct kd_parser *p = kd_parser_new();
 	assert_non_null(p);
+	kd_set_trigger(p, trigger);
 	kd_feed_text(p, text, len);
 	free(text);
 	return kd_finish(p);
 }
+
+static struct kd_result *parse_file(const char *name) { return parse_file_after_trigger(name, -1); }
 
 static struct kd_result *parse_str(const char *text)
 {
@@ -82,6 +85,13 @@ static void check_task(const struct kd_task *t, const char *comm, long pid, cons
 	assert_string_equal(t->state, state);
 }
 
+/* check_task, and the parent the task line names */
+static void check_proc(const struct kd_task *t, const char *comm, long pid, long ppid, const char *state)
+{
+	check_task(t, comm, pid, state);
+	assert_int_equal(t->ppid, ppid);
+}
+
 /* The exact function list, innermost first; NULL-terminated. */
 static void check_frames(const struct kd_task *t, const char *const *fn)
 {
@@ -104,17 +114,36 @@ static const struct sg_group *group_with(const struct sg_groups *g, const char *
 	return NULL;
 }
 
+/* What a corpus file parses to before what is particular to it: how many
+ * dumps, the first one's kind and task count, and whether it is whole. */
+enum whole { UNSAID, WHOLE, CUT };
+struct corpus_case {
+	const char *file;
+	size_t ndumps;
+	enum kd_kind kind;
+	size_t ntasks;
+	enum whole whole;
+	void (*more)(const struct kd_result *r, const struct kd_dump *d);
+};
+
+static void run_corpus(void **state)
+{
+	const struct corpus_case *c = *state;
+	struct kd_result *r = parse_file(c->file);
+	assert_int_equal(kd_ndumps(r), c->ndumps);
+	const struct kd_dump *d = dump(r, 0, c->kind, c->ntasks);
+	if (c->whole != UNSAID)
+		assert_int_equal(d->complete, c->whole == WHOLE);
+	c->more(r, d);
+	kd_result_free(r);
+}
+#define CORPUS(c) { #c, run_corpus, NULL, NULL, (void *)&c }
+
 /* ---------- corpus: one test per file ---------- */
 
-static void corpus_arm_4_4_hung(void **state)
+static void corpus_arm_4_4_hung_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("arm-4.4-hung-task-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 2);
-	assert_false(d->complete); /* the excerpt ends at the 2nd task's INFO line */
-	check_task(&d->tasks[0], "kworker/0:0", 6301, "D");
-	assert_int_equal(d->tasks[0].ppid, 2);
+	check_proc(&d->tasks[0], "kworker/0:0", 6301, 2, "D");
 	assert_true(d->tasks[0].complete);
 	static const char *const f0[] = {"__schedule", "schedule", "schedule_preempt_disabled",
 		"__mutex_lock_slowpath", "mutex_lock", "dbs_timer", "process_one_work",
@@ -136,21 +165,18 @@ static void corpus_arm_4_4_hung(void **state)
 	assert_int_equal(m->count, 1);
 	assert_int_equal(m->pids[0], 6301);
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_arm_4_4_hung = {
+	"arm-4.4-hung-task-01.txt", 1, KD_HUNG_TASK, 2, CUT, corpus_arm_4_4_hung_more
+}; /* the excerpt ends at the 2nd task's INFO line */
 
 static const char *const seed_w_frames[] = {"__schedule", "schedule", "schedule_timeout",
 	"io_schedule_timeout", "bit_wait_io", "__wait_on_bit", "wait_on_page_bit_killable",
 	"__lock_page_or_retry", "filemap_fault", "ext4_filemap_fault", "__do_fault",
 	"handle_mm_fault", "do_page_fault", "do_PrefetchAbort", "ret_from_exception", NULL};
 
-static void corpus_seed_sysrq_w(void **state)
+static void corpus_seed_sysrq_w_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("arm-4.9-seed-sysrq-w.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_W, 5);
-	assert_false(d->complete); /* "..." elision lines */
 	assert_true(d->ts > 49686.374 && d->ts < 49686.375);
 	static const char *const comm[] = {"logd", "app", "app", "videocapture", "tracker"};
 	static const long pid[] = {493, 2469, 2495, 3242, 3258};
@@ -188,16 +214,13 @@ static void corpus_seed_sysrq_w(void **state)
 	assert_string_equal(pf->wait, "page");
 	assert_false(sg_is_reclaim(&d->tasks[0]));
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_seed_sysrq_w = {
+	"arm-4.9-seed-sysrq-w.txt", 1, KD_SYSRQ_W, 5, CUT, corpus_seed_sysrq_w_more
+}; /* "..." elision lines */
 
-static void corpus_seed_sysrq_l(void **state)
+static void corpus_seed_sysrq_l_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("arm-4.9-seed-sysrq-l.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 2);
-	assert_true(d->complete);
 	const struct kd_task *ash = &d->tasks[0], *ksw = &d->tasks[1];
 	check_task(ash, "ash", 14024, "");
 	assert_int_equal(ash->cpu, 1);
@@ -230,16 +253,14 @@ static void corpus_seed_sysrq_l(void **state)
 	const struct sg_group *a = group_with(g, "cpu: __handle_sysrq");
 	assert_int_equal(a->pids[0], 14024);
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_seed_sysrq_l = {
+	"arm-4.9-seed-sysrq-l.txt", 1, KD_SYSRQ_L, 2, WHOLE, corpus_seed_sysrq_l_more
+};
 
-static void corpus_arm_6_12_noaddr(void **state)
+static void corpus_arm_6_12_noaddr_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("arm-6.12-hung-task-noaddr-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
-	assert_true(d->complete);
+	(void)r;
 	const struct kd_task *t = &d->tasks[0];
 	check_task(t, "vchiq-keep/0", 208, "D");
 	assert_int_equal(t->tgid, 208);
@@ -252,16 +273,13 @@ static void corpus_arm_6_12_noaddr(void **state)
 	assert_string_equal(t->frames[1].offset, "0x20");
 	assert_string_equal(t->frames[1].size, "0x134");
 	assert_string_equal(t->frames[4].offset, "0x14");
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_arm_6_12_noaddr = {
+	"arm-6.12-hung-task-noaddr-01.txt", 1, KD_HUNG_TASK, 1, WHOLE, corpus_arm_6_12_noaddr_more
+};
 
-static void corpus_arm64_5_15_sysrq_l(void **state)
+static void corpus_arm64_5_15_sysrq_l_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("arm64-5.15-sysrq-l-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 1);
-	assert_true(d->complete);
 	assert_true(d->ts < 0);
 	const struct kd_task *t = &d->tasks[0];
 	check_task(t, "swapper/0", 0, "");
@@ -277,19 +295,15 @@ static void corpus_arm64_5_15_sysrq_l(void **state)
 	assert_string_equal(g->groups[0].label, "idle");
 	assert_true(g->groups[0].idle);
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_arm64_5_15_sysrq_l = {
+	"arm64-5.15-sysrq-l-01.txt", 1, KD_SYSRQ_L, 1, WHOLE, corpus_arm64_5_15_sysrq_l_more
+};
 
-static void corpus_arm64_5_9_hung(void **state)
+static void corpus_arm64_5_9_hung_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("arm64-5.9-hung-task-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
-	assert_true(d->complete);
 	const struct kd_task *t = &d->tasks[0];
-	check_task(t, "syz-fuzzer", 4433, "D");
-	assert_int_equal(t->ppid, 4402);
+	check_proc(t, "syz-fuzzer", 4433, 4402, "D");
 	assert_int_equal(t->tgid, -1);
 	static const char *const f[] = {"__switch_to", "__schedule", "schedule",
 		"rwsem_down_write_slowpath", "down_write", "register_netdevice_notifier", "bcm_init",
@@ -302,16 +316,13 @@ static void corpus_arm64_5_9_hung(void **state)
 						"waiting for a rw-semaphore in register_netdevice_notifier");
 	assert_string_equal(g->groups[0].wait, "rwsem");
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_arm64_5_9_hung = {
+	"arm64-5.9-hung-task-01.txt", 1, KD_HUNG_TASK, 1, WHOLE, corpus_arm64_5_9_hung_more
+};
 
-static void corpus_arm64_6_x_sysrq_w(void **state)
+static void corpus_arm64_6_x_sysrq_w_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("arm64-6.x-sysrq-w-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_W, 1);
-	assert_true(d->complete);
 	const struct kd_task *t = &d->tasks[0];
 	check_task(t, "mkfs.f2fs", 1561, "D");
 	assert_int_equal(t->tgid, 1561);
@@ -333,37 +344,30 @@ static void corpus_arm64_6_x_sysrq_w(void **state)
 	assert_string_equal(g->groups[0].label,
 						"waiting for the MMC/SD card to finish (__mmc_poll_for_busy)");
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_arm64_6_x_sysrq_w = {
+	"arm64-6.x-sysrq-w-01.txt", 1, KD_SYSRQ_W, 1, WHOLE, corpus_arm64_6_x_sysrq_w_more
+};
 
-static void corpus_mips_3_0_hung(void **state)
+static void corpus_mips_3_0_hung_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("mips-3.0-hung-task-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
-	assert_true(d->complete); /* the "..." inside "Stack :" is not an elision */
+	(void)r;
 	assert_true(d->ts == 240.0);
 	const struct kd_task *t = &d->tasks[0];
-	check_task(t, "kinteractiveup", 64, "D");
-	assert_int_equal(t->ppid, 2);
+	check_proc(t, "kinteractiveup", 64, 2, "D");
 	static const char *const f[] = {"__schedule", "kthread", "kernel_thread_helper", NULL};
 	check_frames(t, f);
 	assert_string_equal(t->frames[0].address, "8066c218");
 	assert_string_equal(t->frames[0].offset, "0x2b8");
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_mips_3_0_hung = {
+	"mips-3.0-hung-task-01.txt", 1, KD_HUNG_TASK, 1, WHOLE, corpus_mips_3_0_hung_more
+}; /* the "..." inside "Stack :" is not an elision */
 
-static void corpus_x86_2_6_29_sysrq_w(void **state)
+static void corpus_x86_2_6_29_sysrq_w_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("x86_64-2.6.29-sysrq-w-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_W, 1);
-	assert_true(d->complete);
 	const struct kd_task *t = &d->tasks[0];
-	check_task(t, "bash", 1, "D");
-	assert_int_equal(t->ppid, 0);
+	check_proc(t, "bash", 1, 0, "D");
 	static const char *const f[] = {"kobject_put", "default_spin_lock_flags", "usb_kill_urb",
 		"autoremove_wake_function", "usb_start_wait_urb", "usb_init_urb", "usb_control_msg",
 		"uvc_set_video_ctrl", "uvc_commit_video", "uvc_video_resume", "__uvc_resume",
@@ -381,8 +385,10 @@ static void corpus_x86_2_6_29_sysrq_w(void **state)
 	struct sg_groups *g = sg_build(r);
 	assert_string_equal(g->groups[0].fingerprint, "usb_kill_urb"); /* "?" frames skipped */
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_x86_2_6_29_sysrq_w = {
+	"x86_64-2.6.29-sysrq-w-01.txt", 1, KD_SYSRQ_W, 1, WHOLE, corpus_x86_2_6_29_sysrq_w_more
+};
 
 static void corpus_x86_3_18_wrapped(void **state)
 {
@@ -394,8 +400,7 @@ static void corpus_x86_3_18_wrapped(void **state)
 	/* the mail client broke lines: rejoined, but the text was damaged */
 	assert_false(d0->complete || d1->complete);
 	assert_true(d0->tasks[0].complete && d1->tasks[0].complete);
-	check_task(&d0->tasks[0], "python", 25873, "D");
-	assert_int_equal(d0->tasks[0].ppid, 25630);
+	check_proc(&d0->tasks[0], "python", 25873, 25630, "D");
 	check_task(&d1->tasks[0], "khugepaged", 262, "D");
 	static const char *const fp[] = {"schedule", "rwsem_down_write_failed",
 		"call_rwsem_down_write_failed", "down_write", "do_coredump", "pick_next_task_fair",
@@ -500,15 +505,10 @@ static void corpus_x86_4_20_callerid(void **state)
 	kd_result_free(r);
 }
 
-static void corpus_x86_4_9_hung(void **state)
+static void corpus_x86_4_9_hung_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("x86_64-4.9-hung-task-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
 	const struct kd_task *t = &d->tasks[0];
-	check_task(t, "syz-executor2", 14507, "D");
-	assert_int_equal(t->ppid, 3322);
+	check_proc(t, "syz-executor2", 14507, 3322, "D");
 	static const char *const f[] = {"__schedule", "schedule", "schedule_preempt_disabled",
 		"mutex_lock_nested", "blkdev_put", "mutex_lock_killable_nested", "locks_remove_file",
 		"fsnotify", "blkdev_put", "blkdev_put", "blkdev_put", "blkdev_close", "__fput",
@@ -522,16 +522,13 @@ static void corpus_x86_4_9_hung(void **state)
 	assert_string_equal(g->groups[0].fingerprint, "blkdev_put < blkdev_close < __fput");
 	assert_string_equal(g->groups[0].label, "waiting for a mutex in blkdev_put");
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_x86_4_9_hung = {
+	"x86_64-4.9-hung-task-01.txt", 1, KD_HUNG_TASK, 1, UNSAID, corpus_x86_4_9_hung_more
+};
 
-static void corpus_x86_6_7_sysrq_w(void **state)
+static void corpus_x86_6_7_sysrq_w_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("x86_64-6.7-sysrq-w-notimestamp-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_W, 1);
-	assert_true(d->complete);
 	const struct kd_task *t = &d->tasks[0];
 	check_task(t, "lvm", 11422, "D");
 	assert_int_equal(t->tgid, 11422);
@@ -554,32 +551,17 @@ static void corpus_x86_6_7_sysrq_w(void **state)
 						"stop_sync_thread < __md_stop_writes < md_stop");
 	assert_string_equal(g->groups[0].label, "waiting in stop_sync_thread");
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_x86_6_7_sysrq_w = {
+	"x86_64-6.7-sysrq-w-notimestamp-01.txt", 1, KD_SYSRQ_W, 1, WHOLE, corpus_x86_6_7_sysrq_w_more
+};
 
 /* ---------- issue 19: more forms, each on real public text ---------- */
 
-static struct kd_result *parse_file_after_trigger(const char *name, long trigger)
-{
-	size_t len;
-	char *text = read_data(name, &len);
-	struct kd_parser *p = kd_parser_new();
-	assert_non_null(p);
-	kd_set_trigger(p, trigger);
-	kd_feed_text(p, text, len);
-	free(text);
-	return kd_finish(p);
-}
-
 /* 5.10+ task lines with padded fields under a caller id, then sysrq d's
  * lock list (which must add no task and no frame). */
-static void corpus_x86_5_15_callerid_locks(void **state)
+static void corpus_x86_5_15_callerid_locks_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("x86_64-5.x-sysrq-w-callerid-locks-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_W, 6);
-	assert_true(d->complete);
 	static const char *const comm[] = {"btrfs-transacti", "crawl_257_291", "crawl_256_295",
 		"crawl_257_292", "crawl_257_293", "crawl_256_289"};
 	static const long pid[] = {6161, 6494, 6496, 6502, 6503, 6504};
@@ -630,20 +612,16 @@ static void corpus_x86_5_15_callerid_locks(void **state)
 	assert_int_equal(w->pids[0], 6494);
 	assert_int_equal(w->pids[1], 6504);
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_x86_5_15_callerid_locks = {
+	"x86_64-5.x-sysrq-w-callerid-locks-01.txt", 1, KD_SYSRQ_W, 6, WHOLE, corpus_x86_5_15_callerid_locks_more
+};
 
 /* arm "Backtrace:" with the r10..r4 register lines after each frame, and the
  * khungtaskd NMI backtrace the excerpt cuts off. */
-static void corpus_arm_5_6_backtrace_regs(void **state)
+static void corpus_arm_5_6_backtrace_regs_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("arm-5.6-hung-task-backtrace-regs-01.txt");
-	assert_int_equal(kd_ndumps(r), 2);
-	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
-	assert_true(d->complete);
-	check_task(&d->tasks[0], "kworker/u16:2", 341, "D");
-	assert_int_equal(d->tasks[0].ppid, 2);
+	check_proc(&d->tasks[0], "kworker/u16:2", 341, 2, "D");
 	static const char *const f[] = {"__schedule", "schedule", "rwsem_down_write_slowpath",
 		"down_write", "f2fs_write_single_data_page", "f2fs_write_cache_pages",
 		"f2fs_write_data_pages", "do_writepages", "__writeback_single_inode",
@@ -659,20 +637,17 @@ static void corpus_arm_5_6_backtrace_regs(void **state)
 	static const char *const fl[] = {"dump_backtrace", "show_stack", NULL};
 	check_frames(&l->tasks[0], fl);
 	assert_false(l->tasks[0].complete);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_arm_5_6_backtrace_regs = {
+	"arm-5.6-hung-task-backtrace-regs-01.txt", 2, KD_HUNG_TASK, 1, WHOLE, corpus_arm_5_6_backtrace_regs_more
+};
 
 /* The same arm form without register lines (5.10, task: line, trailing
  * blank after "Backtrace:"), from syzbot's arm instance. */
-static void corpus_arm_5_10_backtrace(void **state)
+static void corpus_arm_5_10_backtrace_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("arm-5.10-hung-task-backtrace-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
-	assert_true(d->complete);
-	check_task(&d->tasks[0], "syz-executor.0", 10324, "D");
-	assert_int_equal(d->tasks[0].ppid, 6326);
+	(void)r;
+	check_proc(&d->tasks[0], "syz-executor.0", 10324, 6326, "D");
 	static const char *const f[] = {"__schedule", "schedule", "io_schedule",
 		"wait_on_page_bit_common", "__lock_page", "mpage_prepare_extent_to_map",
 		"ext4_writepages", "do_writepages", "__filemap_fdatawrite_range",
@@ -682,18 +657,15 @@ static void corpus_arm_5_10_backtrace(void **state)
 		"splice_direct_to_actor", "do_splice_direct", "do_sendfile", "sys_sendfile",
 		"ret_fast_syscall", NULL};
 	check_frames(&d->tasks[0], f);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_arm_5_10_backtrace = {
+	"arm-5.10-hung-task-backtrace-01.txt", 1, KD_HUNG_TASK, 1, WHOLE, corpus_arm_5_10_backtrace_more
+};
 
 /* An RCU stall's NMI backtrace on arm: register lines, an IRQ exception
  * stack dump in the middle of the trace. */
-static void corpus_arm_5_10_nmi_regs(void **state)
+static void corpus_arm_5_10_nmi_regs_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("arm-5.10-rcu-stall-nmi-backtrace-regs-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 1);
-	assert_true(d->complete);
 	check_task(&d->tasks[0], "syz-executor.0", 4246, "");
 	assert_int_equal(d->tasks[0].cpu, 1);
 	static const char *const f[] = {"dump_backtrace", "show_stack", "dump_stack",
@@ -710,8 +682,10 @@ static void corpus_arm_5_10_nmi_regs(void **state)
 	assert_true(g->groups[0].cpu);
 	assert_string_equal(g->groups[0].stack[0], "__might_fault");
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_arm_5_10_nmi_regs = {
+	"arm-5.10-rcu-stall-nmi-backtrace-regs-01.txt", 1, KD_SYSRQ_L, 1, WHOLE, corpus_arm_5_10_nmi_regs_more
+};
 
 /* The old arm form of kernels without kallsyms: only addresses. The author
  * quoted the task line and its trace without the sysrq header, as a
@@ -727,8 +701,7 @@ static void corpus_arm_2_4_function_entered(void **state)
 	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_W, 1);
 	assert_false(d->complete); /* header lost */
 	assert_int_equal(d->trigger_id, 3);
-	check_task(&d->tasks[0], "ls", 165, "D");
-	assert_int_equal(d->tasks[0].ppid, 153);
+	check_proc(&d->tasks[0], "ls", 165, 153, "D");
 	static const char *const f[] = {"0xc001e990", "0xc0109b14", NULL};
 	check_frames(&d->tasks[0], f);
 	assert_string_equal(d->tasks[0].frames[1].address, "c0109b14");
@@ -738,13 +711,8 @@ static void corpus_arm_2_4_function_entered(void **state)
 /* A vendor sysrq l on a Broadcom MIPS router: "=>entered showacpu", the
  * register dump, "CPU0:" again, "Stack :" words, a raw stack scan and then
  * the unwound trace, which is the one kept. */
-static void corpus_mips_vendor_sysrq_l(void **state)
+static void corpus_mips_vendor_sysrq_l_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("mips-bcm63xx-vendor-sysrq-l-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 1);
-	assert_true(d->complete);
 	const struct kd_task *t = &d->tasks[0];
 	check_task(t, NULL, -1, "");
 	assert_int_equal(t->cpu, 0);
@@ -761,8 +729,10 @@ static void corpus_mips_vendor_sysrq_l(void **state)
 	assert_int_equal(g->ngroups, 1);
 	assert_string_equal(g->groups[0].stack[0], "blast_icache16");
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_mips_vendor_sysrq_l = {
+	"mips-bcm63xx-vendor-sysrq-l-01.txt", 1, KD_SYSRQ_L, 1, WHOLE, corpus_mips_vendor_sysrq_l_more
+};
 
 /* khungtaskd's all-CPU NMI backtrace inside the report, one CPU idle, then
  * the hung-task panic whose stack is khungtaskd's own. */
@@ -807,15 +777,10 @@ static void corpus_x86_5_3_nmi_panic(void **state)
 /* A mail-wrapped (format=flowed) hung task whose author elided the other
  * tasks with "..." before the panic: the report is incomplete, the panic's
  * khungtaskd stack stays with it. */
-static void corpus_x86_5_15_elided_panic(void **state)
+static void corpus_x86_5_15_elided_panic_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("x86_64-5.15-hung-task-elided-panic-wrapped-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 2);
-	assert_false(d->complete);
-	check_task(&d->tasks[0], "float_bessel", 77920, "D");
-	assert_int_equal(d->tasks[0].ppid, 77327); /* "ppid: " / "77327 flags" joined */
+	(void)r;
+	check_proc(&d->tasks[0], "float_bessel", 77920, 77327, "D"); /* "ppid: " / "77327 flags" joined */
 	static const char *const f0[] = {"__schedule", "schedule", "rwsem_down_read_slowpath",
 		"copy_user_enhanced_fast_string", "down_read", "do_user_addr_fault", "exc_page_fault",
 		"asm_exc_page_fault", "copy_page_to_iter", "filemap_read", "ima_file_check",
@@ -832,21 +797,18 @@ static void corpus_x86_5_15_elided_panic(void **state)
 		"check_hung_uninterruptible_tasks", "kthread", "set_kthread_struct",
 		"ret_from_fork", NULL};
 	check_frames(&d->tasks[1], f1);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_x86_5_15_elided_panic = {
+	"x86_64-5.15-hung-task-elided-panic-wrapped-01.txt", 1, KD_HUNG_TASK, 2, CUT, corpus_x86_5_15_elided_panic_more
+};
 
 /* Other tasks' lines (and their own wraps) cut into the trace of a caller-id
  * log; the excerpt ends mid-trace. */
-static void corpus_x86_5_16_interleaved(void **state)
+static void corpus_x86_5_16_interleaved_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("x86_64-5.16-hung-task-interleaved-wrapped-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
-	assert_false(d->complete);
+	(void)r;
 	const struct kd_task *t = &d->tasks[0];
-	check_task(t, "syz-executor.0", 2134, "D");
-	assert_int_equal(t->ppid, 13069);
+	check_proc(t, "syz-executor.0", 2134, 13069, "D");
 	assert_false(t->complete);
 	static const char *const f[] = {"__schedule", "io_schedule_timeout", "schedule",
 		"schedule_preempt_disabled", "__mutex_lock", "nl802154_pre_doit",
@@ -859,20 +821,16 @@ static void corpus_x86_5_16_interleaved(void **state)
 	check_frames(t, f);
 	assert_true(t->frames[12].reliable);
 	assert_false(t->frames[11].reliable);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_x86_5_16_interleaved = {
+	"x86_64-5.16-hung-task-interleaved-wrapped-01.txt", 1, KD_HUNG_TASK, 1, CUT, corpus_x86_5_16_interleaved_more
+};
 
 /* s390: "([<..>] sym)" is a frame the unwinder could not verify. */
-static void corpus_s390_5_3_hung(void **state)
+static void corpus_s390_5_3_hung_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("s390-5.3-hung-task-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
-	assert_true(d->complete);
 	const struct kd_task *t = &d->tasks[0];
-	check_task(t, "umount", 4631, "D");
-	assert_int_equal(t->ppid, 3337);
+	check_proc(t, "umount", 4631, 3337, "D");
 	static const char *const f[] = {"__schedule", "schedule", "schedule_timeout",
 		"wait_for_common", "btrfs_qgroup_wait_for_completion", "close_ctree",
 		"generic_shutdown_super", "kill_anon_super", "btrfs_kill_super",
@@ -888,18 +846,16 @@ static void corpus_s390_5_3_hung(void **state)
 	assert_string_equal(g->groups[0].fingerprint,
 						"btrfs_qgroup_wait_for_completion < close_ctree < generic_shutdown_super");
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_s390_5_3_hung = {
+	"s390-5.3-hung-task-01.txt", 1, KD_HUNG_TASK, 1, WHOLE, corpus_s390_5_3_hung_more
+};
 
 /* s390 without NMIs: the stalled CPU's PSW and stack follow the RCU stall
  * report; the address after "Last Breaking-Event-Address:" is no caller. */
-static void corpus_s390x_6_0_rcu_stall(void **state)
+static void corpus_s390x_6_0_rcu_stall_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("s390x-6.0-rcu-stall-cpu-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 1);
-	assert_true(d->complete);
+	(void)r;
 	const struct kd_task *t = &d->tasks[0];
 	check_task(t, "ld64.so.1", 1236661, "");
 	assert_int_equal(t->cpu, 60);
@@ -910,18 +866,15 @@ static void corpus_s390x_6_0_rcu_stall(void **state)
 		"__do_syscall", "system_call", NULL};
 	check_frames(t, f);
 	assert_false(t->frames[1].reliable);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_s390x_6_0_rcu_stall = {
+	"s390x-6.0-rcu-stall-cpu-01.txt", 1, KD_SYSRQ_L, 1, WHOLE, corpus_s390x_6_0_rcu_stall_more
+};
 
 /* sparc64 2.6: " [address] sym+off/size", after a sysrq d lock list whose
  * lines the mail client wrapped. */
-static void corpus_sparc64_2_6_28_sysrq_w(void **state)
+static void corpus_sparc64_2_6_28_sysrq_w_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("sparc64-2.6.28-sysrq-w-locks-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_W, 6);
-	assert_true(d->complete);
 	static const char *const comm[] = {"pdflush", "pdflush", "kjournald", "metalog", "touch",
 		"init"};
 	static const long pid[] = {163, 164, 405, 1413, 1317, 1336};
@@ -972,18 +925,16 @@ static void corpus_sparc64_2_6_28_sysrq_w(void **state)
 	assert_int_equal(j->pids[0], 1413);
 	assert_int_equal(j->pids[1], 1336);
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_sparc64_2_6_28_sysrq_w = {
+	"sparc64-2.6.28-sysrq-w-locks-01.txt", 1, KD_SYSRQ_W, 6, WHOLE, corpus_sparc64_2_6_28_sysrq_w_more
+};
 
 /* sparc64 5.10: angle brackets, the trailing null frame "[<0...0>] 0x0",
  * and a format=flowed mail that broke "ppid: " / "     2 flags". */
-static void corpus_sparc64_5_10_wrapped(void **state)
+static void corpus_sparc64_5_10_wrapped_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("sparc64-5.10-hung-task-wrapped-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 3);
-	assert_false(d->complete); /* cut at the third task */
+	(void)r;
 	check_task(&d->tasks[0], "khugepaged", 337, "D");
 	check_task(&d->tasks[1], "md127_raid1", 1100, "D");
 	check_task(&d->tasks[2], "jbd2/dm-0-8", 1208, "D");
@@ -999,8 +950,10 @@ static void corpus_sparc64_5_10_wrapped(void **state)
 	check_frames(&d->tasks[1], f1);
 	assert_int_equal(d->tasks[2].nframes, 0);
 	assert_false(d->tasks[2].complete);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_sparc64_5_10_wrapped = {
+	"sparc64-5.10-hung-task-wrapped-01.txt", 1, KD_HUNG_TASK, 3, CUT, corpus_sparc64_5_10_wrapped_more
+}; /* cut at the third task */
 
 /* parisc64: "Backtrace:" with " [<address>] sym", every line logged twice
  * by the console, two reports 134 s apart. */
@@ -1015,8 +968,7 @@ static void corpus_parisc64_5_8_doubled(void **state)
 		const struct kd_dump *d = dump(r, i, KD_HUNG_TASK, 1);
 		assert_false(d->complete);          /* its INFO lines are wrapped */
 		assert_true(d->tasks[0].complete);  /* the trace itself is whole */
-		check_task(&d->tasks[0], "futex_requeue_p", 11776, "D");
-		assert_int_equal(d->tasks[0].ppid, 11689);
+		check_proc(&d->tasks[0], "futex_requeue_p", 11776, 11689, "D");
 		check_frames(&d->tasks[0], f);
 	}
 	assert_true(kd_dump_at(r, 1)->ts > 33020.86 && kd_dump_at(r, 1)->ts < 33020.87);
@@ -1025,20 +977,18 @@ static void corpus_parisc64_5_8_doubled(void **state)
 
 /* The sending CPU's lines ([    C7]) interleaved with the NMI backtrace of
  * CPU 1 ([    C1]), which the excerpt cuts before its trace. */
-static void corpus_powerpc64_5_13_nmi_interleaved(void **state)
+static void corpus_powerpc64_5_13_nmi_interleaved_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("powerpc64-5.13-nmi-interleaved-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 1);
-	assert_false(d->complete);
+	(void)r;
 	const struct kd_task *t = &d->tasks[0];
 	check_task(t, "kworker/1:1H", 325, "");
 	assert_int_equal(t->cpu, 1);
 	assert_int_equal(t->nframes, 0);
 	assert_false(t->complete);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_powerpc64_5_13_nmi_interleaved = {
+	"powerpc64-5.13-nmi-interleaved-01.txt", 1, KD_SYSRQ_L, 1, CUT, corpus_powerpc64_5_13_nmi_interleaved_more
+};
 
 /* Only the panic and khungtaskd's stack reached the log (syzbot's console,
  * a syslog file): the hung-task report stands, incomplete, with khungtaskd
@@ -1082,16 +1032,10 @@ static void corpus_hung_panic_only(void **state)
 /* parisc has no NMI: an RCU stall prints "Task dump for CPU 0:", the task
  * line of what runs there and its stack, from the timer interrupt; the
  * console logged each line twice and wrapped them at 80 columns. */
-static void corpus_parisc64_5_8_task_dump(void **state)
+static void corpus_parisc64_5_8_task_dump_more(const struct kd_result *r, const struct kd_dump *d)
 {
-	(void)state;
-	struct kd_result *r = parse_file("parisc64-5.8-rcu-stall-task-dump-01.txt");
-	assert_int_equal(kd_ndumps(r), 1);
-	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_L, 1);
-	assert_false(d->complete); /* wrapped */
 	const struct kd_task *t = &d->tasks[0];
-	check_task(t, "futex_requeue_p", 11780, "R");
-	assert_int_equal(t->ppid, 11689);
+	check_proc(t, "futex_requeue_p", 11780, 11689, "R");
 	assert_int_equal(t->cpu, 0);
 	assert_true(t->complete); /* the unwinder stops at the interrupt entry */
 	static const char *const f[] = {"show_stack", "sched_show_task.part.0", "dump_cpu_task",
@@ -1105,8 +1049,10 @@ static void corpus_parisc64_5_8_task_dump(void **state)
 	assert_int_equal(g->ngroups, 1);
 	assert_string_equal(g->groups[0].fingerprint, "cpu: unknown");
 	sg_free(g);
-	kd_result_free(r);
 }
+static const struct corpus_case corpus_parisc64_5_8_task_dump = {
+	"parisc64-5.8-rcu-stall-task-dump-01.txt", 1, KD_SYSRQ_L, 1, CUT, corpus_parisc64_5_8_task_dump_more
+}; /* wrapped */
 
 /* ---------- formats not in the corpus (written from the kernel's printk formats) ---------- */
 
@@ -1185,8 +1131,7 @@ static void synth_riscv(void **state)
 	const struct kd_dump *d = dump(r, 0, KD_HUNG_TASK, 1);
 	assert_true(d->complete);
 	const struct kd_task *t = &d->tasks[0];
-	check_task(t, "sync", 175, "D");
-	assert_int_equal(t->ppid, 160);
+	check_proc(t, "sync", 175, 160, "D");
 	static const char *const f[] = {"__schedule", "schedule", "io_schedule",
 		"wb_wait_for_completion", "sync_inodes_sb", "ret_from_syscall", NULL};
 	check_frames(t, f);
@@ -1249,8 +1194,7 @@ static void synth_old_i386(void **state)
 		" [<c0102fd5>] kernel_thread_helper+0x5/0xb\n");
 	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_W, 1);
 	const struct kd_task *t = &d->tasks[0];
-	check_task(t, "pdflush", 183, "D");
-	assert_int_equal(t->ppid, 6);
+	check_proc(t, "pdflush", 183, 6, "D");
 	static const char *const f[] = {"io_schedule", "sync_page", "__wait_on_bit_lock",
 		"shrink_list", "balance_pgdat", "kswapd", "kernel_thread_helper", NULL};
 	check_frames(t, f);
@@ -1587,11 +1531,9 @@ static void synth_old_headers(void **state)
 		"bash          R  running task        0  1234   1233 0x00000000\n"
 		" ret_from_fork+0x7c/0xb0\n");
 	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_W, 4);
-	check_task(&d->tasks[0], "getty", 2986, "D");
-	assert_int_equal(d->tasks[0].ppid, 1);
+	check_proc(&d->tasks[0], "getty", 2986, 1, "D");
 	check_task(&d->tasks[1], "rs:main Q:Reg", 5857, "D");
-	check_task(&d->tasks[2], "syz-executor2", 14507, "D");
-	assert_int_equal(d->tasks[2].ppid, 3322);
+	check_proc(&d->tasks[2], "syz-executor2", 14507, 3322, "D");
 	check_task(&d->tasks[3], "bash", 1234, "R");
 	struct sg_groups *g = sg_build(r);
 	assert_int_equal(g->groups[0].count, 3); /* the R task is not blocked */
@@ -1817,36 +1759,36 @@ static void render_text_seed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(corpus_arm_4_4_hung),
-		cmocka_unit_test(corpus_seed_sysrq_w),
-		cmocka_unit_test(corpus_seed_sysrq_l),
-		cmocka_unit_test(corpus_arm_6_12_noaddr),
-		cmocka_unit_test(corpus_arm64_5_15_sysrq_l),
-		cmocka_unit_test(corpus_arm64_5_9_hung),
-		cmocka_unit_test(corpus_arm64_6_x_sysrq_w),
-		cmocka_unit_test(corpus_mips_3_0_hung),
-		cmocka_unit_test(corpus_x86_2_6_29_sysrq_w),
+		CORPUS(corpus_arm_4_4_hung),
+		CORPUS(corpus_seed_sysrq_w),
+		CORPUS(corpus_seed_sysrq_l),
+		CORPUS(corpus_arm_6_12_noaddr),
+		CORPUS(corpus_arm64_5_15_sysrq_l),
+		CORPUS(corpus_arm64_5_9_hung),
+		CORPUS(corpus_arm64_6_x_sysrq_w),
+		CORPUS(corpus_mips_3_0_hung),
+		CORPUS(corpus_x86_2_6_29_sysrq_w),
 		cmocka_unit_test(corpus_x86_3_18_wrapped),
 		cmocka_unit_test(corpus_x86_4_20_callerid),
-		cmocka_unit_test(corpus_x86_4_9_hung),
-		cmocka_unit_test(corpus_x86_6_7_sysrq_w),
-		cmocka_unit_test(corpus_x86_5_15_callerid_locks),
-		cmocka_unit_test(corpus_arm_5_6_backtrace_regs),
-		cmocka_unit_test(corpus_arm_5_10_backtrace),
-		cmocka_unit_test(corpus_arm_5_10_nmi_regs),
+		CORPUS(corpus_x86_4_9_hung),
+		CORPUS(corpus_x86_6_7_sysrq_w),
+		CORPUS(corpus_x86_5_15_callerid_locks),
+		CORPUS(corpus_arm_5_6_backtrace_regs),
+		CORPUS(corpus_arm_5_10_backtrace),
+		CORPUS(corpus_arm_5_10_nmi_regs),
 		cmocka_unit_test(corpus_arm_2_4_function_entered),
-		cmocka_unit_test(corpus_mips_vendor_sysrq_l),
+		CORPUS(corpus_mips_vendor_sysrq_l),
 		cmocka_unit_test(corpus_x86_5_3_nmi_panic),
-		cmocka_unit_test(corpus_x86_5_15_elided_panic),
-		cmocka_unit_test(corpus_x86_5_16_interleaved),
-		cmocka_unit_test(corpus_s390_5_3_hung),
-		cmocka_unit_test(corpus_s390x_6_0_rcu_stall),
-		cmocka_unit_test(corpus_sparc64_2_6_28_sysrq_w),
-		cmocka_unit_test(corpus_sparc64_5_10_wrapped),
+		CORPUS(corpus_x86_5_15_elided_panic),
+		CORPUS(corpus_x86_5_16_interleaved),
+		CORPUS(corpus_s390_5_3_hung),
+		CORPUS(corpus_s390x_6_0_rcu_stall),
+		CORPUS(corpus_sparc64_2_6_28_sysrq_w),
+		CORPUS(corpus_sparc64_5_10_wrapped),
 		cmocka_unit_test(corpus_parisc64_5_8_doubled),
-		cmocka_unit_test(corpus_powerpc64_5_13_nmi_interleaved),
+		CORPUS(corpus_powerpc64_5_13_nmi_interleaved),
 		cmocka_unit_test(corpus_hung_panic_only),
-		cmocka_unit_test(corpus_parisc64_5_8_task_dump),
+		CORPUS(corpus_parisc64_5_8_task_dump),
 		cmocka_unit_test(synth_powerpc),
 		cmocka_unit_test(synth_powerpc_bare),
 		cmocka_unit_test(synth_riscv),

@@ -14,13 +14,12 @@ int detect_cpu(const struct actx *c, struct finding *f)
 		return 0;
 	const struct model *fm = c->fm;
 	const struct entity *top = NULL;
-	double tc = 0, all = 0;
+	double tc = 0;
 	for (size_t i = 0; i < fm->nents; i++) {
 		const struct entity *e = &fm->ents[i];
 		if (e->kind != ENT_PROC)
 			continue;
 		double x = ent_sum(fm, e, PF_CPU, c->fa, c->fb);
-		all += x;
 		if (x > tc) {
 			tc = x;
 			top = e;
@@ -40,6 +39,5 @@ int detect_cpu(const struct actx *c, struct finding *f)
 	add_ev(f, "load1", hmean(c, M_LOAD1), fmean(c, M_LOAD1), "load");
 	if (top && secs > 0)
 		add_ev(f, "top_cpu_pct", NAN, 100 * tc / hz / secs, "% of one CPU");
-	(void)all;
 	return 1;
 }

@@ -92,8 +92,8 @@ static void table_header(const char *line, struct oom_cols *c)
 }
 
 /* One row: "[  13682]     0 13682   103116   102232   101952 ... memhog" */
-static void table_row(const char *line, const struct oom_cols *c, double page_kb, struct oom_info *o,
-		      double *best_kb, char *best_comm, size_t bl, long *best_pid)
+static void table_row(const char *line, const struct oom_cols *c, double page_kb, double *best_kb, char *best_comm,
+		      size_t bl, long *best_pid)
 {
 	char buf[256], *tok[24];
 	const char *rb = strchr(line, ']');
@@ -114,7 +114,6 @@ static void table_row(const char *line, const struct oom_cols *c, double page_kb
 	if (c->swap >= 0)
 		pages += strtod(tok[c->swap], NULL);
 	double kb = pages * page_kb;
-	(void)o;
 	if (kb > *best_kb) {
 		*best_kb = kb;
 		*best_pid = pid;
@@ -134,7 +133,7 @@ static void oom_parse(const struct model *mo, struct oom_info *o)
 	/* the table's two largest holders, to say whether the victim stood out */
 	double t1 = 0, t2 = 0;
 	char c1[64] = "", c2[64] = "";
-	long p1 = -1, p2 = -1;
+	long p1 = -1;
 	for (size_t i = 0; i < mo->nkmsg; i++) {
 		const char *s = mo->kmsg[i].text;
 		if (mo->kmsg[i].kind != CAP_TXT_KMSG)
@@ -147,14 +146,14 @@ static void oom_parse(const struct model *mo, struct oom_info *o)
 				double kb = 0;
 				char comm[64] = "";
 				long pid = -1;
-				table_row(q, &cols, page_kb, o, &kb, comm, sizeof comm, &pid);
+				table_row(q, &cols, page_kb, &kb, comm, sizeof comm, &pid);
 				if (kb > t1) {
-					t2 = t1; p2 = p1;
+					t2 = t1;
 					snprintf(c2, sizeof c2, "%s", c1);
 					t1 = kb; p1 = pid;
 					snprintf(c1, sizeof c1, "%s", comm);
 				} else if (kb > t2) {
-					t2 = kb; p2 = pid;
+					t2 = kb;
 					snprintf(c2, sizeof c2, "%s", comm);
 				}
 				continue;
@@ -164,7 +163,7 @@ static void oom_parse(const struct model *mo, struct oom_info *o)
 		if (strstr(s, "Tasks state (memory values in pages)")) {
 			in_table = true;
 			t1 = t2 = 0;
-			p1 = p2 = -1;
+			p1 = -1;
 			c1[0] = c2[0] = 0;
 			cols.n = 0;
 			/* the column header is the next line */
@@ -217,7 +216,6 @@ static void oom_parse(const struct model *mo, struct oom_info *o)
 		const char *oc = p1 == pid ? c2 : c1;
 		o->other_kb = p1 == pid ? t2 : t1;
 		snprintf(o->other_comm, sizeof o->other_comm, "%s", oc);
-		(void)p2;
 		limit = NAN;
 		memcg[0] = 0;
 	}

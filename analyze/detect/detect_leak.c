@@ -1,5 +1,5 @@
 /* detect_leak.c - memory-leak: the process whose RSS grows until memory
- * runs short.  Rule in detect.c's table.  Healthy RSS is the lowest bucket
+ * runs short.  Rule in detectors.def.  Healthy RSS is the lowest bucket
  * mean in the healthy window (0 when the process was not running yet);
  * faulty RSS the highest bucket mean in the faulty window, so a leak that
  * starts mid-window still shows its whole growth. */

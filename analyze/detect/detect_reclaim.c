@@ -1,6 +1,6 @@
 /* detect_reclaim.c - reclaim-thrash, global or inside a memory cgroup.
  *
- * Counted signals (rule in detect.c).  No single counter decides: memcg
+ * Counted signals (rule in detectors.def).  No single counter decides: memcg
  * limit reclaim leaves global pgscan at 0 since 5.x; exec mappings read
  * around, so major faults can understate a thrash 100-1000x while refaults
  * do not; kswapd only runs on global pressure. */
