@@ -18,6 +18,7 @@
 
 #include "membuf.h"
 #include "model_of.h"
+#include "tidy.h"
 
 static struct membuf gen(const char *scenario, double seconds)
 {
@@ -282,10 +283,47 @@ static void test_detector_table(void **state)
 	assert_true(detectors[CAUSE_SWAP_THRASH].thrash && !detectors[CAUSE_MEMORY_LEAK].thrash);
 }
 
+/* A text longer than an event holds is cut at a character's start and
+ * marked "...": a note cut silently read as the whole of what the recorder
+ * said.  A note that fits (the sysrq one, 176 bytes) stays whole. */
+static void test_event_text_cut_marked(void **state)
+{
+	(void)state;
+	char b[7];
+	memcpy(b, "ab\xc3\xa9" "cdef", 6); /* "abé" + more, cut as snprintf cuts: b[3] is inside é */
+	b[6] = 0;
+	text_mark_cut(b, sizeof b);
+	assert_string_equal(b, "ab...");
+
+	static const char fits[] = "sysrq: cannot open /proc/sysrq-trigger (No such file or directory): no kernel stacks "
+				   "will be recorded; run as root on a kernel with CONFIG_MAGIC_SYSRQ, or pass --sysrq off";
+	char longer[400];
+	memset(longer, 'x', sizeof longer);
+	struct membuf m = { 0 };
+	struct cap_header h = { 0 };
+	snprintf(h.writer, sizeof h.writer, "test");
+	struct cap_writer *w = cap_writer_new(&h, NULL, mem_write, &m);
+	assert_int_equal(cap_sample_begin(w, 1000000, 1000000), 0);
+	assert_int_equal(cap_text(w, CAP_TXT_NOTE, CAP_NA, CAP_NA, 0, 0, fits, strlen(fits)), 0);
+	assert_int_equal(cap_text(w, CAP_TXT_NOTE, CAP_NA, CAP_NA, 0, 0, longer, sizeof longer), 0);
+	assert_int_equal(cap_sample_end(w, 1000), 0);
+	assert_int_equal(cap_writer_close(w), 0);
+	cap_writer_free(w);
+	struct model *mo = model_of(m.p, m.len);
+	free(m.p);
+	assert_int_equal(mo->nevs, 2);
+	assert_string_equal(mo->evs[0].text + strlen("recorder: "), fits);
+	size_t l = strlen(mo->evs[1].text);
+	assert_int_equal(l, sizeof mo->evs[1].text - 1);
+	assert_string_equal(mo->evs[1].text + l - 4, "x...");
+	model_free(mo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seed_story),
+		cmocka_unit_test(test_event_text_cut_marked),
 		cmocka_unit_test(test_cgroup_thrash),
 		cmocka_unit_test(test_writer_not_memory),
 		cmocka_unit_test(test_healthy_silent),

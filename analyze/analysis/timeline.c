@@ -1,6 +1,7 @@
 /* timeline.c - rows of per-step means, with events placed in their row,
  * and the columns they can show. */
 #include "analysis.h"
+#include "tidy.h"
 #include "xalloc.h"
 
 #include <math.h>
@@ -211,14 +212,13 @@ struct timeline *timeline_new(const struct report *r, double step, int a, int b)
 		struct tl_row *row = &rows[k];
 		while (er < mo->nevs && mo->evs[er].sample < row->a)
 			er++;
-		for (size_t e = er; e < mo->nevs && mo->evs[e].sample < row->b; e++) {
-			const struct event *ev = &mo->evs[e];
-			if (!notable(ev, pids, np))
-				continue;
-			size_t l = strlen(row->events);
-			if (l + 8 < sizeof row->events)
-				snprintf(row->events + l, sizeof row->events - l, "%s%s", l ? "; " : "", ev->text);
-		}
+		size_t l = 0;
+		for (size_t e = er; e < mo->nevs && mo->evs[e].sample < row->b && l < sizeof row->events; e++)
+			if (notable(&mo->evs[e], pids, np))
+				l += (size_t)snprintf(row->events + l, sizeof row->events - l, "%s%s", l ? "; " : "",
+						      mo->evs[e].text);
+		if (l >= sizeof row->events)
+			text_mark_cut(row->events, sizeof row->events);
 	}
 	tl->rows = rows;
 	tl->n = n;

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 void text_tidy(char *s)
 {
@@ -28,4 +29,14 @@ void text_tidy(char *s)
 		}
 		p += k;
 	}
+}
+
+void text_mark_cut(char *s, size_t size)
+{
+	if (size < 4)
+		return;
+	size_t keep = size - 4;
+	while (keep && ((unsigned char)s[keep] & 0xc0) == 0x80)
+		keep--;
+	memcpy(s + keep, "...", 4);
 }

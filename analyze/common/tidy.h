@@ -8,6 +8,13 @@
 #ifndef TIDY_H
 #define TIDY_H
 
+#include <stddef.h>
+
 void text_tidy(char *s);
+
+/* s (size bytes) holds the start of a longer text, as snprintf leaves it:
+ * end it with "..." at a character's start, so a cut never reads as the
+ * whole. */
+void text_mark_cut(char *s, size_t size);
 
 #endif

@@ -107,7 +107,8 @@ void add_event(struct model *mo, int sample, int kind, uint32_t pid, const char 
 	e->pid = pid;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e->text, sizeof e->text, fmt, ap);
+	if (vsnprintf(e->text, sizeof e->text, fmt, ap) >= (int)sizeof e->text)
+		text_mark_cut(e->text, sizeof e->text);
 	va_end(ap);
 	for (char *p = e->text; *p; p++)
 		if ((unsigned char)*p < 32)
@@ -227,7 +228,7 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 							    rec->u.text.kind, copy };
 		mo->kmsg_bytes += len + 1;
 	}
-	char line[200];
+	char line[256];
 	size_t n = len < sizeof line - 1 ? len : sizeof line - 1;
 	memcpy(line, s, n);
 	line[n] = 0;
@@ -235,6 +236,8 @@ static void feed_text(struct model *mo, struct rd *r, const struct cap_rec *rec)
 		if (!line[k])
 			line[k] = '?';
 	text_tidy(line);
+	if (len >= sizeof line)
+		text_mark_cut(line, sizeof line);
 	switch (rec->u.text.kind) {
 	case CAP_TXT_TRIGGER:
 		add_event(mo, i, EV_SYSRQ, 0, "sysrq-%c requested (%s)", line[0] ? line[0] : '?', n > 2 ? line + 2 : "");

@@ -75,7 +75,7 @@ struct event {
 	enum { EV_GAP, EV_DAMAGE, EV_SYSRQ, EV_OOM, EV_HUNG, EV_TASK_START,
 	       EV_TASK_EXIT, EV_NOTE, EV_RESTART } kind;
 	uint32_t pid;
-	char text[160];
+	char text[256]; /* a recorder note whole; longer text is cut, marked "..." */
 };
 
 struct disk {

@@ -93,7 +93,7 @@ struct page {
 	double tmax, w0;            /* capture span (s), wall clock of t = 0 (s) */
 	double off;                 /* the time of day's offset from UTC (s), TZ when set */
 	double ht0, ht1, ft0, ft1;  /* windows in seconds; NaN = none drawn */
-	struct mark { double t; int kind; char label[168]; } *marks;
+	struct mark { double t; int kind; char label[264]; } *marks;
 	int nmarks;
 	int chart_id;
 };
