@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "src_tasks.h"
 #include "capture_test.h"
 #include "tasks_test.h"
 
