@@ -66,6 +66,7 @@ test_capture_sampling := $(FORMAT_OBJ)
 test_samples :=
 test_capture_parse := $(CAPTURE_OBJ) $(FORMAT_OBJ)
 test_capture_tasks := $(CAPTURE_OBJ) $(FORMAT_OBJ)
+test_capture_totals := $(CAPTURE_OBJ) $(FORMAT_OBJ)
 test_ring := $(CAPTURE_OBJ) $(FORMAT_OBJ)
 test_kdump := $(call dir_obj,analyze/common analyze/kdump) $(call obj,analyze/render/render_stacks.c)
 test_analyze := $(ANALYZE_OBJ) $(FORMAT_OBJ)
