@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "src_statfs.h"
 
 static int n_begin(void *x, const char *s, const char *i) { (void)x; (void)s; (void)i; return 0; }
 static int n_value(void *x, const char *n, uint64_t v) { (void)x; (void)n; (void)v; return 0; }

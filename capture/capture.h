@@ -85,12 +85,14 @@ bool gone_errno(int e); /* the task or file vanished under us: skip silently */
 /* ---------------------------------------------------------- parsers */
 
 /* What the recorder itself needs from the sources: sysrq auto decides on
- * it, the task scanner skips rescans with it.  Not recorded as such. */
+ * it, the task scanner skips rescans with it.  Not recorded as such.  Set
+ * by stat (cpu, processes, btime), psi and tasks (dtasks); a new source
+ * adds a field here only when the recorder is to decide on its figures. */
 struct health {
 	bool have_cpu;
 	uint64_t cpu_total, cpu_iowait;   /* ticks, total cpu line */
 	uint32_t ncpu;                    /* cpuN lines */
-	uint64_t processes, procs_blocked, btime;
+	uint64_t processes, btime;
 	bool have_psi_io, have_psi_mem;
 	uint64_t psi_io_some10, psi_mem_some10; /* hundredths of a percent */
 	uint32_t dtasks;                  /* tasks in D this sample */
@@ -194,34 +196,19 @@ struct ctx {
 	void (*note)(struct ctx *c, const char *msg);
 };
 
-/* A source reads its files and feeds the sink.  Adding a /proc source is
- * one new file and one line in sources.c. */
+/* A source reads its files and feeds the sink.  capture/src_<name>.c
+ * defines const struct source source_<name>; adding a /proc source is
+ * that file and one line in sources.c. */
 struct source {
 	const char *name;
 	int (*init)(struct ctx *c);      /* may be NULL; -1 = fatal */
 	int (*sample)(struct ctx *c);    /* -1 only for a writer failure */
 	void (*fini)(struct ctx *c);     /* may be NULL */
+	/* It feeds the sink's task() and no counter groups: the dry run that
+	 * sizes the writer's counter table (a sink with no task()) skips it. */
+	bool emits_tasks;
 };
-extern const struct source capture_sources[];
+extern const struct source *const capture_sources[];
 extern const size_t capture_nsources;
-
-int src_stat_sample(struct ctx *c);
-int src_loadavg_sample(struct ctx *c);
-int src_meminfo_sample(struct ctx *c);
-int src_vmstat_sample(struct ctx *c);
-int src_diskstats_sample(struct ctx *c);
-int src_psi_sample(struct ctx *c);
-int src_tasks_init(struct ctx *c);
-int src_tasks_sample(struct ctx *c);
-void src_tasks_fini(struct ctx *c);
-size_t src_tasks_count(int proc_fd); /* tasks alive now, to size tables */
-size_t src_tasks_slots(const struct ctx *c); /* task table size now */
-int src_cgroup_init(struct ctx *c);
-int src_cgroup_sample(struct ctx *c);
-void src_cgroup_fini(struct ctx *c);
-int src_statfs_init(struct ctx *c);
-int src_statfs_sample(struct ctx *c);
-void src_statfs_fini(struct ctx *c);
-int src_self_sample(struct ctx *c);
 
 #endif

@@ -432,7 +432,7 @@ static int one_sample(struct run *r)
 		return -1;
 	r->answer_id = 0;
 	for (size_t i = 0; i < capture_nsources; i++)
-		if (capture_sources[i].sample(c))
+		if (capture_sources[i]->sample(c))
 			return -1;
 	char why[200];
 	bool fired = false;
@@ -484,8 +484,8 @@ static int setup(struct run *r)
 		note(c, msg);
 	}
 	for (size_t i = 0; i < capture_nsources; i++)
-		if (capture_sources[i].init && capture_sources[i].init(c)) {
-			fprintf(stderr, "capture: cannot set up the %s source: %s\n", capture_sources[i].name,
+		if (capture_sources[i]->init && capture_sources[i]->init(c)) {
+			fprintf(stderr, "capture: cannot set up the %s source: %s\n", capture_sources[i]->name,
 				strerror(errno ? errno : ENOMEM));
 			return 1;
 		}
@@ -500,8 +500,8 @@ static size_t count_values(struct ctx *c)
 	struct sink counter = { cnt_begin, cnt_value, cnt_end, NULL, &cn };
 	c->sink = &counter;
 	for (size_t i = 0; i < capture_nsources; i++)
-		if (capture_sources[i].sample != src_tasks_sample) /* tasks are not counters */
-			capture_sources[i].sample(c);
+		if (!capture_sources[i]->emits_tasks)
+			capture_sources[i]->sample(c);
 	c->sink = NULL;
 	return cn.values;
 }
@@ -681,8 +681,8 @@ int main(int argc, char **argv)
 	sysrq_close(&r.sq);
 	kmsg_close(&r.km);
 	for (size_t i = capture_nsources; i-- > 0;)
-		if (capture_sources[i].fini)
-			capture_sources[i].fini(c);
+		if (capture_sources[i]->fini)
+			capture_sources[i]->fini(c);
 	kept_close(c);
 	cap_writer_free(c->w);
 	ring_free(r.ring);

@@ -1,17 +1,23 @@
-/* sources.c - the table of sources, in the order a sample reads them.
- * stat comes first: the task scanner uses its fork counter. */
+/* sources.c - the table of sources, in the order a sample reads them:
+ * capture/src_<name>.c defines source_<name>.  A new source is its file
+ * and its line here.  stat comes first: the task scanner uses its fork
+ * counter. */
 #include "capture.h"
 
-const struct source capture_sources[] = {
-	{ "stat", NULL, src_stat_sample, NULL },
-	{ "loadavg", NULL, src_loadavg_sample, NULL },
-	{ "meminfo", NULL, src_meminfo_sample, NULL },
-	{ "vmstat", NULL, src_vmstat_sample, NULL },
-	{ "diskstats", NULL, src_diskstats_sample, NULL },
-	{ "psi", NULL, src_psi_sample, NULL },
-	{ "cgroup", src_cgroup_init, src_cgroup_sample, src_cgroup_fini },
-	{ "statfs", src_statfs_init, src_statfs_sample, src_statfs_fini },
-	{ "tasks", src_tasks_init, src_tasks_sample, src_tasks_fini },
-	{ "self", NULL, src_self_sample, NULL },
-};
+#define CAPTURE_SOURCES(X) \
+	X(stat)            \
+	X(loadavg)         \
+	X(meminfo)         \
+	X(vmstat)          \
+	X(diskstats)       \
+	X(psi)             \
+	X(cgroup)          \
+	X(statfs)          \
+	X(tasks)           \
+	X(self)
+
+#define SOURCE_DECLARE(name) extern const struct source source_##name;
+CAPTURE_SOURCES(SOURCE_DECLARE)
+#define SOURCE_ROW(name) &source_##name,
+const struct source *const capture_sources[] = { CAPTURE_SOURCES(SOURCE_ROW) };
 const size_t capture_nsources = sizeof capture_sources / sizeof capture_sources[0];

@@ -6,7 +6,7 @@
  * first); else /proc/self/mountinfo.  The tree itself is walked every
  * sample because cgroups come and go (containers, services).
  */
-#include "capture.h"
+#include "src_cgroup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -267,3 +267,10 @@ int src_cgroup_sample(struct ctx *c)
 	close(fd);
 	return rc;
 }
+
+const struct source source_cgroup = {
+	.name = "cgroup",
+	.init = src_cgroup_init,
+	.sample = src_cgroup_sample,
+	.fini = src_cgroup_fini,
+};

@@ -44,7 +44,7 @@ int parse_diskstats(const char *buf, size_t len, const struct sink *s)
 	return 0;
 }
 
-int src_diskstats_sample(struct ctx *c)
+static int src_diskstats_sample(struct ctx *c)
 {
 	ssize_t n = read_kept_at(c, KF_DISKSTATS, c->proc_fd, "diskstats", c->buf, c->buf_cap);
 	if (n < 0) {
@@ -53,3 +53,5 @@ int src_diskstats_sample(struct ctx *c)
 	}
 	return parse_diskstats(c->buf, (size_t)n, c->sink);
 }
+
+const struct source source_diskstats = { .name = "diskstats", .sample = src_diskstats_sample };

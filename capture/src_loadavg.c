@@ -21,7 +21,7 @@ int parse_loadavg(const char *buf, size_t len, const struct sink *s)
 	return s->end(s->ctx);
 }
 
-int src_loadavg_sample(struct ctx *c)
+static int src_loadavg_sample(struct ctx *c)
 {
 	ssize_t n = read_kept_at(c, KF_LOADAVG, c->proc_fd, "loadavg", c->buf, c->buf_cap);
 	if (n < 0) {
@@ -30,3 +30,5 @@ int src_loadavg_sample(struct ctx *c)
 	}
 	return parse_loadavg(c->buf, (size_t)n, c->sink);
 }
+
+const struct source source_loadavg = { .name = "loadavg", .sample = src_loadavg_sample };

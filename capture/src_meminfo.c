@@ -36,7 +36,7 @@ int parse_keyvals(const char *buf, size_t len, const struct sink *s, const char 
 	return 0;
 }
 
-int src_meminfo_sample(struct ctx *c)
+static int src_meminfo_sample(struct ctx *c)
 {
 	ssize_t n = read_kept_at(c, KF_MEMINFO, c->proc_fd, "meminfo", c->buf, c->buf_cap);
 	if (n < 0) {
@@ -48,3 +48,5 @@ int src_meminfo_sample(struct ctx *c)
 		return -1;
 	return s->end(s->ctx);
 }
+
+const struct source source_meminfo = { .name = "meminfo", .sample = src_meminfo_sample };

@@ -43,7 +43,7 @@ int parse_psi(const char *buf, size_t len, const struct sink *s, const char *pre
 	return 0;
 }
 
-int src_psi_sample(struct ctx *c)
+static int src_psi_sample(struct ctx *c)
 {
 	static const char *const res[] = { "cpu", "memory", "io" };
 	char path[32];
@@ -71,3 +71,5 @@ int src_psi_sample(struct ctx *c)
 	}
 	return 0;
 }
+
+const struct source source_psi = { .name = "psi", .sample = src_psi_sample };

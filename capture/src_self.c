@@ -5,7 +5,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-int src_self_sample(struct ctx *c)
+static int src_self_sample(struct ctx *c)
 {
 	char buf[1024];
 	struct task_stat ts;
@@ -23,3 +23,5 @@ int src_self_sample(struct ctx *c)
 		return -1;
 	return s->end(s->ctx);
 }
+
+const struct source source_self = { .name = "self", .sample = src_self_sample };

@@ -77,12 +77,11 @@ int parse_stat(const char *buf, size_t len, const struct sink *s, struct health 
 		return -1;
 	h->ncpu = ncpu;
 	h->processes = have[2] ? sv[2] : CAP_NA;
-	h->procs_blocked = have[4] ? sv[4] : CAP_NA;
 	h->btime = have[5] ? sv[5] : CAP_NA;
 	return 0;
 }
 
-int src_stat_sample(struct ctx *c)
+static int src_stat_sample(struct ctx *c)
 {
 	ssize_t n = read_kept_at(c, KF_STAT, c->proc_fd, "stat", c->buf, c->buf_cap);
 	if (n < 0) {
@@ -93,3 +92,5 @@ int src_stat_sample(struct ctx *c)
 	}
 	return parse_stat(c->buf, (size_t)n, c->sink, &c->h);
 }
+
+const struct source source_stat = { .name = "stat", .sample = src_stat_sample };

@@ -8,7 +8,7 @@
  * sample costs one poll() and one statfs() per mount.  A table that cannot
  * be polled (a collected --proc-root tree) is reread every sample.
  */
-#include "capture.h"
+#include "src_statfs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -253,3 +253,10 @@ int src_statfs_sample(struct ctx *c)
 	}
 	return 0;
 }
+
+const struct source source_statfs = {
+	.name = "statfs",
+	.init = src_statfs_init,
+	.sample = src_statfs_sample,
+	.fini = src_statfs_fini,
+};

@@ -32,7 +32,7 @@
  * task/ is missing, unreadable or empty (Linux 2.4, collected trees) is
  * recorded as one task from PID/stat, or from PID/status without stat.
  */
-#include "capture.h"
+#include "src_tasks.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -945,3 +945,11 @@ int src_tasks_sample(struct ctx *c)
 	}
 	return 0;
 }
+
+const struct source source_tasks = {
+	.name = "tasks",
+	.init = src_tasks_init,
+	.sample = src_tasks_sample,
+	.fini = src_tasks_fini,
+	.emits_tasks = true,
+};

@@ -1,7 +1,7 @@
 /* src_vmstat.c - /proc/vmstat, every key as printed. */
 #include "capture.h"
 
-int src_vmstat_sample(struct ctx *c)
+static int src_vmstat_sample(struct ctx *c)
 {
 	ssize_t n = read_kept_at(c, KF_VMSTAT, c->proc_fd, "vmstat", c->buf, c->buf_cap);
 	if (n < 0) {
@@ -13,3 +13,5 @@ int src_vmstat_sample(struct ctx *c)
 		return -1;
 	return s->end(s->ctx);
 }
+
+const struct source source_vmstat = { .name = "vmstat", .sample = src_vmstat_sample };

@@ -16,6 +16,9 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "src_cgroup.h"
+#include "src_statfs.h"
+#include "src_tasks.h"
 #include "kmsg.h"
 #include "sysrq.h"
 

@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "src_tasks.h"
 #include "membuf.h"
 #include "capture_test.h"
 
