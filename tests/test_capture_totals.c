@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "src_tasks.h"
 #include "capture_test.h"
 
 #define PAGES 64
