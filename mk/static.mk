@@ -13,7 +13,7 @@
 # glibc and Debian's libzstd.a, 193 KB here).  zstd, and for MIPS (which
 # Debian does not port) musl and glibc's soft-fp, are built from Debian's
 # source packages, fetched at build time under build/static/src: nothing of
-# theirs is committed.  format/reader.c is never linked in: it needs zstd's
+# theirs is committed.  format/reader.c and names.c are never linked in: they need zstd's
 # decompressor, which this zstd does not have.
 #
 # Sources come through scripts/fetch-src.sh, which tries every version apt
@@ -196,9 +196,9 @@ $(foreach a,$(STATIC_HOST) $(CROSS_ALL),$(eval $(call static_arch,$(a))))
 
 # The host-side checker: decodes a capture with format/reader.c and prints
 # every record as text, so two captures can be compared with diff.
-$(S)/capdump: tests/capdump.c format/reader.c format/cap.h format/codec.h
+$(S)/capdump: tests/capdump.c format/reader.c format/names.c format/cap.h format/codec.h
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O2 -o $@ tests/capdump.c format/reader.c -lzstd
+	$(Q)$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O2 -o $@ tests/capdump.c format/reader.c format/names.c -lzstd
 
 # Proves the fetch falls back: past a listed version the mirror does not
 # serve, and to Debian's binary libzstd.a when no source is served at all.

@@ -16,7 +16,7 @@
 # qemu runs the oldest core each build targets (Cortex-A7, Cortex-A53, and
 # the FPU-less MIPS 24Kc, where any float instruction is SIGILL), so newer
 # instructions or hidden FPU use fail here rather than on a device.
-# Records are decoded twice: by STATIC/capdump (format/reader.c alone) and
+# Records are decoded twice: by STATIC/capdump (format/reader.c and names.c alone) and
 # by `BUILD/analyze dump` (JSON Lines); both must match the native capture.
 # Ends with "N passed, N failed"; exit 1 on any failure.
 set -eu
