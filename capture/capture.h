@@ -123,8 +123,8 @@ struct task_stat {
  * print are CAP_NA.  0 on success, -1 when the line is not a stat line. */
 int parse_task_stat(const char *buf, size_t len, struct task_stat *t);
 /* The same up to stime (field 15): what a process's own totals need; the
- * fields after it are CAP_NA.  PID/stat of every multi-threaded process is
- * parsed every sample for these four. */
+ * fields after it are CAP_NA.  PID/stat of a multi-threaded process is
+ * parsed for these four whenever its threads show they can have moved. */
 int parse_task_totals(const char *buf, size_t len, struct task_stat *t);
 /* From /proc/PID/status, kB, CAP_NA where the kernel prints no such line. */
 struct task_mem { uint64_t rss_anon, rss_file, rss_shmem, vm_hwm, vm_swap, vm_rss, vm_size; };

@@ -12,10 +12,12 @@
  *    vanished.  A thread that starts while another exits is still caught:
  *    the exited one's pread fails with ESRCH;
  *  - wchan is read only for tasks in D;
- *  - per process, on the main thread's row: /proc/PID/io, PID/stat (the
- *    process's own totals, exited threads included) and PID/status (the
- *    RSS split, peak and swap), each from a kept fd; kernel threads have
- *    none of these worth reading;
+ *  - per process, on the main thread's row: /proc/PID/io every sample,
+ *    PID/stat (the process's own totals, exited threads included) when a
+ *    thread's row or the thread count shows they can have moved, and
+ *    PID/status (the RSS split, peak and swap) when rss, vsize or the
+ *    faults moved (io and stat from kept fds); kernel threads have none
+ *    of these worth reading;
  *  - the memory cgroup path is read once, when the process is first seen.
  *
  * The tables start sized from the task count at start and grow in bounded
@@ -48,6 +50,7 @@
 #define GROW_MIN 256u
 #define GROW_MAX 8192u
 #define UNOPENED (-2)
+#define NO_SLOT UINT32_MAX
 #define PF_KTHREAD 0x00200000u
 
 /* Where a task's line comes from: its own task/TID/stat, or, for a
@@ -55,19 +58,26 @@
 enum { TK_TASK, TK_PSTAT, TK_STATUS };
 enum { SOLO_UNKNOWN, SOLO_YES, SOLO_NO };
 
-struct thr { uint32_t tid; uint32_t proc; int fd; uint8_t kind; };
-struct proc {
-	uint32_t pid;
-	int io_fd, stat_fd;        /* UNOPENED, -1: none (kernel thread, no fd left) */
-	uint8_t solo;              /* SOLO_*: are the process's totals its one thread's? */
+/* moved: utime + stime + minflt + majflt as last read.  Each never
+ * decreases (cputime_adjust keeps utime and stime monotonic), so the sum
+ * is unchanged exactly when none of the four moved. */
+struct thr { uint32_t tid; uint32_t proc; int fd; uint8_t kind; uint64_t moved; };
+struct proc {                      /* widest fields first: no padding */
+	uint64_t tot[4];           /* utime stime minflt majflt of PID/stat as last read */
 	uint64_t gate[3];          /* rss, vsize, the process's faults when status was last read */
 	uint64_t mem[5];           /* RssAnon RssFile RssShmem VmHWM VmSwap from then */
+	uint32_t pid;
+	uint32_t main;             /* thread slot of tid == pid, NO_SLOT while unknown */
+	int io_fd, stat_fd;        /* UNOPENED, -1: none (kernel thread, no fd left) */
+	uint32_t seen, want;       /* threads read this sample / stat's count */
+	uint32_t nthr;             /* thread slots held: free_proc stops looking at 0 */
 	int16_t cg;                /* index into the cgroup path table, -1 none */
+	uint8_t solo;              /* SOLO_*: are the process's totals its one thread's? */
+	bool moved;                /* a thread's utime/stime/faults moved this sample */
+	bool reread;               /* PID/stat must be read at the next chance (see read_process) */
 	bool lost;                 /* a thread vanished this sample */
 	bool flat;                 /* recorded as one task: task/ unusable */
 	bool counted;              /* want is stat's thread count, not a guess */
-	uint32_t seen, want;       /* threads read this sample / stat's count */
-	uint32_t nthr;             /* thread slots held: free_proc stops looking at 0 */
 };
 
 /* tid/pid -> slot, open addressing; keys live in the slot arrays. */
@@ -486,7 +496,10 @@ static ssize_t read_kept(struct ctx *c, int *fd, uint32_t pid, const char *name,
 
 static void free_thr(struct tasks_state *s, size_t i)
 {
-	s->pr[s->thr[i].proc].nthr--;
+	struct proc *p = &s->pr[s->thr[i].proc];
+	p->nthr--;
+	if (p->main == i)
+		p->main = NO_SLOT;
 	close_kept(s, s->thr[i].fd);
 	map_del(s, &s->thr_map, false, s->thr[i].tid);
 	s->thr[i].tid = 0;
@@ -524,6 +537,29 @@ static void put_totals(struct cap_task_in *in, const struct task_stat *ts)
 	in->v[CAP_TF_P_MAJFLT] = ts->majflt;
 }
 
+/* Whether PID/stat's totals can differ from the ones last read.  The
+ * kernel prints (fs/proc/array.c, do_task_stat with whole = 1) the faults
+ * of the threads that exited (signal_struct's min_flt/maj_flt, which only
+ * a thread's exit changes) plus those of every live thread, and as the
+ * times cputime_adjust() of the summed sum_exec_runtime of both
+ * (thread_group_cputime_adjusted).  The main thread is read after every
+ * other known thread of its process (src_tasks_sample), so by now each
+ * known thread's row of this sample has been compared with the last: with
+ * none moved, none vanished and the kernel's thread count equal to the
+ * threads known, the fault totals are exactly those last read, and the
+ * times trail the kernel's only by runtime no thread's row shows yet
+ * (whole ticks: under one in each of a thread's utime and stime).
+ * A thread that started and exited between two samples moves no row; it
+ * is caught when the mm's rss or vsize moved (its stack, its pages), and
+ * else by the 64th sample (README: what is skipped).  A thread first read
+ * after the totals (found by listing task/) sets reread: its row's
+ * baseline postdates them. */
+static bool totals_stale(const struct tasks_state *s, const struct proc *p, const struct task_stat *ts)
+{
+	return p->reread || p->moved || p->lost || ts->threads != p->nthr ||
+	       ts->rss != p->gate[0] || ts->vsize != p->gate[1] || (s->samples + p->pid) % 64 == 0;
+}
+
 /* The main thread's row carries what is per process: io, the process's own
  * stat totals and its memory from status. */
 static void read_process(struct ctx *c, struct proc *p, const struct thr *t, const struct task_stat *ts,
@@ -548,11 +584,20 @@ static void read_process(struct ctx *c, struct proc *p, const struct thr *t, con
 			p->solo = SOLO_NO;
 		if (p->solo == SOLO_YES) {
 			put_totals(in, ts);
+		} else if (!totals_stale(s, p, ts)) {
+			in->v[CAP_TF_P_UTIME] = p->tot[0];
+			in->v[CAP_TF_P_STIME] = p->tot[1];
+			in->v[CAP_TF_P_MINFLT] = p->tot[2];
+			in->v[CAP_TF_P_MAJFLT] = p->tot[3];
 		} else {
 			struct task_stat pt;
+			p->reread = true; /* until a read succeeds */
 			n = read_kept(c, &p->stat_fd, p->pid, "stat", s->pstat_buf, sizeof s->pstat_buf);
 			if (n > 0 && !parse_task_totals(s->pstat_buf, (size_t)n, &pt)) {
 				put_totals(in, &pt);
+				uint64_t tot[4] = { pt.utime, pt.stime, pt.minflt, pt.majflt };
+				memcpy(p->tot, tot, sizeof tot);
+				p->reread = false;
 				if (p->solo == SOLO_UNKNOWN)
 					p->solo = pt.utime == ts->utime && pt.stime == ts->stime &&
 						  pt.minflt == ts->minflt && pt.majflt == ts->majflt
@@ -636,6 +681,11 @@ static int read_thr(struct ctx *c, size_t i)
 		return 1;
 	}
 	p->seen++;
+	uint64_t moved = ts.utime + ts.stime + ts.minflt + ts.majflt;
+	if (moved != t->moved) {
+		t->moved = moved;
+		p->moved = true;
+	}
 	p->want = ts.threads == CAP_NA ? p->seen : (uint32_t)ts.threads;
 	p->counted = ts.threads != CAP_NA;
 
@@ -717,7 +767,10 @@ static int add_thr(struct ctx *c, size_t pi, uint32_t tid, uint8_t kind)
 	s->thr[i].tid = tid;
 	s->thr[i].proc = (uint32_t)pi;
 	s->thr[i].kind = kind;
+	s->thr[i].moved = 0;
 	s->pr[pi].nthr++;
+	if (tid == s->pr[pi].pid)
+		s->pr[pi].main = (uint32_t)i;
 	if (kind == TK_TASK)
 		snprintf(s->path, sizeof s->path, "%u/task/%u/stat", s->pr[pi].pid, tid);
 	else
@@ -727,6 +780,8 @@ static int add_thr(struct ctx *c, size_t pi, uint32_t tid, uint8_t kind)
 	int rc = read_thr(c, i);
 	if (rc == 1)
 		free_thr(s, i);
+	else if (tid != s->pr[pi].pid)
+		s->pr[pi].reread = true; /* read after this sample's totals */
 	return rc;
 }
 
@@ -790,6 +845,8 @@ static int add_proc_cb(struct ctx *c, void *arg, uint32_t pid)
 	p->pid = pid;
 	p->cg = -1;
 	p->io_fd = p->stat_fd = UNOPENED;
+	p->main = NO_SLOT;
+	p->reread = true;
 	for (int k = 0; k < 5; k++)
 		p->mem[k] = CAP_NA;
 	map_add(&s->pr_map, pid, i);
@@ -822,11 +879,14 @@ int src_tasks_sample(struct ctx *c)
 	c->tasks_seen = 0;
 	s->samples++;
 	for (size_t i = 0; i < s->pr_hw; i++)
-		s->pr[i].seen = s->pr[i].want = 0, s->pr[i].lost = false;
+		s->pr[i].seen = s->pr[i].want = 0, s->pr[i].lost = s->pr[i].moved = false;
 	/* Known tasks are always all reread, even when a stop is pending: a
-	 * task left out would read as an exit. */
+	 * task left out would read as an exit.  Main threads come last, each
+	 * after every other thread of its process: their rows carry the
+	 * process's totals, whose gate needs this sample's threads
+	 * (totals_stale). */
 	for (size_t i = 0; i < s->thr_hw; i++) {
-		if (!s->thr[i].tid)
+		if (!s->thr[i].tid || s->pr[s->thr[i].proc].main == i)
 			continue;
 		int rc = read_thr(c, i);
 		if (rc < 0)
@@ -837,9 +897,19 @@ int src_tasks_sample(struct ctx *c)
 		}
 	}
 	for (size_t i = 0; i < s->pr_hw; i++) {
-		struct proc *p = &s->pr[i];
-		if (!p->pid)
+		if (!s->pr[i].pid)
 			continue;
+		uint32_t m = s->pr[i].main;
+		if (m != NO_SLOT) {
+			int rc = read_thr(c, m);
+			if (rc < 0)
+				return -1;
+			if (rc == 1) {
+				s->pr[i].lost = true;
+				free_thr(s, m);
+			}
+		}
+		struct proc *p = &s->pr[i];
 		if (p->flat) {
 			if (!p->seen)
 				free_proc(s, i);
@@ -848,7 +918,7 @@ int src_tasks_sample(struct ctx *c)
 		if (!p->lost && p->seen == p->want && p->seen)
 			continue;
 		if (stopping(c))
-			break;
+			continue; /* the main threads after this one are still read */
 		int rc = scan_threads(c, i);
 		if (rc < 0)
 			return -1;
