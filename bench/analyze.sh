@@ -6,6 +6,8 @@
 # Targets: <= 3x the wall time of zstd -dc (issue 15).  Then the report on
 # a 7-day capture of the same kind (604,800 samples), once: <= 10 s and
 # <= 512 MB peak RSS (WEEK=0 leaves it out; generating it takes minutes).
+# With valgrind, the instruction counts of the two too (INSTR=0 leaves
+# them out): the figure a loaded machine does not move.
 set -u
 b=$1
 A=$b/analyze
@@ -28,6 +30,16 @@ printf "analyze report     %8s %7s %10s\n" "$(get A_wall)" "$(get A_cpu)" "$(get
 printf "zstd -dc           %8s %7s %10s\n" "$(get B_wall)" "$(get B_cpu)" "$(get B_rss_mb)"
 echo "ratio: analyze / zstd -dc wall time on the 24 h 300-task capture: $(get ratio) (median of $RUNS pairs, $(get ratio_min)..$(get ratio_max); target <= 3)"
 echo "       the same in CPU time: $(get cpu_ratio) (median of the $RUNS pairs' ratios)"
+# Wall time on a shared machine swings with its load; instructions do not.
+# Both programs under callgrind, once each (about a minute; INSTR=0 skips).
+if [ "${INSTR:-1}" != 0 ] && command -v valgrind > /dev/null 2>&1; then
+	ins() { valgrind --tool=callgrind --callgrind-out-file="$T/cg.out" "$@" 2>&1 > /dev/null |
+		sed -n 's/.*Collected : *//p'; }
+	ia=$(ins "$A" "$T/day.cap") iz=$(ins zstd -dc "$T/day.cap")
+	echo "instructions (callgrind): analyze report $ia, zstd -dc $iz"
+	awk -v a="$ia" -v z="$iz" 'BEGIN { if (a > 0 && z > 0)
+		printf "ratio: analyze / zstd -dc instructions on the 24 h 300-task capture: %.2f (target <= 3)\n", a / z }'
+fi
 rc=0
 if [ "${WEEK:-1}" != 0 ]; then
 	echo "generating a 7-day (604800 s), 1 Hz, 300-task capture..."
