@@ -292,13 +292,7 @@ int model_feed(struct model *mo, const struct cap_rec *rec)
 	if (!r)
 		return 0;
 	if (rec->type == CAP_TASK) {
-		/* most records are tasks: they go straight to feed_task, as
-		 * the way below would take them */
-		if (r->skip)
-			return 0;
-		if (r->in_sample)
-			feed_task(mo, r, rec);
-		mo->clean_end = false;
+		model_feed_task(mo, rec);
 		return 0;
 	}
 	if (rec->type == CAP_EV_FRAME)

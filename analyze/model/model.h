@@ -136,6 +136,9 @@ struct model *model_new(void);
 /* Feeds one record.  Never fails on content; returns 0.  Out of memory
  * ends the program (xalloc.h). */
 int model_feed(struct model *mo, const struct cap_rec *rec);
+/* model_feed of a TASK record, in the shape of a task callback
+ * (input_on_task): mo is the struct model. */
+void model_feed_task(void *mo, const struct cap_rec *rec);
 /* Ends reading: derives the per-sample health signal, frees reading state. */
 void model_finish(struct model *mo);
 void model_free(struct model *mo);
