@@ -25,7 +25,10 @@
 # leader's thread count changed: the least any recorder must do.  Both are
 # printed and both ratios are reported; neither floor reads the per-process
 # files (PID/stat totals, io, status) that capture must also read.
-# Environment: N (samples, default 30), RUNS (default 3), POP (default 500).
+# Environment: N (samples, default 30), RUNS (default 3), POP (default 500),
+# BUSY=1: the population's threads each fault a page every 200 ms (pop.c
+# busy), so every row moves every sample and capture's gate rereads every
+# process's PID/stat: its worst case, at almost no CPU of the population.
 set -eu
 B=${1:?usage: bench/capture.sh BUILD_DIR}
 N=${N:-30}
@@ -64,7 +67,7 @@ elif command -v musl-gcc >/dev/null && [ -f /usr/lib/x86_64-linux-gnu/libzstd.a 
 	fi
 fi
 
-"$S/pop" "$POP" "$S/pids"
+"$S/pop" "$POP" "$S/pids" ${BUSY:+busy}
 while ! grep -q done "$S/pids"; do sleep 0.1; done
 sleep 1
 tasks=$(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l)
