@@ -66,6 +66,7 @@ test_capture_sampling := $(FORMAT_OBJ)
 test_samples :=
 test_capture_parse := $(CAPTURE_OBJ) $(FORMAT_OBJ)
 test_capture_tasks := $(CAPTURE_OBJ) $(FORMAT_OBJ)
+test_capture_tasks_live := $(FORMAT_OBJ)
 test_capture_totals := $(CAPTURE_OBJ) $(FORMAT_OBJ)
 test_ring := $(CAPTURE_OBJ) $(FORMAT_OBJ)
 KDUMP_OBJ := $(call dir_obj,analyze/common analyze/kdump)

@@ -230,6 +230,13 @@ void cap_reader_free(struct cap_reader *r);
 /* Next record: 1 = got one, 0 = end of input.  Never fails: damage comes as
  * CAP_EV_DAMAGE records.  Pointers in rec live until the next call. */
 int cap_next(struct cap_reader *r, struct cap_rec *rec);
+/* With a task callback set, cap_next hands each TASK record to fn as it
+ * decodes it (in order, between the records it returns) and never returns
+ * one: a replay that treats every task row alike skips the way out of the
+ * reader and back per row, and task rows are most of a capture's records.
+ * Pointers in the record live until fn returns.  fn NULL: as before. */
+typedef void (*cap_task_fn)(void *ctx, const struct cap_rec *rec);
+void cap_reader_on_task(struct cap_reader *r, cap_task_fn fn, void *ctx);
 /* Total input size and the offset reached, for progress display. */
 uint64_t cap_reader_size(const struct cap_reader *r);
 uint64_t cap_reader_pos(const struct cap_reader *r);

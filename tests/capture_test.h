@@ -1,6 +1,7 @@
 /* capture_test.h - what the tests that run or drive the recorder share:
  * where the binary, the data and a scratch directory are, waiting for a
- * child's exit status, a sleep, and a sink that takes everything. */
+ * child's exit status, a sleep, a sink that takes everything, and a
+ * writer into memory. */
 #ifndef TEST_CAPTURE_TEST_H
 #define TEST_CAPTURE_TEST_H
 
@@ -12,7 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-struct cap_task_in;
+#include "cap.h"
+#include "membuf.h"
 
 /* bin: $BUILD/capture (build/capture); data: $TEST_DATA made absolute
  * (the tests chdir into scratch trees); tmp: a new /tmp/capture-NAME.XXXXXX.
@@ -66,5 +68,15 @@ static inline int nop_begin(void *c, const char *s, const char *i) { (void)c; (v
 static inline int nop_value(void *c, const char *n, uint64_t v) { (void)c; (void)n; (void)v; return 0; }
 static inline int nop_end(void *c) { (void)c; return 0; }
 static inline int nop_task(void *c, const struct cap_task_in *t) { (void)c; (void)t; return 0; }
+
+/* A writer into mb whose header names only the writer ("test"): the tests
+ * of the writer's tables need nothing else of it.  lim NULL: the defaults. */
+static inline struct cap_writer *test_writer_mem(struct membuf *mb, const struct cap_writer_limits *lim)
+{
+	struct cap_header h;
+	memset(&h, 0, sizeof h);
+	snprintf(h.writer, sizeof h.writer, "test");
+	return cap_writer_new(&h, lim, mem_write, mb);
+}
 
 #endif

@@ -12,14 +12,50 @@
 set -u
 . tests/lib.sh
 
-# fixture NAME: a live copy of the sick fixture, healthy until told
+# below PID SIG: sends SIG to every process under PID, parents before
+# children, and lists them in BELOW.  With STOP, a process is frozen before
+# its children are looked for, so none starts another meanwhile; with 0 it
+# only looks.
+below() {
+	for s in /proc/[0-9]*/stat; do
+		{ read -r st < "$s"; } 2>/dev/null || continue
+		st=${st##*) }
+		st=${st#* }
+		[ "${st%% *}" = "$1" ] || continue
+		c=${s#/proc/}
+		c=${c%/stat}
+		kill -"$2" "$c" 2>/dev/null || continue
+		BELOW="$BELOW $c"
+		below "$c" "$2"
+	done
+}
+# On any exit, also an interrupted one, everything below this shell is
+# frozen, then killed: a list of pids would miss the long case's fixture
+# and capture (its subshell's children), and the subshell itself would go
+# on after the scratch dir is gone.
+cleanup() {
+	BELOW=""
+	below $$ STOP
+	# shellcheck disable=SC2086
+	[ -n "$BELOW" ] && kill -9 $BELOW 2>/dev/null
+	rm -rf "$T"
+}
+
+# nap SECONDS: a sleep that a signal cuts short (sh runs a trap only once
+# a foreground command has ended; wait returns at once)
+nap() {
+	sleep "$1" &
+	wait $!
+}
+
+# fixture NAME: a live copy of the sick fixture, healthy until told (no
+# -p: a fixture is never made again once the scratch dir is gone)
 fixture() {
 	rm -rf "$T/$1"
-	mkdir -p "$T/$1"
+	mkdir "$T/$1" || exit 1
 	cp -r "$TEST_DATA/sick/." "$T/$1/"
 	echo healthy > "$T/$1/state"
 	python3 tests/ring_fixture.py "$T/$1/proc" "$T/$1/state" &
-	PIDS="$PIDS $!"
 	i=0
 	while [ ! -e "$T/$1/state.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 }
@@ -79,12 +115,12 @@ $C -o "$T/u.zst" --ring 30s --ring-mem 1k 2>/dev/null; [ $? = 2 ] || no "--ring-
 	out=$T/long.zst
 	$C -o "$out" $(fx long) --ring 30s --post 10s -i 1 --sysrq off 2> "$T/long.err" &
 	p=$!
-	sleep 20
+	nap 20
 	s20=$(size "$out")
-	sleep 20
+	nap 20
 	s40=$(size "$out")
 	kill -USR1 $p
-	sleep 2
+	nap 2
 	echo sick > "$T/long/state"
 	wait_for "$T/long.err" "window closed" 90 || echo "no window closed: $(cat "$T/long.err")" > "$T/long.fail"
 	kill -TERM $p
@@ -100,8 +136,7 @@ fixture hs
 out=$T/hs.zst
 $C -o "$out" $(fx hs) --ring 3s --post 2s -i 0.2 --flush 0.5 2> "$T/hs.err" &
 p=$!
-PIDS="$PIDS $p"
-sleep 5
+nap 5
 [ "$(size "$out")" = 0 ] || no "health: $(size "$out") bytes written before any trigger"
 [ -s "$T/hs/proc/sysrq-trigger" ] && no "health: sysrq fired while healthy"
 echo sick > "$T/hs/state"
@@ -130,8 +165,7 @@ fixture oom
 out=$T/oom.zst
 $C -o "$out" $(fx oom) --ring 2s --post 1s -i 0.2 --flush 0.5 --sysrq off 2> "$T/oom.err" &
 p=$!
-PIDS="$PIDS $p"
-sleep 3
+nap 3
 [ "$(size "$out")" = 0 ] || no "oom: bytes written before the OOM kill"
 echo "3,2001,555000000,-;Memory cgroup out of memory: Killed process 4242 (memhog) total-vm:420000kB" >> "$T/oom/kmsg"
 wait_for "$T/oom.err" "window closed" 90 || no "oom: no window: $(cat "$T/oom.err")"
@@ -148,11 +182,10 @@ fixture kill
 out=$T/kill.zst
 $C -o "$out" $(fx kill) --ring 3s --post 30s -i 0.1 --flush 0.5 --sysrq off 2> "$T/kill.err" &
 p=$!
-PIDS="$PIDS $p"
-sleep 4
+nap 4
 kill -USR1 $p
 wait_for "$T/kill.err" "wrote the last" 60 || no "kill: no window opened"
-sleep 2
+nap 2
 kill -KILL $p; wait $p 2>/dev/null
 $A info "$out" > "$T/kill.info" 2>&1 || no "kill: analyze info exit $?: $(cat "$T/kill.info")"
 facts "$out" > "$T/kill.res"
@@ -172,11 +205,10 @@ out=$T/cap.zst
 $C -o "$out" $(fx cap) --ring 3s --post 1s -i 0.02 --flush 0.5 --sysrq off --sysrq-when gap=1 \
 	--max-size 64k 2> "$T/cap.err" &
 p=$!
-PIDS="$PIDS $p"
-sleep 4
+nap 4
 for k in 1 2 3 4 5 6 7 8 9 10; do
 	kill -USR1 $p
-	sleep 2
+	nap 2
 done
 kill -TERM $p; wait $p; rc=$?
 [ $rc = 0 ] || no "max-size: exit $rc"
@@ -205,6 +237,19 @@ d=$(get "$r" duration)
 python3 -c "import sys; sys.exit(0 if float('${d:-0}') >= 40.0 else 1)" ||
 	no "ring 30 s: the file spans ${d:-?} s, less than ring 30 s + post 10 s"
 [ "$(get "$r" healthy)" != none ] || no "ring 30 s: analyze found no healthy window: $(cat "$r")"
+
+# every fixture was told to stop and every capture has been waited for:
+# nothing of this test may still run
+i=0
+while :; do
+	BELOW=""
+	below $$ 0
+	[ -z "$BELOW" ] || [ $i -ge 50 ] && break
+	sleep 0.1
+	i=$((i + 1))
+done
+# shellcheck disable=SC2086
+[ -z "$BELOW" ] || no "still running at the end: $(ps -o pid=,args= -p "$(echo $BELOW | tr ' ' ,)" 2>/dev/null || echo $BELOW)"
 
 [ $fail = 0 ] && echo "e2e_ring: ok (30 s ring: span $(get "$r" duration) s, healthy $(get "$r" healthy) s, faulty $(get "$r" faulty) s)"
 exit $fail

@@ -8,7 +8,8 @@ ends it).
 healthy: 94% idle, no iowait, PSI io 0, thread 8785 in S.
 sick:    80% iowait (the seed's thrash, ../shared/scenarios/README.md),
          PSI io some 61, thread 8785 in D.
-STATE.ready appears once the fixture shows its first state.
+STATE.ready appears once the fixture shows its first state.  It also ends
+when the shell that started it is gone.
 Files are replaced by rename, except the task's stat, which capture keeps
 open: its state letter is rewritten in place.
 """
@@ -34,7 +35,10 @@ def put(rel, text):
 
 last = time.monotonic()
 prev_state = None
+parent = os.getppid()
 while True:
+    if os.getppid() != parent:
+        break  # the test is gone, killed past its traps: go with it
     try:
         state = open(state_file).read().strip()
     except FileNotFoundError:

@@ -817,6 +817,93 @@ static void test_golden_v2_file(void **state)
 	assert_int_equal(cap_xxh32("Nobody inspects the spammish repetition", 39), 0xe2293b2f);
 }
 
+/* One line per record, what a caller can see of it: the task callback and
+ * cap_next must tell the same story in the same order. */
+static void log_rec(struct membuf *m, const struct cap_rec *rec)
+{
+	char line[512];
+	int n;
+	switch (rec->type) {
+	case CAP_TASK: {
+		uint64_t sum = 0;
+		for (int f = 0; f < CAP_TF_COUNT; f++)
+			sum = sum * 1000003 + rec->u.task.v[f];
+		n = snprintf(line, sizeof line, "task %u slot %u new %d changed %llx sum %llx %s|%s|%s\n",
+			     rec->u.task.tid, rec->u.task.slot, rec->u.task.is_new,
+			     (unsigned long long)rec->u.task.changed, (unsigned long long)sum,
+			     rec->u.task.comm, rec->u.task.wchan, rec->u.task.cgroup);
+		break;
+	}
+	case CAP_EV_DAMAGE:
+		n = snprintf(line, sizeof line, "damage %llu+%llu %s\n", (unsigned long long)rec->u.damage.offset,
+			     (unsigned long long)rec->u.damage.length, rec->u.damage.what);
+		break;
+	case CAP_SAMPLE:
+		n = snprintf(line, sizeof line, "sample %llu\n", (unsigned long long)rec->u.sample.seq);
+		break;
+	case CAP_TASK_EXIT:
+		n = snprintf(line, sizeof line, "exit %u slot %u\n", rec->u.exit.tid, rec->u.exit.slot);
+		break;
+	default:
+		n = snprintf(line, sizeof line, "%s at %llu\n", cap_type_name(rec->type),
+			     (unsigned long long)rec->frame_offset);
+	}
+	mem_write(m, line, (size_t)n);
+}
+
+static void log_task(void *ctx, const struct cap_rec *rec)
+{
+	assert_int_equal(rec->type, CAP_TASK);
+	log_rec(ctx, rec);
+}
+
+static struct membuf read_log(const uint8_t *b, size_t len, bool callback)
+{
+	struct membuf m = { 0 };
+	struct cap_reader *r = cap_reader_mem(b, len);
+	assert_non_null(r);
+	if (callback)
+		cap_reader_on_task(r, log_task, &m);
+	struct cap_rec rec;
+	while (cap_next(r, &rec)) {
+		if (callback)
+			assert_int_not_equal(rec.type, CAP_TASK);
+		log_rec(&m, &rec);
+	}
+	cap_reader_free(r);
+	mem_write(&m, "", 1);
+	return m;
+}
+
+/* cap_reader_on_task: the same records, values and damage as cap_next
+ * alone, whole and cut and bit-flipped, v1 and v2. */
+static void test_task_callback_same_records(void **state)
+{
+	(void)state;
+	struct membuf src[2] = { make_series(3), make_series_v2(5, 1, NULL, NULL) };
+	srand(4242);
+	for (int k = 0; k < 2; k++) {
+		struct membuf whole = read_log(src[k].p, src[k].len, false);
+		assert_non_null(strstr((char *)whole.p, "task 2469 slot"));
+		free(whole.p);
+		for (int trial = 0; trial < 600; trial++) {
+			size_t len = src[k].len;
+			uint8_t *b = malloc(len);
+			memcpy(b, src[k].p, len);
+			if (trial < 200)
+				len = (size_t)rand() % (len + 1); /* cut */
+			else if (trial > 0)
+				b[(size_t)rand() % len] ^= (uint8_t)(1u << (rand() % 8));
+			struct membuf a = read_log(b, len, false), c = read_log(b, len, true);
+			assert_string_equal((char *)a.p, (char *)c.p);
+			free(a.p);
+			free(c.p);
+			free(b);
+		}
+		free(src[k].p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -838,6 +925,7 @@ int main(void)
 		cmocka_unit_test(test_v2_damage_costs_one_frame),
 		cmocka_unit_test(test_v2_stock_zstd_and_concat),
 		cmocka_unit_test(test_golden_v2_file),
+		cmocka_unit_test(test_task_callback_same_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -291,6 +291,10 @@ static void test_oom_victim_prime_suspect(void **st)
 	/* 388000 kB anon of a 409600 kB limit */
 	assert_true(fabs(evidence(&r.f[0], "share_pct")->faulty - 100.0 * 388000 / 409600) < 0.1);
 	assert_non_null(strstr(r.f[0].detail, "next largest cache with 7.8 MB"));
+	/* the kernel's figures of the kill: the cgroup's limit and name, the victim's file pages */
+	assert_true(evidence(&r.f[0], "cgroup_limit_kb")->faulty == 409600);
+	assert_true(evidence(&r.f[0], "victim_file_rss_kb")->faulty == 1120);
+	assert_non_null(strstr(r.f[0].summary, "of its memory cgroup's limit /app)"));
 	for (int i = 0; i < r.nf; i++)
 		assert_true(strcmp(r.f[i].comm, "cache") || (strcmp(r.f[i].id, "memory-leak") && strcmp(r.f[i].id, "memory-hog")));
 	report_free(&r);

@@ -15,6 +15,14 @@ void stacks_feed(struct kd_parser *p, enum cap_text_kind kind, uint64_t trigger,
 		kd_feed_line(p, s, len);
 }
 
+int stacks_line_sample(const struct model *mo, size_t line)
+{
+	for (size_t i = 0; i < mo->nkmsg; i++)
+		if (mo->kmsg[i].kind == CAP_TXT_KMSG && !line--)
+			return mo->kmsg[i].sample;
+	return 0;
+}
+
 struct kd_result *stacks_from_model(const struct model *mo)
 {
 	bool any = false;

@@ -11,5 +11,8 @@ struct kd_parser;
 void stacks_feed(struct kd_parser *p, enum cap_text_kind kind, uint64_t trigger, const char *s, size_t len);
 /* The dumps in a capture's recorded kernel log; NULL when there are none. */
 struct kd_result *stacks_from_model(const struct model *mo);
+/* The sample of the LINE-th line (0-based) stacks_from_model fed, the
+ * order of kd_dump's line numbers; 0 when there is no such line. */
+int stacks_line_sample(const struct model *mo, size_t line);
 
 #endif

@@ -399,6 +399,7 @@ static int load(const char *const *paths, int npaths, int want, struct model **o
 		struct cap_rec rec;
 		int rc;
 		unsigned long n = 0;
+		input_on_task(in, model_feed_task, mo);
 		while ((rc = input_next(in, &rec)) == 1) {
 			if (model_feed(mo, &rec))
 				break;

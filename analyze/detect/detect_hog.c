@@ -15,8 +15,9 @@
  * OOM kill).
  */
 #include "detect.h"
+#include "kdump.h"
+#include "stacks.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,189 +37,68 @@ struct oom_info {
 	double other_kb;
 };
 
-static double field_kb(const char *s, const char *key)
+/* A figure the kernel printed, NaN where it printed none. */
+static double known(long v)
 {
-	const char *p = strstr(s, key);
-	if (!p)
-		return NAN;
-	char *end;
-	double v = strtod(p + strlen(key), &end);
-	return end == p + strlen(key) ? NAN : v;
+	return v < 0 ? NAN : (double)v;
 }
 
-/* Columns of "[  pid  ]   uid  tgid total_vm      rss rss_anon ... name" */
-struct oom_cols { int rss, anon, shmem, swap, name, n; };
-
-static int split(char *s, char **tok, int max)
+/* What a row of the kernel's task table holds: anon (RSS where the
+ * kernel has no rss_anon column) + shmem + swap, in kB. */
+static double row_held_kb(const struct kd_oom_task *t, double page_kb)
 {
-	int n = 0;
-	for (char *p = s; *p && n < max;) {
-		while (*p && isspace((unsigned char)*p))
-			p++;
-		if (!*p)
-			break;
-		tok[n++] = p;
-		while (*p && !isspace((unsigned char)*p))
-			p++;
-		if (*p)
-			*p++ = 0;
-	}
-	return n;
+	long held = t->rss_anon >= 0 ? t->rss_anon : t->rss;
+	if (held < 0)
+		return 0;
+	double pages = (double)held;
+	if (t->rss_anon >= 0 && t->rss_shmem >= 0)
+		pages += (double)t->rss_shmem;
+	if (t->swapents >= 0)
+		pages += (double)t->swapents;
+	return pages * page_kb;
 }
 
-static void table_header(const char *line, struct oom_cols *c)
+/* The last OOM kill in the capture's kernel log (kdump parses the
+ * report), and the largest other holder in its task table. */
+static void oom_parse(const struct actx *c, struct oom_info *o)
 {
-	char buf[256], *tok[24];
-	const char *rb = strchr(line, ']');
-	memset(c, -1, sizeof *c);
-	c->n = 0;
-	if (!rb)
-		return;
-	snprintf(buf, sizeof buf, "%s", rb + 1);
-	int n = split(buf, tok, 24);
-	for (int i = 0; i < n; i++) {
-		if (!strcmp(tok[i], "rss"))
-			c->rss = i;
-		else if (!strcmp(tok[i], "rss_anon"))
-			c->anon = i;
-		else if (!strcmp(tok[i], "rss_shmem"))
-			c->shmem = i;
-		else if (!strcmp(tok[i], "swapents"))
-			c->swap = i;
-		else if (!strcmp(tok[i], "name"))
-			c->name = i;
-	}
-	c->n = n;
-}
-
-/* One row: "[  13682]     0 13682   103116   102232   101952 ... memhog" */
-static void table_row(const char *line, const struct oom_cols *c, double page_kb, double *best_kb, char *best_comm,
-		      size_t bl, long *best_pid)
-{
-	char buf[256], *tok[24];
-	const char *rb = strchr(line, ']');
-	const char *lb = strchr(line, '[');
-	if (!rb || !lb || rb < lb || c->n <= 0 || c->name < 0)
-		return;
-	long pid = strtol(lb + 1, NULL, 10);
-	snprintf(buf, sizeof buf, "%s", rb + 1);
-	int n = split(buf, tok, 24);
-	if (n < c->n)
-		return;
-	int held_col = c->anon >= 0 ? c->anon : c->rss;
-	if (held_col < 0)
-		return;
-	double pages = strtod(tok[held_col], NULL);
-	if (c->anon >= 0 && c->shmem >= 0)
-		pages += strtod(tok[c->shmem], NULL);
-	if (c->swap >= 0)
-		pages += strtod(tok[c->swap], NULL);
-	double kb = pages * page_kb;
-	if (kb > *best_kb) {
-		*best_kb = kb;
-		*best_pid = pid;
-		snprintf(best_comm, bl, "%s", tok[c->name]);
-	}
-}
-
-static void oom_parse(const struct model *mo, struct oom_info *o)
-{
+	const struct model *mo = c->fm;
 	memset(o, 0, sizeof *o);
 	o->pid = -1;
-	double page_kb = (mo->hdr.page_size ? mo->hdr.page_size : 4096) / 1024.0;
-	double limit = NAN;
-	char memcg[128] = "";
-	struct oom_cols cols = { -1, -1, -1, -1, -1, 0 };
-	bool in_table = false;
-	/* the table's two largest holders, to say whether the victim stood out */
-	double t1 = 0, t2 = 0;
-	char c1[64] = "", c2[64] = "";
-	long p1 = -1;
-	for (size_t i = 0; i < mo->nkmsg; i++) {
-		const char *s = mo->kmsg[i].text;
-		if (mo->kmsg[i].kind != CAP_TXT_KMSG)
-			continue;
-		if (in_table) {
-			const char *q = s;
-			while (*q == ' ')
-				q++;
-			if (*q == '[' && strchr(q, ']')) {
-				double kb = 0;
-				char comm[64] = "";
-				long pid = -1;
-				table_row(q, &cols, page_kb, &kb, comm, sizeof comm, &pid);
-				if (kb > t1) {
-					t2 = t1;
-					snprintf(c2, sizeof c2, "%s", c1);
-					t1 = kb; p1 = pid;
-					snprintf(c1, sizeof c1, "%s", comm);
-				} else if (kb > t2) {
-					t2 = kb;
-					snprintf(c2, sizeof c2, "%s", comm);
-				}
-				continue;
-			}
-			in_table = false;
-		}
-		if (strstr(s, "Tasks state (memory values in pages)")) {
-			in_table = true;
-			t1 = t2 = 0;
-			p1 = -1;
-			c1[0] = c2[0] = 0;
-			cols.n = 0;
-			/* the column header is the next line */
-			if (i + 1 < mo->nkmsg && strchr(mo->kmsg[i + 1].text, ']')) {
-				table_header(mo->kmsg[i + 1].text, &cols);
-				i++;
-			}
-			continue;
-		}
-		const char *m = strstr(s, "memory: usage ");
-		if (m && strstr(m, "limit ")) {
-			limit = field_kb(m, "limit ");
-			continue;
-		}
-		m = strstr(s, "oom_memcg=");
-		if (m) {
-			m += strlen("oom_memcg=");
-			size_t l = strcspn(m, ", ");
-			if (l >= sizeof memcg)
-				l = sizeof memcg - 1;
-			memcpy(memcg, m, l);
-			memcg[l] = 0;
-			if (!strcmp(memcg, "(null)"))
-				memcg[0] = 0;
-			continue;
-		}
-		m = strstr(s, "Killed process ");
-		if (!m)
-			continue;
-		char *end;
-		long pid = strtol(m + 15, &end, 10);
-		if (end == m + 15 || end[0] != ' ' || end[1] != '(')
-			continue;
-		const char *cl = strchr(end + 2, ')');
-		if (!cl)
-			continue;
-		o->have = true;
-		o->pid = pid;
-		size_t l = (size_t)(cl - end - 2);
-		if (l >= sizeof o->comm)
-			l = sizeof o->comm - 1;
-		memcpy(o->comm, end + 2, l);
-		o->comm[l] = 0;
-		o->anon_kb = field_kb(cl, "anon-rss:");
-		o->file_kb = field_kb(cl, "file-rss:");
-		o->shmem_kb = field_kb(cl, "shmem-rss:");
-		o->limit_kb = strstr(s, "Memory cgroup") || memcg[0] ? limit : NAN;
-		snprintf(o->memcg, sizeof o->memcg, "%s", memcg);
-		o->sample = mo->kmsg[i].sample;
-		const char *oc = p1 == pid ? c2 : c1;
-		o->other_kb = p1 == pid ? t2 : t1;
-		snprintf(o->other_comm, sizeof o->other_comm, "%s", oc);
-		limit = NAN;
-		memcg[0] = 0;
+	const struct kd_dump *d = NULL;
+	for (size_t i = 0; c->kd && i < kd_ndumps(c->kd); i++) {
+		const struct kd_dump *x = kd_dump_at(c->kd, i);
+		if (x->kind == KD_OOM && x->oom_victim_pid >= 0 && x->oom_victim_comm)
+			d = x;
 	}
+	if (!d)
+		return;
+	o->have = true;
+	o->pid = d->oom_victim_pid;
+	snprintf(o->comm, sizeof o->comm, "%s", d->oom_victim_comm);
+	o->anon_kb = known(d->oom_victim_anon_kb);
+	o->file_kb = known(d->oom_victim_file_kb);
+	o->shmem_kb = known(d->oom_victim_shmem_kb);
+	o->limit_kb = known(d->oom_limit_kb);
+	snprintf(o->memcg, sizeof o->memcg, "%s", d->oom_memcg ? d->oom_memcg : "");
+	o->sample = stacks_line_sample(mo, d->oom_kill_line);
+	/* the table's two largest holders, to say whether the victim stood out */
+	double page_kb = (mo->hdr.page_size ? mo->hdr.page_size : 4096) / 1024.0;
+	double t1 = 0, t2 = 0;
+	const char *c1 = "", *c2 = "";
+	long p1 = -1;
+	for (size_t i = 0; i < d->noom_tasks; i++) {
+		const struct kd_oom_task *t = &d->oom_tasks[i];
+		double kb = row_held_kb(t, page_kb);
+		if (kb > t1) {
+			t2 = t1, c2 = c1;
+			t1 = kb, c1 = t->name, p1 = t->pid;
+		} else if (kb > t2) {
+			t2 = kb, c2 = t->name;
+		}
+	}
+	o->other_kb = p1 == o->pid ? t2 : t1;
+	snprintf(o->other_comm, sizeof o->other_comm, "%s", p1 == o->pid ? c2 : c1);
 }
 
 /* ------------------------------------------------------------ the domain */
@@ -505,7 +385,7 @@ int detect_hog(const struct actx *c, struct finding *f)
 {
 	const struct model *fm = c->fm;
 	struct oom_info o;
-	oom_parse(fm, &o);
+	oom_parse(c, &o);
 	if (o.have && oom_victim(c, &o, f))
 		return 1;
 	if (!onset_unseen(c))

@@ -17,6 +17,8 @@ struct input {
 	char *text;
 	size_t text_len;
 	char err[400];
+	cap_task_fn task_fn;
+	void *task_ctx;
 };
 
 static bool mostly_text(const unsigned char *p, size_t n)
@@ -182,12 +184,22 @@ struct input *input_open(const char *path, bool allow_text, char *err, size_t er
 
 enum in_kind input_kind(const struct input *in) { return in->kind; }
 
+void input_on_task(struct input *in, cap_task_fn fn, void *ctx)
+{
+	in->task_fn = fn;
+	in->task_ctx = ctx;
+	if (in->cr)
+		cap_reader_on_task(in->cr, fn, ctx);
+}
+
 int input_next(struct input *in, struct cap_rec *rec)
 {
 	if (in->cr)
 		return cap_next(in->cr, rec);
 	if (in->jl) {
-		int rc = jl_next(in->jl, rec);
+		int rc;
+		while ((rc = jl_next(in->jl, rec)) == 1 && rec->type == CAP_TASK && in->task_fn)
+			in->task_fn(in->task_ctx, rec);
 		if (rc < 0)
 			snprintf(in->err, sizeof in->err, "%s", jl_error(in->jl));
 		return rc;

@@ -19,6 +19,8 @@ struct input *input_open(const char *path, bool allow_text, char *err, size_t er
 enum in_kind input_kind(const struct input *in);
 /* 1 = record, 0 = end, -1 = fatal (message in input_error). */
 int input_next(struct input *in, struct cap_rec *rec);
+/* TASK records to fn instead of out of input_next (cap_reader_on_task). */
+void input_on_task(struct input *in, cap_task_fn fn, void *ctx);
 const char *input_error(const struct input *in);
 /* 0..1, for progress display */
 double input_progress(const struct input *in);

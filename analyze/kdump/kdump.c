@@ -54,6 +54,10 @@ static void dump_free(struct kd_dump *d)
 	free(d->tasks);
 	free(d->oom_victim_comm);
 	free(d->oom_constraint);
+	free(d->oom_memcg);
+	for (size_t i = 0; i < d->noom_tasks; i++)
+		free(d->oom_tasks[i].name);
+	free(d->oom_tasks);
 }
 
 struct kd_dump *kd_cur_dump(struct kd_parser *p)
@@ -123,6 +127,7 @@ void kd_close_dump(struct kd_parser *p, bool cut)
 	p->dump_open = false;
 	p->discard = false;
 	p->panic_task = false;
+	p->oom_table = 0;
 }
 
 /* Continues an earlier dump: its storage only ever grows, so the capacity
@@ -154,6 +159,8 @@ struct kd_dump *kd_open_dump(struct kd_parser *p, enum kd_kind kind, double ts, 
 	d->ts = ts;
 	d->oom_victim_pid = -1;
 	d->oom_victim_rss_kb = -1;
+	d->oom_victim_anon_kb = d->oom_victim_file_kb = d->oom_victim_shmem_kb = -1;
+	d->oom_limit_kb = -1;
 	d->trigger_id = p->trigger;
 	p->dump_open = true;
 	p->open_idx = r->ndumps - 1;
@@ -246,7 +253,7 @@ static const line_handler top_handlers[] = {
 /* Order matters: a "..." inside a mips "Stack :" block is not an elision,
  * and task lines / pc lines must be tried before the looser frame forms. */
 static const line_handler dump_handlers[] = {
-	kd_h_stack_words, kd_h_elision, kd_h_task_end, kd_h_oom_only, kd_h_cpu_line,
+	kd_h_oom_table, kd_h_stack_words, kd_h_elision, kd_h_task_end, kd_h_oom_only, kd_h_cpu_line,
 	kd_h_trace_start, kd_h_task_header, kd_h_pc, kd_h_frame,
 };
 
@@ -343,6 +350,7 @@ static void flush_pending(struct kd_parser *p)
 	if (!p->have_pend)
 		return;
 	p->have_pend = false;
+	p->cur_line = p->pend_line;
 	if (!is_repeat(p))
 		process_line(p, p->pend, p->pend_joined);
 }
@@ -369,6 +377,7 @@ void kd_feed_line(struct kd_parser *p, const char *line, size_t len)
 		return;
 	char buf[KD_LINE_MAX + 1];
 	size_t n = sanitize(buf, line ? line : "", len);
+	size_t at = p->nfed++;
 	if (is_wrapped_tail(p, buf)) {
 		if (p->pend_len + 1 + n <= KD_LINE_MAX) {
 			p->pend[p->pend_len++] = ' ';
@@ -381,6 +390,7 @@ void kd_feed_line(struct kd_parser *p, const char *line, size_t len)
 	flush_pending(p);
 	memcpy(p->pend, buf, n + 1);
 	p->pend_len = n;
+	p->pend_line = at;
 	p->have_pend = true;
 	p->pend_joined = false;
 	p->pend_prefixed = line_is_prefixed(buf);

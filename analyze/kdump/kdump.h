@@ -36,6 +36,14 @@ struct kd_task {
 	bool idle;       /* CPU was idle (sysrq-l "skipped: idling", swapper) */
 };
 
+/* One row of an OOM report's task table ("Tasks state (memory values in
+ * pages)"): the columns the kernel of that report printed, in pages. */
+struct kd_oom_task {
+	long pid;
+	char *name;
+	long rss, rss_anon, rss_shmem, swapents; /* -1: no such column */
+};
+
 enum kd_kind { KD_SYSRQ_W, KD_SYSRQ_L, KD_HUNG_TASK, KD_OOM, KD_SYSRQ_T };
 
 struct kd_dump {
@@ -48,7 +56,13 @@ struct kd_dump {
 	char *oom_victim_comm;
 	long oom_victim_pid;
 	long oom_victim_rss_kb; /* anon + file + shmem rss of the victim */
+	long oom_victim_anon_kb, oom_victim_file_kb, oom_victim_shmem_kb;
 	char *oom_constraint;   /* "CONSTRAINT_NONE", "CONSTRAINT_MEMCG", ... */
+	char *oom_memcg;        /* oom_memcg= of the oom-kill line; NULL: global */
+	long oom_limit_kb;      /* a memory cgroup OOM's "memory: usage ..., limit" */
+	struct kd_oom_task *oom_tasks; /* the task table, in the kernel's order */
+	size_t noom_tasks;
+	size_t oom_kill_line;   /* the line (0-based, in the order fed) naming the victim */
 	long trigger_id; /* kd_set_trigger() id in force when the dump began, -1 */
 };
 

@@ -54,6 +54,13 @@ struct kd_parser {
 	char last[KD_LINE_MAX + 1]; /* the line processed before it, as read */
 	size_t last_len;
 	bool have_last;
+	size_t nfed;          /* lines fed so far */
+	size_t pend_line, cur_line; /* the ordinal of the pending line, of the one processed */
+	/* an OOM report's task table: 0 not in it, 1 its column line is next,
+	 * 2 in its rows; the columns' places in a row (-1: not printed) */
+	int oom_table;
+	struct oom_cols { int rss, anon, shmem, swap, name, n; } oom_cols;
+	size_t oom_tasks_cap;
 };
 
 /* A parsed line: up to KD_LINE_MAX_FRAMES frames; for the ARM forms that
@@ -143,6 +150,7 @@ bool kd_h_pc(struct kd_parser *p, const struct ctx *c);
 bool kd_h_frame(struct kd_parser *p, const struct ctx *c);
 bool kd_h_task_end(struct kd_parser *p, const struct ctx *c);
 bool kd_h_oom_only(struct kd_parser *p, const struct ctx *c);
+bool kd_h_oom_table(struct kd_parser *p, const struct ctx *c);
 void kd_handle_orphan(struct kd_parser *p, const struct ctx *c);
 
 #endif

@@ -321,8 +321,9 @@ static const char *find_kill(const char *t)
 	return NULL;
 }
 
-/* "oom-kill:constraint=CONSTRAINT_NONE,..." and "[Out of memory: ]Killed
- * process 493 (logd) total-vm:..kB, anon-rss:..kB, file-rss:..kB, shmem-rss:..kB" */
+/* "oom-kill:constraint=CONSTRAINT_NONE,...,oom_memcg=/app,..." and "[Out of
+ * memory: ]Killed process 493 (logd) total-vm:..kB, anon-rss:..kB,
+ * file-rss:..kB, shmem-rss:..kB" */
 static bool h_oom_lines(struct kd_parser *p, const struct ctx *c)
 {
 	struct kd_dump *d = kd_cur_dump(p);
@@ -331,6 +332,11 @@ static bool h_oom_lines(struct kd_parser *p, const struct ctx *c)
 		size_t n = strcspn(k + 11, ", ");
 		free(d->oom_constraint);
 		d->oom_constraint = xstrndup(k + 11, n);
+		const char *m = strstr(c->t, "oom_memcg=");
+		free(d->oom_memcg);
+		d->oom_memcg = NULL;
+		if (m && strncmp(m + 10, "(null)", 6) && (n = strcspn(m + 10, ", ")))
+			d->oom_memcg = xstrndup(m + 10, n);
 		return true;
 	}
 	const char *kp = find_kill(c->t);
@@ -346,18 +352,98 @@ static bool h_oom_lines(struct kd_parser *p, const struct ctx *c)
 		free(d->oom_victim_comm);
 		d->oom_victim_comm = xstrndup(lp + 1, (size_t)(rp - lp - 1));
 	}
+	d->oom_kill_line = p->cur_line;
 	long rss = -1;
+	long *kb[] = { &d->oom_victim_anon_kb, &d->oom_victim_file_kb, &d->oom_victim_shmem_kb };
 	static const char *const keys[] = {"anon-rss:", "file-rss:", "shmem-rss:"};
 	for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
 		long v = kb_field(q, keys[i]);
-		if (v >= 0)
+		if (v >= 0) {
 			rss = (rss < 0 ? 0 : rss) + v;
+			*kb[i] = v;
+		}
 	}
 	if (rss >= 0)
 		d->oom_victim_rss_kb = rss;
+	/* the limit is the domain's only when the kill was a cgroup's */
+	if (!strstr(c->t, "Memory cgroup") && !d->oom_memcg)
+		d->oom_limit_kb = -1;
 	if (strstr(c->t, "Killed process"))
 		kd_close_dump(p, false);
 	return true;
+}
+
+/* The table's columns: "[  pid  ]   uid  tgid total_vm      rss rss_anon
+ * rss_file rss_shmem pgtables_bytes swapents oom_score_adj name" (the
+ * set differs between kernels), counted after the "]". */
+static void oom_columns(struct oom_cols *oc, const char *rb)
+{
+	static const char *const names[] = { "rss", "rss_anon", "rss_shmem", "swapents", "name" };
+	int *at[] = { &oc->rss, &oc->anon, &oc->shmem, &oc->swap, &oc->name };
+	struct tok tk[24];
+	int n = kd_tokenize(rb + 1, tk, 24);
+	oc->rss = oc->anon = oc->shmem = oc->swap = oc->name = -1;
+	for (int i = 0; i < n; i++)
+		for (size_t j = 0; j < sizeof names / sizeof *names; j++)
+			if (tk[i].n == strlen(names[j]) && !strncmp(tk[i].s, names[j], tk[i].n))
+				*at[j] = i;
+	oc->n = n < 0 ? 0 : n;
+}
+
+/* One row: "[  13682]     0 13682   103116   102232   101952 ... memhog" */
+static void oom_row(struct kd_parser *p, struct kd_dump *d, const char *lb, const char *rb)
+{
+	const struct oom_cols *oc = &p->oom_cols;
+	struct tok tk[24];
+	int n = kd_tokenize(rb + 1, tk, 24);
+	if (oc->n <= 0 || oc->name < 0 || n < oc->n || d->noom_tasks >= KD_MAX_TASKS)
+		return;
+	if (d->noom_tasks == p->oom_tasks_cap) {
+		p->oom_tasks_cap = p->oom_tasks_cap ? p->oom_tasks_cap * 2 : 32;
+		d->oom_tasks = xrealloc(d->oom_tasks, p->oom_tasks_cap * sizeof *d->oom_tasks);
+	}
+	struct kd_oom_task *t = &d->oom_tasks[d->noom_tasks++];
+	const char *q = kd_skip_ws(lb + 1);
+	t->pid = kd_to_long(q, strspn(q, "0123456789"));
+	t->name = xstrndup(tk[oc->name].s, tk[oc->name].n);
+	int col[] = { oc->rss, oc->anon, oc->shmem, oc->swap };
+	long *v[] = { &t->rss, &t->rss_anon, &t->rss_shmem, &t->swapents };
+	for (size_t i = 0; i < 4; i++)
+		*v[i] = col[i] >= 0 ? kd_to_long(tk[col[i]].s, strspn(tk[col[i]].s, "0123456789")) : -1;
+}
+
+/* Inside an OOM report: the memory cgroup's limit and the task table. */
+bool kd_h_oom_table(struct kd_parser *p, const struct ctx *c)
+{
+	struct kd_dump *d = kd_cur_dump(p);
+	if (d->kind != KD_OOM)
+		return false;
+	const char *lb = c->t[0] == '[' ? c->t : NULL, *rb = lb ? strchr(lb, ']') : NULL;
+	if (p->oom_table == 1 && rb) {
+		oom_columns(&p->oom_cols, rb);
+		p->oom_table = 2;
+		return true;
+	}
+	if (p->oom_table == 2 && rb) {
+		oom_row(p, d, lb, rb);
+		return true;
+	}
+	p->oom_table = 0;
+	if (kd_has_prefix(c->t, "Tasks state (memory values in pages)")) {
+		kd_close_task(p, false);
+		p->oom_table = 1;
+		/* a table seen again replaces the one before */
+		for (size_t i = 0; i < d->noom_tasks; i++)
+			free(d->oom_tasks[i].name);
+		d->noom_tasks = 0;
+		return true;
+	}
+	const char *m = strstr(c->t, "memory: usage ");
+	if (m && strstr(m, "limit ")) {
+		d->oom_limit_kb = kb_field(m, "limit ");
+		return true;
+	}
+	return false;
 }
 
 bool kd_h_oom_only(struct kd_parser *p, const struct ctx *c)

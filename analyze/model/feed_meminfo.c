@@ -8,7 +8,7 @@ static const struct kv meminfo_keys[] = {
 	{ "MemTotal", R_MEMTOTAL }, { "MemFree", R_MEMFREE }, { "MemAvailable", R_MEMAVAIL },
 	{ "Buffers", R_BUFFERS }, { "Cached", R_CACHED }, { "Shmem", R_SHMEM }, { "Slab", R_SLAB },
 	{ "SReclaimable", R_SRECL }, { "SUnreclaim", R_SUNRECL }, { "AnonPages", R_ANON },
-	{ "Dirty", R_DIRTY }, { "Writeback", R_WB }, { "SwapTotal", R_SWAPTOTAL },
+	{ "Dirty", R_DIRTY }, { "Writeback", R_WRITEBACK }, { "SwapTotal", R_SWAPTOTAL },
 	{ "SwapFree", R_SWAPFREE }, { "Active(file)", R_ACTFILE }, { "Inactive(file)", R_INACTFILE },
 };
 
@@ -46,7 +46,7 @@ static void derive_meminfo(struct model *mo, struct rd *r, double *row, double d
 	row[M_SUNRECL] = val(r, R_SUNRECL, 1);
 	row[M_ANON] = val(r, R_ANON, 1);
 	row[M_DIRTY] = val(r, R_DIRTY, 1);
-	row[M_WRITEBACK] = val(r, R_WB, 1);
+	row[M_WRITEBACK] = val(r, R_WRITEBACK, 1);
 	if (r->has[R_SWAPTOTAL] && r->has[R_SWAPFREE])
 		row[M_SWAPUSED] = (double)r->raw[R_SWAPTOTAL] - (double)r->raw[R_SWAPFREE];
 }

@@ -15,7 +15,9 @@ static int psi_meaning(const struct rd *r, const char *name, const char *inst)
 	int some = !strcmp(inst, "cpu") ? R_PSI_CPU : !strcmp(inst, "memory") ? R_PSI_MEM : R_PSI_IO;
 	if (!strcmp(name, "some_avg10"))
 		return some;
-	return !strcmp(name, "full_avg10") && some != R_PSI_CPU ? some + 1 : -1;
+	if (strcmp(name, "full_avg10") || some == R_PSI_CPU)
+		return -1;
+	return some == R_PSI_MEM ? R_PSI_MEM_FULL : R_PSI_IO_FULL;
 }
 
 static void derive_psi(struct model *mo, struct rd *r, double *row, double dt)

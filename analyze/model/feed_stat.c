@@ -26,7 +26,7 @@ static int cpu_meaning(const struct rd *r, const char *name, const char *inst)
 static int stat_meaning(const struct rd *r, const char *name, const char *inst)
 {
 	(void)r, (void)inst;
-	return !strcmp(name, "procs_running") ? R_PROCS_RUNNING : -1;
+	return !strcmp(name, "procs_running") ? R_PROCS_RUN : -1;
 }
 
 /* CPU shares over the interval, from the "cpu" line of /proc/stat. */
@@ -57,7 +57,7 @@ static void derive_cpu(struct model *mo, struct rd *r, double *row, double dt)
 static void derive_stat(struct model *mo, struct rd *r, double *row, double dt)
 {
 	(void)mo, (void)dt;
-	row[M_PROCS_RUN] = val(r, R_PROCS_RUNNING, 1);
+	row[M_PROCS_RUN] = val(r, R_PROCS_RUN, 1);
 }
 
 const struct feed feed_cpu = {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 static const struct kv vmstat_keys[] = {
-	{ "pgmajfault", R_PGMAJFAULT },
+	{ "pgmajfault", R_MAJFLT },
 	/* <5.9 and 5.9+ spell the file refault counter differently; a kernel
 	 * prints only one of them, so summing is safe. */
 	{ "workingset_refault", R_REFAULT }, { "workingset_refault_file", R_REFAULT },
@@ -46,7 +46,7 @@ static int vmstat_meaning(const struct rd *r, const char *name, const char *inst
 static void derive_vmstat(struct model *mo, struct rd *r, double *row, double dt)
 {
 	(void)mo;
-	row[M_MAJFLT] = rate(r, R_PGMAJFAULT, dt);
+	row[M_MAJFLT] = rate(r, R_MAJFLT, dt);
 	row[M_REFAULT] = rate(r, R_REFAULT, dt);
 	row[M_PGSCAN_K] = rate(r, R_PGSCAN_K, dt);
 	row[M_PGSCAN_D] = rate(r, R_PGSCAN_D, dt);

@@ -19,47 +19,9 @@
 #include <string.h>
 
 const struct metric_info metric_info[M_COUNT] = {
-	[M_CPU_USR] = { "cpu_usr_pct", "usr%", "% of all CPUs", 0 },
-	[M_CPU_SYS] = { "cpu_sys_pct", "sys%", "% of all CPUs", 0 },
-	[M_CPU_IOWAIT] = { "cpu_iowait_pct", "iowt%", "% of all CPUs", 0 },
-	[M_CPU_IDLE] = { "cpu_idle_pct", "idle%", "% of all CPUs", 0 },
-	[M_CPU_STEAL] = { "cpu_steal_pct", "steal%", "% of all CPUs", 0 },
-	[M_MEMTOTAL] = { "memtotal_kb", "MemTotal", "kB", 0 },
-	[M_MEMFREE] = { "memfree_kb", "MemFree", "kB", 0 },
-	[M_MEMAVAIL] = { "memavailable_kb", "MemAvail", "kB", 0 },
-	[M_CACHED] = { "cached_kb", "Cached", "kB", 0 },
-	[M_SHMEM] = { "shmem_kb", "Shmem", "kB", 0 },
-	[M_SLAB] = { "slab_kb", "Slab", "kB", 0 },
-	[M_SUNRECL] = { "sunreclaim_kb", "SUnrecl", "kB", 0 },
-	[M_ANON] = { "anonpages_kb", "Anon", "kB", 0 },
-	[M_DIRTY] = { "dirty_kb", "Dirty", "kB", 0 },
-	[M_WRITEBACK] = { "writeback_kb", "Writeback", "kB", 0 },
-	[M_SWAPUSED] = { "swapused_kb", "SwapUsed", "kB", 0 },
-	[M_MAJFLT] = { "majflt_ps", "majflt/s", "faults/s", 0 },
-	[M_REFAULT] = { "refault_ps", "refault/s", "pages/s", 0 },
-	[M_PGSCAN_K] = { "pgscan_kswapd_ps", "scanK/s", "pages/s", 0 },
-	[M_PGSCAN_D] = { "pgscan_direct_ps", "scanD/s", "pages/s", 0 },
-	[M_PGSTEAL] = { "pgsteal_ps", "steal/s", "pages/s", 0 },
-	[M_ALLOCSTALL] = { "allocstall_ps", "stall/s", "stalls/s", 1 },
-	[M_PSWPIN] = { "pswpin_ps", "swpin/s", "pages/s", 0 },
-	[M_PSWPOUT] = { "pswpout_ps", "swpout/s", "pages/s", 0 },
-	[M_OOMKILL] = { "oom_kills", "oom", "kills in the interval", 0 },
-	[M_DISK_RPS] = { "disk_reads_ps", "rd/s", "reads/s (busy disks)", 0 },
-	[M_DISK_RMBPS] = { "disk_read_mbps", "rdMB/s", "MB/s (busy disks)", 1 },
-	[M_DISK_WPS] = { "disk_writes_ps", "wr/s", "writes/s (busy disks)", 0 },
-	[M_DISK_WMBPS] = { "disk_write_mbps", "wrMB/s", "MB/s (busy disks)", 1 },
-	[M_DISK_UTIL] = { "disk_util_pct", "util%", "% busy (busiest disk)", 0 },
-	[M_TASKS_D] = { "tasks_d", "D", "tasks in D state", 0 },
-	[M_TASKS_R] = { "tasks_r", "R", "tasks runnable", 0 },
-	[M_PROCS_RUN] = { "procs_running", "run", "tasks (/proc/stat)", 0 },
-	[M_LOAD1] = { "load1", "load1", "load average", 2 },
-	[M_PSI_CPU] = { "psi_cpu_some", "psiC", "% avg10", 1 },
-	[M_PSI_MEM] = { "psi_mem_some", "psiM", "% avg10", 1 },
-	[M_PSI_MEM_FULL] = { "psi_mem_full", "psiMf", "% avg10", 1 },
-	[M_PSI_IO] = { "psi_io_some", "psiIO", "% avg10", 1 },
-	[M_PSI_IO_FULL] = { "psi_io_full", "psiIOf", "% avg10", 1 },
-	[M_KSWAPD_CPU] = { "kswapd_cpu_pct", "kswapd%", "% of one CPU", 0 },
-	[M_STRESS] = { "stress", "stress", "0..1 health signal", 2 },
+#define METRIC(id, key, label, unit, decimals) [M_##id] = { key, label, unit, decimals },
+#define METRIC_RAW(id, key, label, unit, decimals) [M_##id] = { key, label, unit, decimals },
+#include "metrics.def"
 };
 
 /* ------------------------------------------------------------ lifecycle */
@@ -330,13 +292,7 @@ int model_feed(struct model *mo, const struct cap_rec *rec)
 	if (!r)
 		return 0;
 	if (rec->type == CAP_TASK) {
-		/* most records are tasks: they go straight to feed_task, as
-		 * the way below would take them */
-		if (r->skip)
-			return 0;
-		if (r->in_sample)
-			feed_task(mo, r, rec);
-		mo->clean_end = false;
+		model_feed_task(mo, rec);
 		return 0;
 	}
 	if (rec->type == CAP_EV_FRAME)

@@ -17,15 +17,9 @@
 
 /* System metrics derived per sample; NaN = not available. */
 enum metric {
-	M_CPU_USR, M_CPU_SYS, M_CPU_IOWAIT, M_CPU_IDLE, M_CPU_STEAL,
-	M_MEMTOTAL, M_MEMFREE, M_MEMAVAIL, M_CACHED, M_SHMEM, M_SLAB, M_SUNRECL,
-	M_ANON, M_DIRTY, M_WRITEBACK, M_SWAPUSED,
-	M_MAJFLT, M_REFAULT, M_PGSCAN_K, M_PGSCAN_D, M_PGSTEAL, M_ALLOCSTALL,
-	M_PSWPIN, M_PSWPOUT, M_OOMKILL,
-	M_DISK_RPS, M_DISK_RMBPS, M_DISK_WPS, M_DISK_WMBPS, M_DISK_UTIL,
-	M_TASKS_D, M_TASKS_R, M_PROCS_RUN, M_LOAD1,
-	M_PSI_CPU, M_PSI_MEM, M_PSI_MEM_FULL, M_PSI_IO, M_PSI_IO_FULL,
-	M_KSWAPD_CPU, M_STRESS,
+#define METRIC(id, key, label, unit, decimals) M_##id,
+#define METRIC_RAW(id, key, label, unit, decimals) M_##id,
+#include "metrics.def"
 	M_COUNT
 };
 
@@ -142,6 +136,9 @@ struct model *model_new(void);
 /* Feeds one record.  Never fails on content; returns 0.  Out of memory
  * ends the program (xalloc.h). */
 int model_feed(struct model *mo, const struct cap_rec *rec);
+/* model_feed of a TASK record, in the shape of a task callback
+ * (input_on_task): mo is the struct model. */
+void model_feed_task(void *mo, const struct cap_rec *rec);
 /* Ends reading: derives the per-sample health signal, frees reading state. */
 void model_finish(struct model *mo);
 void model_free(struct model *mo);

@@ -6,42 +6,33 @@
 
 /* ------------------------------------------------------------ queries */
 
-static void bucket_range(const struct model *mo, int a, int b, uint32_t *ba, uint32_t *bb)
+/* The sum or the largest of field f over the buckets that hold samples
+ * [a, b): one walk for both; 0 over an empty range or no bucket. */
+static double ent_fold(const struct model *mo, const struct entity *e, int f, int a, int b, bool max)
 {
-	*ba = (uint32_t)(a / mo->bw);
-	*bb = (uint32_t)((b - 1) / mo->bw);
+	if (b <= a)
+		return 0;
+	uint32_t ba = (uint32_t)(a / mo->bw), bb = (uint32_t)((b - 1) / mo->bw);
+	int nf = ent_nfields(e->kind);
+	double r = 0;
+	for (uint32_t k = ba; k <= bb; k++) {
+		const float *p = ent_bucket(e, k, nf);
+		if (p && !max)
+			r += p[f];
+		else if (p && p[f] > r)
+			r = p[f];
+	}
+	return r;
 }
 
 double ent_sum(const struct model *mo, const struct entity *e, int f, int a, int b)
 {
-	if (b <= a)
-		return 0;
-	uint32_t ba, bb;
-	bucket_range(mo, a, b, &ba, &bb);
-	int nf = ent_nfields(e->kind);
-	double s = 0;
-	for (uint32_t k = ba; k <= bb; k++) {
-		const float *p = ent_bucket(e, k, nf);
-		if (p)
-			s += p[f];
-	}
-	return s;
+	return ent_fold(mo, e, f, a, b, false);
 }
 
 double ent_max(const struct model *mo, const struct entity *e, int f, int a, int b)
 {
-	if (b <= a)
-		return 0;
-	uint32_t ba, bb;
-	bucket_range(mo, a, b, &ba, &bb);
-	int nf = ent_nfields(e->kind);
-	double m = 0;
-	for (uint32_t k = ba; k <= bb; k++) {
-		const float *p = ent_bucket(e, k, nf);
-		if (p && p[f] > m)
-			m = p[f];
-	}
-	return m;
+	return ent_fold(mo, e, f, a, b, true);
 }
 
 double win_mean(const struct model *mo, int k, int a, int b)
@@ -58,26 +49,27 @@ double win_mean(const struct model *mo, int k, int a, int b)
 	return n ? s / n : NAN;
 }
 
-double win_max(const struct model *mo, int k, int a, int b)
+/* The largest (sign > 0) or smallest (sign < 0) known value of metric k
+ * over samples [a, b), NaN when none is known. */
+static double win_extreme(const struct model *mo, int k, int a, int b, int sign)
 {
 	double m = NAN;
 	for (int i = a < 0 ? 0 : a; i < b && i < mo->nsamples; i++) {
 		double x = M(mo, i, k);
-		if (!isnan(x) && (isnan(m) || x > m))
+		if (!isnan(x) && (isnan(m) || (sign > 0 ? x > m : x < m)))
 			m = x;
 	}
 	return m;
 }
 
+double win_max(const struct model *mo, int k, int a, int b)
+{
+	return win_extreme(mo, k, a, b, 1);
+}
+
 double win_min(const struct model *mo, int k, int a, int b)
 {
-	double m = NAN;
-	for (int i = a < 0 ? 0 : a; i < b && i < mo->nsamples; i++) {
-		double x = M(mo, i, k);
-		if (!isnan(x) && (isnan(m) || x < m))
-			m = x;
-	}
-	return m;
+	return win_extreme(mo, k, a, b, -1);
 }
 
 int model_index_at(const struct model *mo, double t)

@@ -14,15 +14,12 @@
 
 /* ------------------------------------------------------------ raw slots */
 
+/* One slot per row of metrics.def that names a raw slot: counters are
+ * summed into them as groups come (take_raw). */
 enum raw {
-	R_PROCS_RUNNING,
-	R_CPU_USER, R_CPU_NICE, R_CPU_SYS, R_CPU_IDLE, R_CPU_IOWAIT, R_CPU_IRQ, R_CPU_SOFTIRQ, R_CPU_STEAL,
-	R_LOAD1,
-	R_MEMTOTAL, R_MEMFREE, R_MEMAVAIL, R_BUFFERS, R_CACHED, R_SHMEM, R_SLAB, R_SRECL, R_SUNRECL,
-	R_ANON, R_DIRTY, R_WB, R_SWAPTOTAL, R_SWAPFREE, R_ACTFILE, R_INACTFILE,
-	R_PGMAJFAULT, R_REFAULT, R_PGSCAN_K, R_PGSCAN_D, R_PGSTEAL_K, R_PGSTEAL_D, R_ALLOCSTALL,
-	R_PSWPIN, R_PSWPOUT, R_OOMKILL,
-	R_PSI_CPU, R_PSI_MEM, R_PSI_MEM_FULL, R_PSI_IO, R_PSI_IO_FULL,
+#define METRIC_RAW(id, key, label, unit, decimals) R_##id,
+#define RAW(id) R_##id,
+#include "metrics.def"
 	R_COUNT
 };
 

@@ -289,22 +289,12 @@ task_counters(struct model *mo, struct rd *r, struct tslot *t, const struct cap_
 			  1ull << CAP_TF_FLAGS | 1ull << CAP_TF_CGROUP | 1ull << CAP_TF_RSS_ANON | \
 			  1ull << CAP_TF_RSS_SHMEM | 1ull << CAP_TF_VM_HWM | 1ull << CAP_TF_VM_SWAP)
 
-void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
+/* The whole way: kept out of line, so the short way pays for no more
+ * registers than it uses. */
+static __attribute__((noinline)) void feed_task_whole(struct model *mo, struct rd *r, const struct cap_rec *rec)
 {
 	const uint64_t *v = rec->u.task.v;
-	struct tslot *t = slot_task(r, rec->u.task.slot, rec->u.task.tid);
-	if (t && !rec->u.task.is_new && !(rec->u.task.changed & TASK_SLOW_FIELDS) && !(t->tgid == 0 && t->ent < 0)) {
-		uint64_t rss = v[CAP_TF_RSS] == CAP_NA ? 0 : v[CAP_TF_RSS];
-		if (rss != t->rss) {
-			task_flush(mo, r, t);
-			t->rss = rss;
-		}
-		t->seen = true;
-		set_state(r, t, (uint8_t)v[CAP_TF_STATE]);
-		task_counters(mo, r, t, rec, t->comm, false, rec->u.task.changed);
-		return;
-	}
-	t = task_find(r, rec->u.task.tid, true);
+	struct tslot *t = task_find(r, rec->u.task.tid, true);
 	if (!t)
 		return;
 	slot_remember(r, rec->u.task.slot, t);
@@ -362,6 +352,45 @@ void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	}
 	task_counters(mo, r, t, rec, comm, fresh, ~0ull);
 	mo->tasks_seen += fresh;
+}
+
+static inline __attribute__((always_inline)) void feed_task_in(struct model *mo, struct rd *r,
+							       const struct cap_rec *rec)
+{
+	const uint64_t *v = rec->u.task.v;
+	struct tslot *t = slot_task(r, rec->u.task.slot, rec->u.task.tid);
+	if (t && !rec->u.task.is_new && !(rec->u.task.changed & TASK_SLOW_FIELDS) && !(t->tgid == 0 && t->ent < 0)) {
+		uint64_t rss = v[CAP_TF_RSS] == CAP_NA ? 0 : v[CAP_TF_RSS];
+		if (rss != t->rss) {
+			task_flush(mo, r, t);
+			t->rss = rss;
+		}
+		t->seen = true;
+		set_state(r, t, (uint8_t)v[CAP_TF_STATE]);
+		task_counters(mo, r, t, rec, t->comm, false, rec->u.task.changed);
+		return;
+	}
+	feed_task_whole(mo, r, rec);
+}
+
+void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
+{
+	feed_task_in(mo, r, rec);
+}
+
+/* Here, not in model.c, so the short way of feed_task is inlined into
+ * the callback every task row goes through. */
+void model_feed_task(void *m, const struct cap_rec *rec)
+{
+	struct model *mo = m;
+	struct rd *r = mo->priv;
+	/* most records are tasks: they go straight to feed_task, as the
+	 * way through model_feed would take them */
+	if (!r || r->skip)
+		return;
+	if (r->in_sample)
+		feed_task_in(mo, r, rec);
+	mo->clean_end = false;
 }
 
 void drop_task(struct model *mo, struct rd *r, struct tslot *t)
