@@ -301,6 +301,25 @@ static void test_oom_victim_prime_suspect(void **st)
 	model_free(mo);
 }
 
+/* The kernel log's ring kept only the kill line of a cgroup's OOM report
+ * (its header and table were overwritten): the victim is still named. */
+static void test_oom_kill_line_alone(void **st)
+{
+	(void)st;
+	static struct scen s;
+	scen_after_kill(&s, true);
+	s.kmsg[0] = s.kmsg[7];
+	s.nkmsg = 1;
+	struct model *mo = build(&s);
+	struct report r = run(mo);
+	assert_true(r.nf >= 1);
+	assert_string_equal(r.f[0].comm, "memhog");
+	assert_int_equal(r.f[0].pid, 77);
+	assert_true(evidence(&r.f[0], "victim_anon_rss_kb")->faulty == 388000);
+	report_free(&r);
+	model_free(mo);
+}
+
 /* wchan "0" (running again when read) or empty is no place to wait in. */
 /* A holder whose memory is shared memory (a tmpfs file it maps, a POSIX
  * segment in /dev/shm) is named with the tmpfs mount that holds the most,
@@ -462,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_holder_by_rss_anon),
 		cmocka_unit_test(test_refill_after_kill_is_no_leak),
 		cmocka_unit_test(test_oom_victim_prime_suspect),
+		cmocka_unit_test(test_oom_kill_line_alone),
 		cmocka_unit_test(test_shmem_holder_names_mount),
 		cmocka_unit_test(test_tmpfs_grows_named),
 		cmocka_unit_test(test_unknown_wait),

@@ -455,7 +455,9 @@ bool kd_h_oom_only(struct kd_parser *p, const struct ctx *c)
  * after a recorded trigger whose header line was lost. */
 void kd_handle_orphan(struct kd_parser *p, const struct ctx *c)
 {
-	if (find_kill(c->t) && strstr(c->t, "Out of memory")) {
+	/* "Out of memory: Killed process" and a cgroup's "Memory cgroup out of
+	 * memory: Killed process" */
+	if (find_kill(c->t) && strcasestr(c->t, "out of memory")) {
 		if (kd_open_dump(p, KD_OOM, c->ts, false))
 			h_oom_lines(p, c);
 		return;
