@@ -1,14 +1,16 @@
 /* capture_test.h - what the tests that run or drive the recorder share:
  * where the binary, the data and a scratch directory are, waiting for a
- * child's exit status, a sleep, a sink that takes everything, and a
- * writer into memory. */
+ * child's exit status, a sleep, a child that forks all the time, a sink
+ * that takes everything, and a writer into memory. */
 #ifndef TEST_CAPTURE_TEST_H
 #define TEST_CAPTURE_TEST_H
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -61,6 +63,25 @@ static inline void msleep(long ms)
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+/* A child that forks short-lived children for as long as it lives, and
+ * not past its parent: the churn a recorder has to keep up with.  -1
+ * when it cannot be forked. */
+static inline pid_t fork_churn(void)
+{
+	pid_t churn = fork();
+	if (churn == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (;;) {
+			pid_t c = fork();
+			if (c == 0)
+				_exit(0);
+			if (c > 0)
+				waitpid(c, NULL, 0);
+		}
+	}
+	return churn;
 }
 
 /* sink callbacks that take and drop everything */

@@ -302,6 +302,15 @@ static void test_tree_status_only(void **st)
 	scan_close(&sc);
 }
 
+/* root: tmp/NAME/proc, with nothing under tmp/NAME yet */
+static void fresh_root(char *root, size_t cap, const char *name)
+{
+	char cmd[700];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s/%s'", tmp, name);
+	assert_int_equal(system(cmd), 0);
+	snprintf(root, cap, "%s/%s/proc", tmp, name);
+}
+
 /* Builds N process directories (no other entries: a collected tree's
  * process directories come first) where every third process has three
  * threads, from sysstat's real stat lines.  Returns the tids in *want. */
@@ -340,10 +349,8 @@ static size_t build_big_tree(const char *root, unsigned nproc, unsigned first_pi
 static void test_big_tree_every_task(void **st)
 {
 	(void)st;
-	char root[600], cmd[700];
-	snprintf(root, sizeof root, "%s/big/proc", tmp);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s/big'", tmp);
-	assert_int_equal(system(cmd), 0);
+	char root[600];
+	fresh_root(root, sizeof root, "big");
 	uint32_t *want;
 	size_t n = build_big_tree(root, 1500, 1000, &want); /* ~30 KB of entries: 2+ batches */
 	struct scan sc;
@@ -363,10 +370,8 @@ static void test_big_tree_every_task(void **st)
 static void test_tables_grow(void **st)
 {
 	(void)st;
-	char root[600], cmd[700];
-	snprintf(root, sizeof root, "%s/grow/proc", tmp);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s/grow'", tmp);
-	assert_int_equal(system(cmd), 0);
+	char root[600];
+	fresh_root(root, sizeof root, "grow");
 	uint32_t *want;
 	size_t n = build_big_tree(root, 3, 100, &want);
 	struct scan sc;

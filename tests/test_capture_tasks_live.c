@@ -104,7 +104,9 @@ static size_t kid_tids(uint32_t **out, int per)
 
 static rlim_t fd_limit; /* 0: inherit */
 
-static pid_t start_capture(const char *out, const char *n, const char *i)
+/* Forks the recorder on argv (bin first, NULL-terminated), its stderr to
+ * tmp/stderr, under fd_limit when one is set. */
+static pid_t fork_capture(const char *const *argv)
 {
 	pid_t pid = fork();
 	assert_true(pid >= 0);
@@ -117,12 +119,17 @@ static pid_t start_capture(const char *out, const char *n, const char *i)
 		snprintf(p, sizeof p, "%s/stderr", tmp);
 		int e = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		dup2(e, 2);
-		/* --flush 0.2: the tests watch the file grow instead of sleeping */
-		execl(bin, bin, "-o", out, "-n", n, "-i", i, "--sysrq", "off", "--force", "--flush", "0.2",
-		      (char *)NULL);
+		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	return pid;
+}
+
+static pid_t start_capture(const char *out, const char *n, const char *i)
+{
+	/* --flush 0.2: the tests watch the file grow instead of sleeping */
+	const char *argv[] = { bin, "-o", out, "-n", n, "-i", i, "--sysrq", "off", "--force", "--flush", "0.2", NULL };
+	return fork_capture(argv);
 }
 
 /* Waits at most limit_ms; a capture still running then has hung. */
@@ -398,18 +405,8 @@ static void test_stop_while_walking(void **st)
 {
 	(void)st;
 	spawn(2000, 0);
-	pid_t churn = fork();
+	pid_t churn = fork_churn();
 	assert_true(churn >= 0);
-	if (churn == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		for (;;) {
-			pid_t c = fork();
-			if (c == 0)
-				_exit(0);
-			if (c > 0)
-				waitpid(c, NULL, 0);
-		}
-	}
 	pid_t *k = realloc(kids, (nkids + 1) * sizeof *kids);
 	assert_non_null(k);
 	kids = k;
@@ -435,20 +432,12 @@ static void test_stop_while_walking(void **st)
 	reap();
 }
 
+/* One sample, the options after a0 ending at the first NULL */
 static int run_capture(const char *a0, const char *a1, const char *a2, const char *a3)
 {
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		char p[300];
-		snprintf(p, sizeof p, "%s/stderr", tmp);
-		int e = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(e, 2);
-		execl(bin, bin, "-n", "1", "-i", "0", "--sysrq", "off", a0, a1, a2, a3, (char *)NULL);
-		_exit(127);
-	}
+	const char *argv[] = { bin, "-n", "1", "-i", "0", "--sysrq", "off", a0, a1, a2, a3, NULL };
 	long took;
-	return wait_bounded(pid, 30000, &took);
+	return wait_bounded(fork_capture(argv), 30000, &took);
 }
 
 /* An existing capture at -o is never replaced without --force; an empty
@@ -482,10 +471,12 @@ static void test_existing_file_refused(void **st)
 	free(r.tid);
 }
 
+/* also after a failed test: its children killed, the fd limit off */
 static int teardown_reap(void **st)
 {
 	(void)st;
 	reap();
+	fd_limit = 0;
 	return 0;
 }
 

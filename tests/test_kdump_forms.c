@@ -3,6 +3,14 @@
  * short. */
 #include "kdump_test.h"
 
+/* A sysrq w of one task, app (2469), up to its first frame: the start of
+ * the made-up dumps that differ in what comes after it. */
+#define SYSRQ_W_APP \
+	"[  100.000000] sysrq: Show Blocked State\n" \
+	"[  100.000010] task:app             state:D stack:0     pid:2469  ppid:1      flags:0x00000000\n" \
+	"[  100.000020] Call Trace:\n" \
+	"[  100.000030]  __schedule+0x228/0x570\n"
+
 static void synth_powerpc(void **state)
 {
 	(void)state;
@@ -274,10 +282,7 @@ static void synth_missing_header(void **state)
 {
 	(void)state;
 	struct kd_result *r = parse_str(
-		"[  100.000000] sysrq: Show Blocked State\n"
-		"[  100.000010] task:app             state:D stack:0     pid:2469  ppid:1      flags:0x00000000\n"
-		"[  100.000020] Call Trace:\n"
-		"[  100.000030]  __schedule+0x228/0x570\n"
+		SYSRQ_W_APP
 		"[  100.000040]  schedule+0x29/0xa0\n"
 		"[  100.000050]  ret_from_fork+0x1f/0x30\n"
 		"...\n"
@@ -303,10 +308,7 @@ static void synth_cut_off(void **state)
 {
 	(void)state;
 	struct kd_result *r = parse_str(
-		"[  100.000000] sysrq: Show Blocked State\n"
-		"[  100.000010] task:app             state:D stack:0     pid:2469  ppid:1      flags:0x00000000\n"
-		"[  100.000020] Call Trace:\n"
-		"[  100.000030]  __schedule+0x228/0x570\n"
+		SYSRQ_W_APP
 		"[  100.000040]  schedule+0x29/0xa0\n"
 		"[  100.000050]  io_schedule+0x12/0x40\n");
 	const struct kd_dump *d = dump(r, 0, KD_SYSRQ_W, 1);
@@ -534,10 +536,7 @@ static void synth_dump_boundaries(void **state)
 	(void)state;
 	/* a later unrelated trace must not join a dump that ended long ago */
 	struct kd_result *r = parse_str(
-		"[  100.000000] sysrq: Show Blocked State\n"
-		"[  100.000010] task:app             state:D stack:0     pid:2469  ppid:1      flags:0x00000000\n"
-		"[  100.000020] Call Trace:\n"
-		"[  100.000030]  __schedule+0x228/0x570\n"
+		SYSRQ_W_APP
 		"[  100.000040]  ret_from_fork+0x1f/0x30\n"
 		"[  900.000000] Call Trace:\n"
 		"[  900.000010]  foo+0x1/0x2\n"
