@@ -25,7 +25,14 @@
 # leader's thread count changed: the least any recorder must do.  Both are
 # printed and both ratios are reported; neither floor reads the per-process
 # files (PID/stat totals, io, status) that capture must also read.
-# Environment: N (samples, default 30), RUNS (default 3), POP (default 500).
+# Environment: N (samples, default 30), RUNS (default 3), POP (default 500),
+# BUSY=1: the population's threads each fault a page every 200 ms (pop.c
+# busy), so every row moves every sample and capture's gate rereads every
+# process's PID/stat: its worst case, at almost no CPU of the population.
+# PEER=BINARY: another capture build run beside the others (say, main's
+# before a change), with its ratio: load moves all rows alike, so this
+# ratio holds where the floors' do not (a fork storm costs capture, which
+# records the new tasks, more than the fixed-list floor).
 set -eu
 B=${1:?usage: bench/capture.sh BUILD_DIR}
 N=${N:-30}
@@ -64,7 +71,7 @@ elif command -v musl-gcc >/dev/null && [ -f /usr/lib/x86_64-linux-gnu/libzstd.a 
 	fi
 fi
 
-"$S/pop" "$POP" "$S/pids"
+"$S/pop" "$POP" "$S/pids" ${BUSY:+busy}
 while ! grep -q done "$S/pids"; do sleep 0.1; done
 sleep 1
 tasks=$(ls -d /proc/[0-9]*/task/[0-9]* 2>/dev/null | wc -l)
@@ -79,6 +86,7 @@ run=1
 while [ "$run" -le "$RUNS" ]; do
 	"$S/rus" "$S/cap.$run" "$B/capture" -o "$S/c$run.cap" -i 1 -n "$N" 2>/dev/null &
 	[ -n "$static" ] && "$S/rus" "$S/sta.$run" "$static" -o "$S/s$run.cap" -i 1 -n "$N" 2>/dev/null &
+	[ -n "${PEER:-}" ] && "$S/rus" "$S/peer.$run" "$PEER" -o "$S/p$run.cap" -i 1 -n "$N" 2>/dev/null &
 	"$S/rus" "$S/atop.$run" atop -w "$S/a$run.raw" 1 "$N" >/dev/null 2>&1 &
 	"$S/rus" "$S/floor.$run" "$S/floor" -n "$N" -i 1000 2>/dev/null &
 	"$S/rus" "$S/floord.$run" "$S/floor" -D -n "$N" -i 1000 2>/dev/null &
@@ -120,6 +128,10 @@ if [ -n "$static" ]; then
 	sta_cpu=$(med sta 1); sta_rss=$(med sta 2); sta_bytes=$(medsize s .cap)
 	printf '%-28s %14s %14s %14s\n' "capture (static musl)" "$(per "$sta_cpu")" "$sta_rss" "$(bper "$sta_bytes")"
 fi
+if [ -n "${PEER:-}" ]; then
+	peer_cpu=$(med peer 1)
+	printf '%-28s %14s %14s %14s\n' "capture (PEER)" "$(per "$peer_cpu")" "$(med peer 2)" "$(bper "$(medsize p .cap)")"
+fi
 printf '%-28s %14s %14s %14s\n' "atop -w" "$(per "$atop_cpu")" "$atop_rss" "$(bper "$atop_bytes")"
 printf '%-28s %14s %14s %14s\n' "floor (stat+wchan, pread)" "$(per "$floor_cpu")" "-" "-"
 printf '%-28s %14s %14s %14s\n' "floor -D (+ new tasks)" "$(per "$floord_cpu")" "-" "-"
@@ -128,6 +140,7 @@ echo
 echo "ratios (medians of $RUNS runs; targets in brackets):"
 echo "  CPU    capture/floor  $(ratio "$cap_cpu" "$floor_cpu")  [<= 1.00]"
 echo "  CPU    capture/floor -D  $(ratio "$cap_cpu" "$floord_cpu")  [<= 1.00]"
+[ -n "${PEER:-}" ] && echo "  CPU    capture/PEER   $(ratio "$cap_cpu" "$peer_cpu")"
 echo "  CPU    capture/atop   $(ratio "$cap_cpu" "$atop_cpu")  [<= 0.15]"
 echo "  bytes  capture/atop   $(ratio "$cap_bytes" "$atop_bytes")  [<= 0.10]"
 echo "  bytes  capture/zstd-3 $(ratio "$cap_bytes" "$zraw")  [<= 0.35]"

@@ -36,16 +36,29 @@ int parse_dents(const char *buf, size_t n, int (*fn)(void *arg, const char *name
 #define STAT_KEPT (F(4) | F(9) | F(10) | F(12) | F(14) | F(15) | F(19) | F(20) | F(22) | F(23) | \
 		   F(24) | F(39) | F(42))
 
+/* '(' + the longest comm the kernel prints (63 bytes) + ')', and slack */
+#define COMM_WINDOW 66u
+
 /* Parses fields up to number last; the others are CAP_NA. */
 static int parse_stat_upto(const char *buf, size_t len, struct task_stat *t, size_t last)
 {
 	const char *end = buf + len;
 	const char *lp = memchr(buf, '(', len);
-	/* the last ')': forward memchr steps, as fast as memrchr with glibc
-	 * and far faster with musl, whose memrchr goes a byte at a time */
+	/* The last ')'.  The fields after comm are a state letter and
+	 * numbers, so in a kernel's line it is the last one within the
+	 * longest comm the kernel prints (proc_task_name's 64-byte buffer):
+	 * when that window holds one, the ~250 bytes of numbers after it are
+	 * not scanned (once per thread per sample).  Forward memchr steps: as
+	 * fast as memrchr with glibc and far faster with musl, whose memrchr
+	 * goes a byte at a time. */
 	const char *rp = NULL;
-	for (const char *q = lp; q && (q = memchr(q, ')', (size_t)(end - q))); q++)
-		rp = q;
+	if (lp) {
+		const char *w = (size_t)(end - lp) > COMM_WINDOW ? lp + COMM_WINDOW : end;
+		for (const char *q = lp; (q = memchr(q, ')', (size_t)(w - q))); q++)
+			rp = q;
+		for (const char *q = w; !rp && (q = memchr(q, ')', (size_t)(end - q))); q++)
+			rp = q; /* none in the window: not a kernel's line, take the next */
+	}
 	if (!lp || !rp || !parse_u64(buf, lp, &t->pid))
 		return -1;
 	size_t n = (size_t)(rp - lp - 1);
@@ -114,15 +127,19 @@ int parse_task_totals(const char *buf, size_t len, struct task_stat *t)
 
 int parse_task_io(const char *buf, size_t len, struct task_io *io)
 {
-	static const char *const keys[] = { "rchar:", "wchar:", "read_bytes:", "write_bytes:" };
+#define K(s) { s, sizeof s - 1 }
+	static const struct { const char *key; size_t len; } keys[] = {
+		K("rchar:"), K("wchar:"), K("read_bytes:"), K("write_bytes:"),
+	};
+#undef K
 	uint64_t *dst[] = { &io->rchar, &io->wchar, &io->read_bytes, &io->write_bytes };
 	const char *end = buf + len;
 	int found = 0;
 	io->rchar = io->wchar = io->read_bytes = io->write_bytes = CAP_NA;
 	for (const char *p = buf; p < end; p = next_line(p, end))
 		for (size_t i = 0; i < 4; i++) {
-			size_t kl = strlen(keys[i]);
-			if ((size_t)(end - p) > kl && !memcmp(p, keys[i], kl) && parse_u64(p + kl, end, dst[i])) {
+			size_t kl = keys[i].len;
+			if ((size_t)(end - p) > kl && !memcmp(p, keys[i].key, kl) && parse_u64(p + kl, end, dst[i])) {
 				found++;
 				break;
 			}
@@ -172,11 +189,13 @@ int parse_pid_cgroup(const char *buf, size_t len, int version, char *out, size_t
 
 int parse_task_status(const char *buf, size_t len, struct task_stat *t, struct task_mem *m)
 {
-	static const struct { const char *key; int which; } keys[] = {
-		{ "Name", 0 }, { "State", 1 }, { "Pid", 2 }, { "PPid", 3 }, { "Threads", 4 },
-		{ "VmSize", 5 }, { "VmRSS", 6 }, { "VmHWM", 7 }, { "VmSwap", 8 },
-		{ "RssAnon", 9 }, { "RssFile", 10 }, { "RssShmem", 11 },
+#define S(s, w) { s, sizeof s - 1, w }
+	static const struct { const char *key; size_t len; int which; } keys[] = {
+		S("Name", 0), S("State", 1), S("Pid", 2), S("PPid", 3), S("Threads", 4),
+		S("VmSize", 5), S("VmRSS", 6), S("VmHWM", 7), S("VmSwap", 8),
+		S("RssAnon", 9), S("RssFile", 10), S("RssShmem", 11),
 	};
+#undef S
 	uint64_t *num[] = { NULL, NULL, &t->pid, &t->ppid, &t->threads, &m->vm_size, &m->vm_rss,
 			    &m->vm_hwm, &m->vm_swap, &m->rss_anon, &m->rss_file, &m->rss_shmem };
 	const char *end = buf + len;
@@ -195,7 +214,7 @@ int parse_task_status(const char *buf, size_t len, struct task_stat *t, struct t
 		size_t kl = (size_t)(colon - p);
 		const char *v = skip_blank(colon + 1, eol);
 		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-			if (strlen(keys[i].key) != kl || memcmp(p, keys[i].key, kl))
+			if (keys[i].len != kl || memcmp(p, keys[i].key, kl))
 				continue;
 			if (keys[i].which == 0) {
 				size_t n = (size_t)(eol - v);
