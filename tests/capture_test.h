@@ -65,18 +65,22 @@ static inline void msleep(long ms)
 		;
 }
 
-/* A child that forks short-lived children for as long as it lives, and
- * not past its parent: the churn a recorder has to keep up with.  -1
- * when it cannot be forked. */
-static inline pid_t fork_churn(void)
+/* A child that forks children living life_ms each, one after another,
+ * for as long as it lives, and not past its parent: the churn a recorder
+ * has to keep up with.  -1 when it cannot be forked. */
+static inline pid_t fork_churn(long life_ms)
 {
 	pid_t churn = fork();
 	if (churn == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		for (;;) {
 			pid_t c = fork();
-			if (c == 0)
+			if (c == 0) {
+				struct timespec ts = { life_ms / 1000, life_ms % 1000 * 1000000 };
+				while (nanosleep(&ts, &ts) && errno == EINTR)
+					;
 				_exit(0);
+			}
 			if (c > 0)
 				waitpid(c, NULL, 0);
 		}

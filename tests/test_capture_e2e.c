@@ -351,8 +351,11 @@ static void test_rss_does_not_grow(void **st)
 static void test_vanishing_tasks(void **st)
 {
 	(void)st;
-	/* a process that forks short-lived children and threads all the time */
-	pid_t churn = fork_churn();
+	/* a process that forks short-lived children all the time; each lives
+	 * 30 ms, longer than the interval, so samples see them come and go
+	 * however the scheduler places them (children gone in microseconds
+	 * were missed by every sample of a run under load) */
+	pid_t churn = fork_churn(30);
 	assert_true(churn >= 0);
 	const char *a[] = { "-o", path("churn.cap"), "-n", "30", "-i", "0.02", "--sysrq", "off", NULL };
 	int rc = run(a, NULL);
@@ -364,7 +367,8 @@ static void test_vanishing_tasks(void **st)
 	assert_int_equal(s.samples, 30);
 	assert_int_equal(s.damage, 0);
 	assert_true(s.found);
-	assert_true(s.exits > 0);
+	print_message("%d task exits recorded in 30 samples\n", s.exits);
+	assert_true(s.exits >= 3); /* about 20: one child each 30 ms */
 }
 
 static void test_command_line(void **st)

@@ -405,7 +405,7 @@ static void test_stop_while_walking(void **st)
 {
 	(void)st;
 	spawn(2000, 0);
-	pid_t churn = fork_churn();
+	pid_t churn = fork_churn(0);
 	assert_true(churn >= 0);
 	pid_t *k = realloc(kids, (nkids + 1) * sizeof *kids);
 	assert_non_null(k);
