@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "src_statfs.h"
+#include "capture.h"
 
 static int n_begin(void *x, const char *s, const char *i) { (void)x; (void)s; (void)i; return 0; }
 static int n_value(void *x, const char *n, uint64_t v) { (void)x; (void)n; (void)v; return 0; }
@@ -52,11 +52,11 @@ int main(int argc, char **argv)
 	c.buf = buf;
 	c.buf_cap = sizeof buf;
 	c.note = n_note;
-	if (src_statfs_init(&c) || src_statfs_sample(&c))
+	if (source_statfs.init(&c) || source_statfs.sample(&c))
 		return 1;
 	double t0 = now_us();
 	for (int i = 0; i < k; i++)
-		src_statfs_sample(&c);
+		source_statfs.sample(&c);
 	double st = (now_us() - t0) / k;
 	t0 = now_us();
 	for (int i = 0; i < k; i++)
@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 	printf("  statfs source, table unchanged  %7.2f us/sample\n", st);
 	printf("  read of /proc/meminfo (floor)   %7.2f us/sample   ratio %.2fx\n", mi, st / mi);
 	printf("  table reread + parse (a change) %7.2f us, once per mount/umount\n", rt);
-	src_statfs_fini(&c);
+	source_statfs.fini(&c);
 	for (int i = 0; i < m; i++) {
 		snprintf(p, sizeof p, "%s/m%d", top, i);
 		umount(p);

@@ -209,6 +209,8 @@ struct source {
 	bool emits_tasks;
 };
 extern const struct source *const capture_sources[];
+/* the sources tests and benchmarks drive whole on a bare ctx */
+extern const struct source source_tasks, source_cgroup, source_statfs;
 extern const size_t capture_nsources;
 
 #endif

@@ -6,7 +6,8 @@
  * first); else /proc/self/mountinfo.  The tree itself is walked every
  * sample because cgroups come and go (containers, services).
  */
-#include "src_cgroup.h"
+
+#include "capture.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -102,7 +103,7 @@ static int detect_version(int fd)
 	return 0;
 }
 
-int src_cgroup_init(struct ctx *c)
+static int src_cgroup_init(struct ctx *c)
 {
 	struct cgroup_state *s = calloc(1, sizeof *s);
 	if (!s)
@@ -149,7 +150,7 @@ int src_cgroup_init(struct ctx *c)
 	return 0;
 }
 
-void src_cgroup_fini(struct ctx *c)
+static void src_cgroup_fini(struct ctx *c)
 {
 	struct cgroup_state *s = c->cg;
 	if (!s)
@@ -250,7 +251,7 @@ static int walk(struct ctx *c, int fd, size_t plen, int depth)
 	}
 }
 
-int src_cgroup_sample(struct ctx *c)
+static int src_cgroup_sample(struct ctx *c)
 {
 	struct cgroup_state *s = c->cg;
 	if (!s || s->root_fd < 0)

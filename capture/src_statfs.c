@@ -8,7 +8,8 @@
  * sample costs one poll() and one statfs() per mount.  A table that cannot
  * be polled (a collected --proc-root tree) is reread every sample.
  */
-#include "src_statfs.h"
+
+#include "capture.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -158,7 +159,7 @@ static void reload(struct ctx *c, struct statfs_state *s)
 	}
 }
 
-int src_statfs_init(struct ctx *c)
+static int src_statfs_init(struct ctx *c)
 {
 	struct statfs_state *s = calloc(1, sizeof *s);
 	if (!s)
@@ -181,7 +182,7 @@ int src_statfs_init(struct ctx *c)
 	return 0;
 }
 
-void src_statfs_fini(struct ctx *c)
+static void src_statfs_fini(struct ctx *c)
 {
 	struct statfs_state *s = c->mnt;
 	if (!s)
@@ -197,7 +198,7 @@ static uint64_t kb(uint64_t blocks, uint64_t bsize)
 	return blocks * bsize / 1024;
 }
 
-int src_statfs_sample(struct ctx *c)
+static int src_statfs_sample(struct ctx *c)
 {
 	struct statfs_state *s = c->mnt;
 	if (!s || s->fd < 0)

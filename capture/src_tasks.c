@@ -369,7 +369,7 @@ failed:
 	return false;
 }
 
-int src_tasks_init(struct ctx *c)
+static int src_tasks_init(struct ctx *c)
 {
 	size_t hard = c->max_tasks ? c->max_tasks : CAPTURE_MAX_TASKS;
 	size_t now = tasks_now(c->proc_fd);
@@ -413,7 +413,7 @@ static void close_kept(struct tasks_state *s, int fd)
 	}
 }
 
-void src_tasks_fini(struct ctx *c)
+static void src_tasks_fini(struct ctx *c)
 {
 	struct tasks_state *s = c->tasks;
 	if (!s)
@@ -872,7 +872,7 @@ static int add_proc_cb(struct ctx *c, void *arg, uint32_t pid)
 	return 0;
 }
 
-int src_tasks_sample(struct ctx *c)
+static int src_tasks_sample(struct ctx *c)
 {
 	struct tasks_state *s = c->tasks;
 	c->h.dtasks = 0;

@@ -16,8 +16,6 @@
 #include <unistd.h>
 
 #include "capture.h"
-#include "src_cgroup.h"
-#include "src_statfs.h"
 #include "src_tasks.h"
 #include "kmsg.h"
 #include "sysrq.h"
@@ -471,8 +469,8 @@ static void test_statfs_live(void **st)
 	c.buf_cap = sizeof buf;
 	c.note = t_note;
 	nnotes = 0;
-	assert_int_equal(src_statfs_init(&c), 0);
-	assert_int_equal(src_statfs_sample(&c), 0);
+	assert_int_equal(source_statfs.init(&c), 0);
+	assert_int_equal(source_statfs.sample(&c), 0);
 	snprintf(key, sizeof key, "statfs/%s/total_kb", tm);
 	assert_int_equal(get(&t, key), 1024);
 	snprintf(key, sizeof key, "statfs/%s/used_kb", tm);
@@ -494,13 +492,13 @@ static void test_statfs_live(void **st)
 	/* the kernel flags the table when it changes: the umount is seen */
 	assert_int_equal(umount(tm), 0);
 	sink_of(&t);
-	assert_int_equal(src_statfs_sample(&c), 0);
+	assert_int_equal(source_statfs.sample(&c), 0);
 	snprintf(key, sizeof key, "statfs/%s/used_kb", tm);
 	assert_false(has(&t, key, NULL));
 	snprintf(key, sizeof key, "statfs/%s/files", rm);
 	assert_true(has(&t, key, NULL));
 	assert_int_equal(nnotes, 0); /* dropped by the reread, not by the type check */
-	src_statfs_fini(&c);
+	source_statfs.fini(&c);
 	close(c.proc_fd);
 	umount(rm);
 	rmdir(tm);
@@ -619,8 +617,8 @@ static void test_tasks_on_fixture(void **st)
 	c.sink = &s;
 	c.page_size = 4096;
 	c.h.processes = CAP_NA;
-	assert_int_equal(src_tasks_init(&c), 0);
-	assert_int_equal(src_tasks_sample(&c), 0);
+	assert_int_equal(source_tasks.init(&c), 0);
+	assert_int_equal(source_tasks.sample(&c), 0);
 	assert_int_equal(t.tasks, 11); /* 4 processes, 11 threads */
 	bool found = false;
 	for (size_t i = 0; i < t.tasks && i < 64; i++) {
@@ -640,9 +638,9 @@ static void test_tasks_on_fixture(void **st)
 	assert_int_equal(c.h.dtasks, 1);
 	/* again: same tasks, from the kept fds */
 	t.tasks = 0;
-	assert_int_equal(src_tasks_sample(&c), 0);
+	assert_int_equal(source_tasks.sample(&c), 0);
 	assert_int_equal(t.tasks, 11);
-	src_tasks_fini(&c);
+	source_tasks.fini(&c);
 	close(c.proc_fd);
 }
 
@@ -664,9 +662,9 @@ static void test_cgroup_v2_fixture(void **st)
 	c.buf = buf;
 	c.buf_cap = sizeof buf;
 	c.page_size = 4096;
-	assert_int_equal(src_cgroup_init(&c), 0);
+	assert_int_equal(source_cgroup.init(&c), 0);
 	assert_int_equal(c.memcg_version, 2);
-	assert_int_equal(src_cgroup_sample(&c), 0);
+	assert_int_equal(source_cgroup.sample(&c), 0);
 	assert_int_equal(get(&t, "cgroup///version"), 2);
 	assert_int_equal(get(&t, "cgroup//app/usage"), 360710144);
 	assert_int_equal(get(&t, "cgroup//app/limit"), 419430400);
@@ -676,7 +674,7 @@ static void test_cgroup_v2_fixture(void **st)
 	assert_int_equal(get(&t, "cgroup//app/psi_some_avg10"), 661);
 	assert_int_equal(get(&t, "cgroup//app/psi_full_total"), 9811034);
 	assert_int_equal(get(&t, "cgroup//app/logd/limit"), CAP_NA); /* "max" */
-	src_cgroup_fini(&c);
+	source_cgroup.fini(&c);
 }
 
 int main(void)

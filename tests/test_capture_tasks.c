@@ -87,12 +87,12 @@ static void scan_open(struct scan *sc, const char *root, size_t max_tasks)
 	sc->c.max_tasks = max_tasks;
 	sc->c.note = t_note;
 	nnotes = 0;
-	assert_int_equal(src_tasks_init(&sc->c), 0);
+	assert_int_equal(source_tasks.init(&sc->c), 0);
 }
 
 static void scan_close(struct scan *sc)
 {
-	src_tasks_fini(&sc->c);
+	source_tasks.fini(&sc->c);
 	close(sc->c.proc_fd);
 	free(sc->r.tid);
 }
@@ -100,7 +100,7 @@ static void scan_close(struct scan *sc)
 static void scan_sample(struct scan *sc)
 {
 	sc->r.n = 0;
-	assert_int_equal(src_tasks_sample(&sc->c), 0);
+	assert_int_equal(source_tasks.sample(&sc->c), 0);
 }
 
 static const struct cap_task_in *find(const struct scan *sc, uint32_t tid, const char **comm)

@@ -188,7 +188,7 @@ static unsigned samples;
 static void sample(void)
 {
 	memset(&got, 0, sizeof got);
-	assert_int_equal(src_tasks_sample(&cx), 0);
+	assert_int_equal(source_tasks.sample(&cx), 0);
 	samples++;
 	assert_int_equal(got.found, 1);
 }
@@ -279,7 +279,7 @@ static void test_totals_follow_threads(void **st)
 	cx.sink = &snk;
 	cx.page_size = pg;
 	cx.h.processes = CAP_NA; /* list /proc every sample */
-	assert_int_equal(src_tasks_init(&cx), 0);
+	assert_int_equal(source_tasks.init(&cx), 0);
 
 	/* found, then its threads found; from the third sample on the gate decides */
 	for (int i = 0; i < 4; i++)
@@ -332,7 +332,7 @@ static void test_totals_follow_threads(void **st)
 	sample_exact("thread E came and went");
 	assert_true(got.p[2] >= before + PAGES);
 
-	src_tasks_fini(&cx);
+	source_tasks.fini(&cx);
 	close(cx.proc_fd);
 	kill(kid, SIGKILL);
 	waitpid(kid, NULL, 0);
