@@ -286,19 +286,19 @@ static bool other_capture(struct model *mo, const struct cap_rec *rec)
 	return r->skip;
 }
 
-int model_feed(struct model *mo, const struct cap_rec *rec)
+static void feed_rec(struct model *mo, const struct cap_rec *rec)
 {
 	struct rd *r = mo->priv;
 	if (!r)
-		return 0;
+		return;
 	if (rec->type == CAP_TASK) {
 		model_feed_task(mo, rec);
-		return 0;
+		return;
 	}
 	if (rec->type == CAP_EV_FRAME)
 		r->nids = r->ngp = r->nsix = 0; /* name ids and slots start afresh in every frame */
 	if (other_capture(mo, rec))
-		return 0;
+		return;
 	r = mo->priv;
 	switch (rec->type) {
 	case CAP_EV_FRAME:
@@ -371,6 +371,14 @@ int model_feed(struct model *mo, const struct cap_rec *rec)
 	}
 	if (rec->type != CAP_END)
 		mo->clean_end = false;
+}
+
+int model_feed(struct model *mo, const struct cap_rec *rec)
+{
+	feed_rec(mo, rec);
+	struct rd *r = mo->priv; /* a new capture may have replaced it */
+	if (r)
+		r->tasks_on = r->in_sample && !r->skip;
 	return 0;
 }
 

@@ -103,6 +103,7 @@ struct rd {
 	bool have_id;
 	uint64_t list_id;         /* the capture id of the run being listed */
 	bool skip, frame_pending; /* in a capture the model does not hold */
+	bool tasks_on;            /* in_sample && !skip, the one test of a task row */
 	struct tslot *tasks;      /* tn of them, in no order: th finds them */
 	size_t tcap, tn;
 	struct hash th;

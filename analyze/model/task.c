@@ -354,8 +354,9 @@ static __attribute__((noinline)) void feed_task_whole(struct model *mo, struct r
 	mo->tasks_seen += fresh;
 }
 
-static inline __attribute__((always_inline)) void feed_task_in(struct model *mo, struct rd *r,
-							       const struct cap_rec *rec)
+/* The short way with every call it may need: a task of this frame that
+ * changed no field of TASK_SLOW_FIELDS, else the whole way. */
+static __attribute__((noinline)) void feed_task_short(struct model *mo, struct rd *r, const struct cap_rec *rec)
 {
 	const uint64_t *v = rec->u.task.v;
 	struct tslot *t = slot_task(r, rec->u.task.slot, rec->u.task.tid);
@@ -375,22 +376,84 @@ static inline __attribute__((always_inline)) void feed_task_in(struct model *mo,
 
 void feed_task(struct model *mo, struct rd *r, const struct cap_rec *rec)
 {
-	feed_task_in(mo, r, rec);
+	feed_task_short(mo, r, rec);
 }
 
-/* Here, not in model.c, so the short way of feed_task is inlined into
- * the callback every task row goes through. */
+#define TF_CPU (1ull << CAP_TF_UTIME | 1ull << CAP_TF_STIME)
+
+/* Every task row goes through here: in most, only counters moved, of a
+ * task of this frame whose bucket is there.  That case calls nothing, so
+ * it saves and restores no registers (those were a tenth of its
+ * instructions); anything else goes the short way, which starts over. */
 void model_feed_task(void *m, const struct cap_rec *rec)
 {
 	struct model *mo = m;
 	struct rd *r = mo->priv;
-	/* most records are tasks: they go straight to feed_task, as the
-	 * way through model_feed would take them */
-	if (!r || r->skip)
+	if (!r || !r->tasks_on) {
+		if (r && !r->skip)
+			mo->clean_end = false;
 		return;
-	if (r->in_sample)
-		feed_task_in(mo, r, rec);
+	}
 	mo->clean_end = false;
+	const uint64_t *v = rec->u.task.v;
+	uint64_t changed = rec->u.task.changed;
+	struct tslot *t = slot_task(r, rec->u.task.slot, rec->u.task.tid);
+	if (!t || rec->u.task.is_new || (changed & TASK_SLOW_FIELDS) || t->ent < 0 ||
+	    (uint8_t)v[CAP_TF_STATE] != t->state || (v[CAP_TF_RSS] == CAP_NA ? 0 : v[CAP_TF_RSS]) != t->rss ||
+	    ((changed & TF_CPU) && t->kswapd_comm != t->comm)) {
+		feed_task_short(mo, r, rec);
+		return;
+	}
+	struct entity *e = &mo->ents[t->ent];
+	uint32_t bi = r->cur_b - e->b0;
+	if (r->cur_b < e->b0 || bi > e->n || bi >= e->cap) {
+		feed_task_short(mo, r, rec);
+		return;
+	}
+	float *b = e->v + (size_t)bi * PF_COUNT;
+	if (bi == e->n) {
+		/* the next bucket, as ent_grow makes it: every entity gains
+		 * one every bw samples, and a call for it was a quarter of
+		 * the task rows that left this way */
+		memset(b, 0, PF_COUNT * sizeof *b);
+		e->n++;
+	}
+	t->seen = true;
+	t->step_rd = t->step_wr = 0;
+	t->step_sample = mo->nsamples - 1;
+	if (changed & TF_CPU) {
+		uint64_t cpu = v[CAP_TF_UTIME] + v[CAP_TF_STIME];
+		if (cpu >= t->cpu) {
+			b[PF_CPU] += (float)(cpu - t->cpu);
+			if (t->kswapd)
+				r->kswapd_ticks += cpu - t->cpu;
+		}
+		t->cpu = cpu;
+	}
+	if (changed & (1ull << CAP_TF_MAJFLT)) {
+		uint64_t maj = v[CAP_TF_MAJFLT];
+		if (maj >= t->majflt)
+			b[PF_MAJFLT] += (float)(maj - t->majflt);
+		t->majflt = maj;
+	}
+	if (changed & (1ull << CAP_TF_READ_BYTES)) {
+		uint64_t rdb = v[CAP_TF_READ_BYTES];
+		if (rdb != CAP_NA && t->have_rd && rdb >= t->rd) {
+			t->step_rd = own_step(rdb - t->rd, &t->sub_rd);
+			b[PF_RD_KB] += (float)t->step_rd / 1024.0f;
+		}
+		t->have_rd = rdb != CAP_NA;
+		t->rd = rdb;
+	}
+	if (changed & (1ull << CAP_TF_WRITE_BYTES)) {
+		uint64_t wrb = v[CAP_TF_WRITE_BYTES];
+		if (wrb != CAP_NA && t->have_wr && wrb >= t->wr) {
+			t->step_wr = own_step(wrb - t->wr, &t->sub_wr);
+			b[PF_WR_KB] += (float)t->step_wr / 1024.0f;
+		}
+		t->have_wr = wrb != CAP_NA;
+		t->wr = wrb;
+	}
 }
 
 void drop_task(struct model *mo, struct rd *r, struct tslot *t)
