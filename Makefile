@@ -53,8 +53,10 @@ TEST_BIN := $(patsubst tests/%.c,$(O)/tests/%,$(TEST_SRC))
 # tools the tests run (not tests themselves): capcut cuts captures at frames
 TEST_TOOLS := $(O)/tests/capcut
 
-CAPTURE_LIBS := -lzstd
-ANALYZE_LIBS := -ljansson -lzstd -lm
+# the reader decodes the next frame on a thread of its own (format/inflate.c)
+FORMAT_LIBS := -lzstd -pthread
+CAPTURE_LIBS := $(FORMAT_LIBS)
+ANALYZE_LIBS := -ljansson $(FORMAT_LIBS) -lm
 
 # What each test links: the code it tests and what that code calls, so a
 # test of the format does not need the analyzer to build.  A new test not
@@ -111,7 +113,7 @@ $(O)/analyze: $(call obj,analyze/cmd/main.c) $(ANALYZE_OBJ) $(FORMAT_OBJ)
 
 $(O)/tests/capcut: $(O)/obj/tests/capcut.o $(FORMAT_OBJ)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lzstd
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(FORMAT_LIBS)
 
 .SECONDEXPANSION:
 $(O)/tests/%: $(O)/obj/tests/%.o $$(call test_obj,$$*)

@@ -9,6 +9,7 @@
  */
 #include "cap.h"
 #include "codec.h"
+#include "inflate.h"
 #include "xxh32.h"
 
 #include <errno.h>
@@ -21,10 +22,6 @@
 #include <unistd.h>
 #include <zstd.h>
 
-#define FRAME_MAX (256u << 20) /* refuse to inflate a frame beyond this */
-/* Zeroed bytes kept after a decoded frame's end, so a varint that starts
- * inside the frame is read without a length check per byte (get_u). */
-#define FB_PAD 16
 static const uint8_t ZMAGIC[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 
 /* One group instance's counters in this frame, in the order the writer
@@ -86,6 +83,8 @@ struct cap_reader {
 	char what[240];
 	cap_task_fn task_fn; void *task_ctx;
 	struct cap_rec trec; /* the record task_fn is handed */
+	bool ahead_on;
+	struct ahead ahead; /* the next frame, decoding meanwhile */
 };
 
 static bool is_magic(const uint8_t *p, size_t left)
@@ -201,6 +200,7 @@ void cap_reader_free(struct cap_reader *r)
 {
 	if (!r)
 		return;
+	ahead_free(&r->ahead); /* first: the worker reads the input */
 	if (r->map)
 		munmap(r->map, r->map_len);
 	free(r->owned);
@@ -221,6 +221,8 @@ void cap_reader_free(struct cap_reader *r)
 	free(r);
 }
 
+void cap_reader_ahead(struct cap_reader *r, bool on) { r->ahead_on = on; }
+
 uint64_t cap_reader_size(const struct cap_reader *r) { return r->size; }
 uint64_t cap_reader_pos(const struct cap_reader *r) { return r->pos; }
 
@@ -235,38 +237,48 @@ static int damage(struct cap_reader *r, struct cap_rec *rec, size_t off, size_t 
 	return 1;
 }
 
-/* Decodes the frame at r->pos into r->fb.  Returns 0 or a static message.
- * step 0 hands zstd the whole frame, which it may then decode in one pass
- * straight into r->fb, leaving nothing there on an error; a step hands it
- * that much input at a time, so the output before the error is kept. */
+/* Decodes the frame at r->pos into r->fb (cap_inflate). */
 static const char *inflate_frame(struct cap_reader *r, size_t csize, size_t step)
 {
-	ZSTD_DCtx_reset(r->dc, ZSTD_reset_session_only);
-	ZSTD_inBuffer in = { r->buf + r->pos, step && step < csize ? step : csize, 0 };
-	r->flen = 0;
-	for (;;) {
-		if (in.pos == in.size && in.size < csize)
-			in.size = csize - in.size > step ? in.size + step : csize;
-		if (r->flen == r->fb_cap) {
-			if (r->fb_cap >= FRAME_MAX)
-				return "frame inflates beyond 256 MiB";
-			size_t nc = r->fb_cap ? r->fb_cap * 2 : (1u << 20);
-			uint8_t *nb = realloc(r->fb, nc + FB_PAD);
-			if (!nb)
-				return "out of memory inflating a frame";
-			r->fb = nb;
-			r->fb_cap = nc;
+	struct fbuf f = { r->fb, r->fb_cap, 0 };
+	const char *err = cap_inflate(r->dc, r->buf + r->pos, csize, step, &f);
+	r->fb = f.p;
+	r->fb_cap = f.cap;
+	r->flen = f.len;
+	return err;
+}
+
+/* The frame at start as the worker decoded it, swapped in for r->fb; false
+ * if there is none, and the caller decodes it here. */
+static bool take_ahead(struct cap_reader *r, size_t start)
+{
+	if (!ahead_take(&r->ahead, start))
+		return false;
+	struct fbuf f = r->ahead.fb;
+	r->ahead.fb = (struct fbuf){ r->fb, r->fb_cap, 0 };
+	r->fb = f.p;
+	r->fb_cap = f.cap;
+	r->flen = f.len;
+	return true;
+}
+
+/* Has the worker decode the frame that follows the one at r->pos - 1,
+ * past any skippable frames, while this one is read. */
+static void start_ahead(struct cap_reader *r)
+{
+	size_t at = r->pos;
+	while (at < r->size) {
+		const uint8_t *p = r->buf + at;
+		size_t left = r->size - at, n = ZSTD_findFrameCompressedSize(p, left);
+		if (ZSTD_isError(n))
+			return;
+		if (is_magic(p, left)) {
+			ahead_start(&r->ahead, r->buf, at, n);
+			return;
 		}
-		ZSTD_outBuffer out = { r->fb, r->fb_cap, r->flen };
-		size_t rc = ZSTD_decompressStream(r->dc, &out, &in);
-		r->flen = out.pos;
-		memset(r->fb + r->flen, 0, FB_PAD);
-		if (ZSTD_isError(rc))
-			return ZSTD_getErrorName(rc);
-		if (rc == 0)
-			return NULL;
-		if (in.pos == csize && out.pos < out.size)
-			return "frame ends early";
+		if (!((p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18))
+			return;
+		at += n;
 	}
 }
 
@@ -421,7 +433,7 @@ static int next_frame(struct cap_reader *r, struct cap_rec *rec)
 		}
 		return 1;
 	}
-	const char *bad = inflate_frame(r, csize, 0);
+	const char *bad = take_ahead(r, start) ? NULL : inflate_frame(r, csize, 0);
 	if (bad && (bad = inflate_frame(r, csize, 1u << 12))) { /* again, keeping what comes before the damage */
 		size_t next = find_magic(r, start + 1);
 		if (next > start + csize && start + csize < r->size && is_magic(r->buf + start + csize, r->size - start - csize))
@@ -434,6 +446,8 @@ static int next_frame(struct cap_reader *r, struct cap_rec *rec)
 		return damage(r, rec, start, next - start, msg);
 	}
 	r->pos = start + csize;
+	if (r->ahead_on)
+		start_ahead(r);
 	r->in_frame = true;
 	r->fpos = 0;
 	r->frame_off = start;

@@ -54,6 +54,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * report does (cap_reader_on_task) */
 	if (size && (data[size - 1] & 1))
 		cap_reader_on_task(r, on_task, NULL);
+	/* and half decode the next frame on a thread meanwhile, as it does */
+	if (size && (data[size - 1] & 2))
+		cap_reader_ahead(r, true);
 	struct cap_rec rec;
 	while (cap_next(r, &rec))
 		walk(&rec);

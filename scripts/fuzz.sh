@@ -22,7 +22,7 @@ for t in "$@"; do
 	bin=$out/$t
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -Iformat -Icapture $incs \
-		-o "$bin" "fuzz/$t.c" $srcs -lzstd -ljansson -lm
+		-o "$bin" "fuzz/$t.c" $srcs -lzstd -pthread -ljansson -lm
 	corpus=$out/$t-corpus crashes=$out/$t-crashes
 	mkdir -p "$corpus" "$crashes"
 	# seeds share base names (stat, meminfo...): number them

@@ -857,11 +857,12 @@ static void log_task(void *ctx, const struct cap_rec *rec)
 	log_rec(ctx, rec);
 }
 
-static struct membuf read_log(const uint8_t *b, size_t len, bool callback)
+static struct membuf read_log_ahead(const uint8_t *b, size_t len, bool callback, bool ahead)
 {
 	struct membuf m = { 0 };
 	struct cap_reader *r = cap_reader_mem(b, len);
 	assert_non_null(r);
+	cap_reader_ahead(r, ahead);
 	if (callback)
 		cap_reader_on_task(r, log_task, &m);
 	struct cap_rec rec;
@@ -875,8 +876,13 @@ static struct membuf read_log(const uint8_t *b, size_t len, bool callback)
 	return m;
 }
 
-/* cap_reader_on_task: the same records, values and damage as cap_next
- * alone, whole and cut and bit-flipped, v1 and v2. */
+static struct membuf read_log(const uint8_t *b, size_t len, bool callback)
+{
+	return read_log_ahead(b, len, callback, false);
+}
+
+/* cap_reader_on_task and cap_reader_ahead: the same records, values and
+ * damage as cap_next alone, whole and cut and bit-flipped, v1 and v2. */
 static void test_task_callback_same_records(void **state)
 {
 	(void)state;
@@ -885,6 +891,10 @@ static void test_task_callback_same_records(void **state)
 	for (int k = 0; k < 2; k++) {
 		struct membuf whole = read_log(src[k].p, src[k].len, false);
 		assert_non_null(strstr((char *)whole.p, "task 2469 slot"));
+		int frames = 0; /* the worker has frames to decode ahead */
+		for (const char *f = (char *)whole.p; (f = strstr(f, "frame at ")); f++)
+			frames++;
+		assert_true(frames >= 3);
 		free(whole.p);
 		for (int trial = 0; trial < 600; trial++) {
 			size_t len = src[k].len;
@@ -895,6 +905,10 @@ static void test_task_callback_same_records(void **state)
 			else if (trial > 0)
 				b[(size_t)rand() % len] ^= (uint8_t)(1u << (rand() % 8));
 			struct membuf a = read_log(b, len, false), c = read_log(b, len, true);
+			assert_string_equal((char *)a.p, (char *)c.p);
+			free(c.p);
+			/* and with the next frame decoded on a thread meanwhile */
+			c = read_log_ahead(b, len, trial % 2, true);
 			assert_string_equal((char *)a.p, (char *)c.p);
 			free(a.p);
 			free(c.p);

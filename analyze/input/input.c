@@ -130,6 +130,7 @@ struct input *input_open(const char *path, bool allow_text, char *err, size_t er
 			free(in);
 			return NULL;
 		}
+		cap_reader_ahead(in->cr, true);
 		return in;
 	}
 	if (k < n && head[k] == '{' && memmem(head, n, "\"type\"", 6)) {
