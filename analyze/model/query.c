@@ -35,12 +35,18 @@ double ent_max(const struct model *mo, const struct entity *e, int f, int a, int
 	return ent_fold(mo, e, f, a, b, true);
 }
 
+/* The analysis asks for the means of many windows: one bound and a
+ * pointer that steps a row at a time, for the same sum in the same order. */
 double win_mean(const struct model *mo, int k, int a, int b)
 {
 	double s = 0;
 	int n = 0;
-	for (int i = a < 0 ? 0 : a; i < b && i < mo->nsamples; i++) {
-		double x = M(mo, i, k);
+	int i0 = a < 0 ? 0 : a, i1 = b < mo->nsamples ? b : mo->nsamples;
+	if (i0 >= i1)
+		return NAN;
+	const double *p = mo->m + (size_t)i0 * M_COUNT + k, *end = p + (size_t)(i1 - i0) * M_COUNT;
+	for (; p != end; p += M_COUNT) {
+		double x = *p;
 		if (!isnan(x)) {
 			s += x;
 			n++;

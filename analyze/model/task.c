@@ -141,29 +141,39 @@ static inline __attribute__((always_inline)) void add_n(float *p, float x, int k
 		*p += x;
 }
 
-/* task_flush's walk of buckets b1, ... over samples [from, to); held is
- * a constant where it is called. */
+/* One bucket's share of a flush: k samples of the same values. */
+static inline __attribute__((always_inline)) void flush_bucket(float *eb, int k, float rss, float held, float hwm,
+							       float shm, const bool have_held)
+{
+	add_n(&eb[PF_RSS_SUM], rss, k);
+	eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
+	add_n(&eb[PF_ALIVE], 1, k);
+	if (have_held) {
+		add_n(&eb[PF_HELD_SUM], held, k);
+		add_n(&eb[PF_SHMEM_SUM], shm, k);
+		add_n(&eb[PF_HELD_N], 1, k);
+		eb[PF_HWM_MAX] = eb[PF_HWM_MAX] > hwm ? eb[PF_HWM_MAX] : hwm;
+	}
+}
+
+/* task_flush's walk of the buckets of samples [from, to), b1 the first;
+ * have_held is a constant where it is called.  The buckets between the
+ * ends take bw samples each: a loop of its own with k known to be bw. */
 static inline __attribute__((always_inline)) void flush_range(struct model *mo, struct entity *e, int from, int to,
 							      uint32_t b1, float rss, float held, float hwm,
 							      float shm, const bool have_held)
 {
-	for (int s = from, b = (int)b1; s < to; b++) {
-		int end = (b + 1) * mo->bw;
-		if (end > to)
-			end = to;
-		int k = end - s;
-		float *eb = e->v + (size_t)(b - e->b0) * PF_COUNT;
-		add_n(&eb[PF_RSS_SUM], rss, k);
-		eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
-		add_n(&eb[PF_ALIVE], 1, k);
-		if (have_held) {
-			add_n(&eb[PF_HELD_SUM], held, k);
-			add_n(&eb[PF_SHMEM_SUM], shm, k);
-			add_n(&eb[PF_HELD_N], 1, k);
-			eb[PF_HWM_MAX] = eb[PF_HWM_MAX] > hwm ? eb[PF_HWM_MAX] : hwm;
-		}
-		s = end;
+	const int bw = mo->bw;
+	float *eb = e->v + (size_t)(b1 - e->b0) * PF_COUNT;
+	int end = ((int)b1 + 1) * bw;
+	if (end >= to) {
+		flush_bucket(eb, to - from, rss, held, hwm, shm, have_held);
+		return;
 	}
+	flush_bucket(eb, end - from, rss, held, hwm, shm, have_held);
+	for (eb += PF_COUNT; end + bw < to; end += bw, eb += PF_COUNT)
+		flush_bucket(eb, bw, rss, held, hwm, shm, have_held);
+	flush_bucket(eb, to - end, rss, held, hwm, shm, have_held);
 }
 
 /* Adds a main thread's samples [since, done) to its process's buckets
@@ -217,7 +227,7 @@ static uint32_t intern_field(struct rd *r, const struct cap_rec *rec, int f, con
  * table index, if the task there is still the one of that tid. */
 static inline struct tslot *slot_task(struct rd *r, uint32_t slot, uint32_t tid)
 {
-	if (!slot || slot > r->nsix)
+	if (slot - 1 >= r->nsix) /* slot 0 too */
 		return NULL;
 	uint32_t j = r->six[slot - 1];
 	return j < r->tn && r->tasks[j].tid == tid ? &r->tasks[j] : NULL;
@@ -408,7 +418,8 @@ void model_feed_task(void *m, const struct cap_rec *rec)
 			mo->clean_end = false;
 		return;
 	}
-	mo->clean_end = false;
+	/* no mo->clean_end = false: a sample is open, and its SAMPLE record
+	 * came after any END */
 	const uint64_t *v = rec->u.task.v;
 	uint64_t changed = rec->u.task.changed;
 	struct tslot *t = slot_task(r, rec->u.task.slot, rec->u.task.tid);
@@ -420,18 +431,17 @@ void model_feed_task(void *m, const struct cap_rec *rec)
 	}
 	struct entity *e = &mo->ents[t->ent];
 	uint32_t bi = r->cur_b - e->b0;
-	if (r->cur_b < e->b0 || bi > e->n || bi >= e->cap) {
+	if (r->cur_b < e->b0 || bi >= e->cap) {
 		feed_task_short(mo, r, rec);
 		return;
 	}
 	float *b = e->v + (size_t)bi * PF_COUNT;
-	if (bi == e->n) {
-		/* the next bucket, as ent_grow makes it: every entity gains
-		 * one every bw samples, and a call for it was a quarter of
-		 * the task rows that left this way */
-		memset(b, 0, PF_COUNT * sizeof *b);
-		e->n++;
-	}
+	/* the buckets up to this one, as ent_grow makes them: every
+	 * entity gains one every bw samples (more than one when its tasks
+	 * were quiet), and a call for it was most of the task rows that
+	 * left this way */
+	for (; e->n <= bi; e->n++)
+		memset(e->v + (size_t)e->n * PF_COUNT, 0, PF_COUNT * sizeof *b);
 	t->seen = true;
 	t->step_rd = t->step_wr = 0;
 	t->step_sample = mo->nsamples - 1;
