@@ -73,24 +73,47 @@ float *ent_grow(struct entity *e, uint32_t b)
 
 /* Pairs of buckets become one: sums added, maxima kept.  A pair with one
  * side outside the range held is that side alone. */
+/* Four floats added as one: the halving's sums, the same IEEE additions
+ * lane by lane, in a quarter of the instructions. */
+typedef float f4 __attribute__((vector_size(16)));
+_Static_assert(PF_COUNT < 16 && CF_COUNT < 16 && MF_COUNT < 16 && DF_COUNT < 16, "halve_pairs adds at most 12 + 3");
+
+static inline void add4(float *o, const float *x, const float *y)
+{
+	f4 a, b;
+	memcpy(&a, x, sizeof a);
+	memcpy(&b, y, sizeof b);
+	a += b;
+	memcpy(o, &a, sizeof a);
+}
+
 /* Pair j of a halving: bucket j from buckets 2j - odd and 2j - odd + 1,
  * both held: sums added, maxima kept (m0, m1; -1 for none).  nf and the
  * max fields are constants where it is called, so the compiler unrolls
- * it; the pair is read whole before bucket j is written, as bucket j may
- * be the pair's first. */
+ * it.  Bucket j is the pair's first or lies wholly before the pair, so
+ * four floats may be written as soon as they are read; the maxima are
+ * read first. */
 static inline void halve_pairs(float *v, uint32_t j0, uint32_t j1, uint32_t odd, const int nf, const int m0,
 			       const int m1)
 {
 	for (uint32_t j = j0; j < j1; j++) {
 		const float *x = v + (size_t)(2 * j - odd) * nf, *y = x + nf;
-		float o[(int)PF_COUNT > (int)CF_COUNT ? (int)PF_COUNT : (int)CF_COUNT];
-		for (int f = 0; f < nf; f++)
+		float *o = v + (size_t)j * nf;
+		float x0 = m0 >= 0 ? (x[m0] > y[m0] ? x[m0] : y[m0]) : 0;
+		float x1 = m1 >= 0 ? (x[m1] > y[m1] ? x[m1] : y[m1]) : 0;
+		/* unrolled by hand: gcc -O2 keeps a loop of three */
+		if (nf >= 4)
+			add4(o, x, y);
+		if (nf >= 8)
+			add4(o + 4, x + 4, y + 4);
+		if (nf >= 12)
+			add4(o + 8, x + 8, y + 8);
+		for (int f = nf / 4 * 4; f < nf; f++)
 			o[f] = x[f] + y[f];
 		if (m0 >= 0)
-			o[m0] = x[m0] > y[m0] ? x[m0] : y[m0];
+			o[m0] = x0;
 		if (m1 >= 0)
-			o[m1] = x[m1] > y[m1] ? x[m1] : y[m1];
-		memcpy(v + (size_t)j * nf, o, (size_t)nf * sizeof *o);
+			o[m1] = x1;
 	}
 }
 

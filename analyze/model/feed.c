@@ -114,15 +114,3 @@ void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec)
 	if (g->f)
 		g->f->take(mo, r, g, rec->u.group.values);
 }
-
-double rate(const struct rd *r, int s, double dt)
-{
-	if (!r->has[s] || !r->phas[s] || dt <= 0 || r->raw[s] < r->prev[s])
-		return NAN;
-	return (double)(r->raw[s] - r->prev[s]) / dt;
-}
-
-double val(const struct rd *r, int s, double scale)
-{
-	return r->has[s] ? (double)r->raw[s] * scale : NAN;
-}

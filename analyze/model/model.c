@@ -103,6 +103,13 @@ static double sample_interval(const struct model *mo, const struct rd *r, int i)
 	return (double)(mo->mono_us[i] - r->prev_mono) / 1e6;
 }
 
+/* A row of NaN, copied: a store per metric per sample cost more */
+static const double nan_row[M_COUNT] = {
+#define METRIC(id, key, label, unit, decimals) [M_##id] = NAN,
+#define METRIC_RAW(id, key, label, unit, decimals) [M_##id] = NAN,
+#include "metrics.def"
+};
+
 /* Everything that needs the whole sample: each source's derivations,
  * then the task walk; the raw counters become the next sample's previous. */
 static void end_sample(struct model *mo, struct rd *r)
@@ -113,8 +120,7 @@ static void end_sample(struct model *mo, struct rd *r)
 	int i = mo->nsamples - 1;
 	double *row = mo->m + (size_t)i * M_COUNT;
 	double dt = sample_interval(mo, r, i);
-	for (int k = 0; k < M_COUNT; k++)
-		row[k] = NAN;
+	memcpy(row, nan_row, sizeof nan_row);
 	for (size_t f = 0; f < model_nfeeds; f++)
 		if (model_feeds[f]->derive)
 			model_feeds[f]->derive(mo, r, row, dt);
@@ -375,6 +381,14 @@ static void feed_rec(struct model *mo, const struct cap_rec *rec)
 
 int model_feed(struct model *mo, const struct cap_rec *rec)
 {
+	struct rd *g = mo->priv;
+	/* most records left after the tasks are groups of an open sample:
+	 * the way through feed_rec would do this and no more */
+	if (rec->type == CAP_GROUP && g && g->tasks_on) {
+		feed_group(mo, g, rec);
+		mo->clean_end = false;
+		return 0;
+	}
 	feed_rec(mo, rec);
 	struct rd *r = mo->priv; /* a new capture may have replaced it */
 	if (r)

@@ -8,6 +8,7 @@
 #include "model.h"
 #include "hash.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -167,8 +168,6 @@ void derive_tasks(struct model *mo, struct rd *r, double *row, double dt);
 /* feed.c */
 void take_raw(struct model *mo, struct rd *r, const struct gplan *g, const uint64_t *v);
 void feed_group(struct model *mo, struct rd *r, const struct cap_rec *rec);
-double rate(const struct rd *r, int s, double dt);
-double val(const struct rd *r, int s, double scale);
 
 /* model.c */
 void add_event(struct model *mo, int sample, int kind, uint32_t pid, const char *fmt, ...)
@@ -194,6 +193,20 @@ static inline float *ent_at(struct model *mo, struct entity *e, uint32_t b)
 		return e->v + (size_t)(b - e->b0) * ent_nf(e->kind);
 	(void)mo;
 	return ent_grow(e, b);
+}
+
+/* A raw slot's rate and value in this sample, NaN when unknown: inline,
+ * as the derivations ask for them some thirty times a sample. */
+static inline double rate(const struct rd *r, int s, double dt)
+{
+	if (!r->has[s] || !r->phas[s] || dt <= 0 || r->raw[s] < r->prev[s])
+		return NAN;
+	return (double)(r->raw[s] - r->prev[s]) / dt;
+}
+
+static inline double val(const struct rd *r, int s, double scale)
+{
+	return r->has[s] ? (double)r->raw[s] * scale : NAN;
 }
 
 static inline struct idmeaning *id_cell(struct rd *r, uint32_t id)

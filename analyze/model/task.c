@@ -125,7 +125,7 @@ static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const ui
 /* *p += x, k times, as floats: one multiplication while every partial sum
  * is an integer a float holds exactly (the same bits as k additions), the
  * additions themselves beyond that. */
-static void add_n(float *p, float x, int k)
+static inline __attribute__((always_inline)) void add_n(float *p, float x, int k)
 {
 	if (k == 1) {
 		*p += x;
@@ -139,6 +139,31 @@ static void add_n(float *p, float x, int k)
 	}
 	while (k-- > 0)
 		*p += x;
+}
+
+/* task_flush's walk of buckets b1, ... over samples [from, to); held is
+ * a constant where it is called. */
+static inline __attribute__((always_inline)) void flush_range(struct model *mo, struct entity *e, int from, int to,
+							      uint32_t b1, float rss, float held, float hwm,
+							      float shm, const bool have_held)
+{
+	for (int s = from, b = (int)b1; s < to; b++) {
+		int end = (b + 1) * mo->bw;
+		if (end > to)
+			end = to;
+		int k = end - s;
+		float *eb = e->v + (size_t)(b - e->b0) * PF_COUNT;
+		add_n(&eb[PF_RSS_SUM], rss, k);
+		eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
+		add_n(&eb[PF_ALIVE], 1, k);
+		if (have_held) {
+			add_n(&eb[PF_HELD_SUM], held, k);
+			add_n(&eb[PF_SHMEM_SUM], shm, k);
+			add_n(&eb[PF_HELD_N], 1, k);
+			eb[PF_HWM_MAX] = eb[PF_HWM_MAX] > hwm ? eb[PF_HWM_MAX] : hwm;
+		}
+		s = end;
+	}
 }
 
 /* Adds a main thread's samples [since, done) to its process's buckets
@@ -159,24 +184,13 @@ void task_flush(struct model *mo, struct rd *r, struct tslot *t)
 	ent_at(mo, e, b2);
 	ent_at(mo, e, b1);
 	float shm = (float)t->shmem_kb;
-	for (int s = from, b = (int)b1; s < to; b++) {
-		int end = (b + 1) * mo->bw;
-		if (end > to)
-			end = to;
-		int k = end - s;
-		float *eb = e->v + (size_t)(b - e->b0) * PF_COUNT;
-		add_n(&eb[PF_RSS_SUM], rss, k);
-		eb[PF_RSS_MAX] = eb[PF_RSS_MAX] > rss ? eb[PF_RSS_MAX] : rss;
-		add_n(&eb[PF_ALIVE], 1, k);
-		if (t->have_held) {
-			add_n(&eb[PF_HELD_SUM], held, k);
-			add_n(&eb[PF_SHMEM_SUM], shm, k);
-			add_n(&eb[PF_HELD_N], 1, k);
-			eb[PF_HWM_MAX] = eb[PF_HWM_MAX] > hwm ? eb[PF_HWM_MAX] : hwm;
-		}
-		e->last_sample = end - 1;
-		s = end;
-	}
+	/* add_n inline and the held-memory test out of the loop: a flush
+	 * before compaction walks up to MODEL_NB / 2 buckets per task */
+	if (t->have_held)
+		flush_range(mo, e, from, to, b1, rss, held, hwm, shm, true);
+	else
+		flush_range(mo, e, from, to, b1, rss, held, hwm, shm, false);
+	e->last_sample = to - 1;
 }
 
 void flush_all(struct model *mo, struct rd *r)
