@@ -83,6 +83,7 @@ struct cap_reader {
 	char what[240];
 	cap_task_fn task_fn; void *task_ctx;
 	struct cap_rec trec; /* the record task_fn is handed */
+	uint32_t *gat; size_t gat_cap; /* a v2 GROUP's positions (parse_group_v2) */
 	bool ahead_on;
 	struct ahead ahead; /* the next frame, decoding meanwhile */
 };
@@ -214,6 +215,7 @@ void cap_reader_free(struct cap_reader *r)
 		free(r->groups[i].str);
 	}
 	free(r->groups);
+	free(r->gat);
 	free(r->tasks);
 	for (size_t i = 0; i < TID_DIRECT / TID_PAGE; i++)
 		free(r->tid_page[i]);
@@ -702,8 +704,27 @@ static bool parse_header(struct cap_reader *r, struct cur *c)
 	return !c->bad;
 }
 
+/* The varint at *p, which must start before end; the fast path of get_u
+ * on a bare pointer, which a loop keeps in a register. */
+static inline bool take_u(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	if (*p >= end)
+		return false;
+	if (**p < 0x80) {
+		*v = *(*p)++;
+		return true;
+	}
+	struct cur lc = { *p, (size_t)(end - *p), false };
+	*v = get_u_long(&lc);
+	*p = lc.p;
+	return !lc.bad;
+}
+
 /* v2: new names first (appended to the group), then the listed positions
- * as zigzag gaps, then the values: columns, so zstd matches the positions. */
+ * as zigzag gaps, then the values: columns, so zstd matches the positions.
+ * The positions are decoded once, into r->gat, and the values then added
+ * in one pass; on damage the record is refused whole (the frame's rest is
+ * skipped, so the values half applied before are never seen). */
 static bool parse_group_v2(struct cap_reader *r, struct cur *c, struct rgroup *g)
 {
 	uint64_t nnew = get_u(c);
@@ -717,23 +738,32 @@ static bool parse_group_v2(struct cap_reader *r, struct cur *c, struct rgroup *g
 	uint64_t n = get_u(c);
 	if (c->bad || n > c->n / 2)
 		return false;
-	const uint8_t *pos = c->p;
-	size_t npos = c->n;
-	/* skip the positions to reach the values */
-	for (uint64_t i = 0; i < n; i++)
-		get_u(c);
-	if (c->bad)
-		return false;
-	struct cur pc = { pos, npos - c->n, false };
-	int64_t at = -1;
-	for (uint64_t i = 0; i < n; i++) {
-		at += (int64_t)cap_unzigzag(get_u(&pc)) + 1;
-		uint64_t d = cap_unzigzag(get_u(c));
-		if (c->bad || pc.bad || at < 0 || (uint64_t)at >= g->n)
+	if (n > r->gat_cap) {
+		uint32_t *na = realloc(r->gat, (size_t)n * sizeof *na);
+		if (!na)
 			return false;
-		g->val[at] += d;
+		r->gat = na;
+		r->gat_cap = (size_t)n;
 	}
-	(void)r;
+	const uint8_t *p = c->p, *end = p + c->n;
+	uint32_t *at = r->gat;
+	uint64_t pos = UINT64_MAX, z; /* one before the first */
+	for (uint64_t i = 0; i < n; i++) {
+		if (!take_u(&p, end, &z))
+			return false;
+		pos += cap_unzigzag(z) + 1; /* modulo 2^64: a step before 0 lands past g->n */
+		if (pos >= g->n)
+			return false;
+		at[i] = (uint32_t)pos;
+	}
+	uint64_t *val = g->val;
+	for (uint64_t i = 0; i < n; i++) {
+		if (!take_u(&p, end, &z))
+			return false;
+		val[at[i]] += cap_unzigzag(z);
+	}
+	c->p = p;
+	c->n = (size_t)(end - p);
 	return true;
 }
 

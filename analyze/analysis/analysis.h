@@ -78,6 +78,8 @@ struct actx {
 	const struct model *hm;  /* where the healthy window lives (fm, or the baseline) */
 	struct windows w;
 	int ha, hb, fa, fb;      /* resolved sample ranges in hm / fm */
+	/* every metric's mean over them (actx_means): detectors ask for dozens */
+	double hmeans[M_COUNT], fmeans[M_COUNT];
 	double memtotal_kb;
 	int ncpu;
 	double interval_s;
@@ -115,6 +117,9 @@ extern const struct detector detectors[];
 extern const size_t ndetectors;
 
 /* helpers for detectors, the report and renderers (actx.c) */
+/* win_mean of every metric at once, into m[M_COUNT] */
+void metric_means(const struct model *mo, int a, int b, double *m);
+void actx_means(struct actx *c); /* once ha..fb are set */
 double hmean(const struct actx *c, int k);
 double fmean(const struct actx *c, int k);
 double fmax_(const struct actx *c, int k);

@@ -52,6 +52,7 @@ int report_build(struct report *r, struct model *mo, const struct model *baselin
 		if (c->hb > c->fb)
 			c->hb = c->fb;
 	}
+	actx_means(c);
 	c->memtotal_kb = win_max(mo, M_MEMTOTAL, 0, mo->nsamples);
 	if (isnan(c->memtotal_kb))
 		c->memtotal_kb = 0;

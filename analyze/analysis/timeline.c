@@ -199,8 +199,7 @@ struct timeline *timeline_new(const struct report *r, double step, int a, int b)
 		row->t = mo->t[i];
 		row->wall_us = mo->wall_us[i];
 		row->events[0] = 0;
-		for (int k = 0; k < M_COUNT; k++)
-			row->m[k] = win_mean(mo, k, i, j);
+		metric_means(mo, i, j, row->m);
 		for (int k = 0; k < TL_MAXX; k++)
 			row->x[k] = k < nx ? x_value(mo, &src[k], i, j) : NAN;
 		i = j;
