@@ -992,22 +992,27 @@ void cap_reader_on_task(struct cap_reader *r, cap_task_fn fn, void *ctx)
 static int task_run(struct cap_reader *r, struct cap_rec *rec)
 {
 	struct cap_rec *t = &r->trec;
-	while (r->fpos < r->flen && r->fb[r->fpos] == CAP_TASK) {
-		struct cur c = { r->fb + r->fpos + 1, r->flen - r->fpos - 1, false };
+	t->type = CAP_TASK;
+	t->frame_offset = r->frame_off;
+	/* in registers across the callback, which cannot see them */
+	const uint8_t *fb = r->fb;
+	size_t fpos = r->fpos, flen = r->flen;
+	while (fpos < flen && fb[fpos] == CAP_TASK) {
+		struct cur c = { fb + fpos + 1, flen - fpos - 1, false };
 		uint64_t len = get_u(&c);
 		if (c.bad || len > c.n)
-			return 0;
+			break;
 		struct cur b = { c.p, (size_t)len, false };
-		r->fpos = (size_t)(c.p - r->fb) + (size_t)len;
-		t->type = CAP_TASK;
-		t->frame_offset = r->frame_off;
+		fpos = (size_t)(c.p - fb) + (size_t)len;
 		if (!parse_task(r, &b, t)) {
+			r->fpos = fpos;
 			r->in_frame = false;
 			return damage(r, rec, r->frame_off, r->pos - r->frame_off,
 				      "malformed record; rest of frame skipped");
 		}
 		r->task_fn(r->task_ctx, t);
 	}
+	r->fpos = fpos;
 	return 0;
 }
 
