@@ -161,6 +161,17 @@ static bool parse_range(const char *s, double *a, double *b)
 	return end != t && !*end && !errno && *a >= 0 && *b > *a && isfinite(*b);
 }
 
+/* A whole decimal number in [lo, hi]. */
+static bool parse_count(const char *s, long lo, long hi, int *out)
+{
+	char *end;
+	long n = strtol(s, &end, 10);
+	if (end == s || *end || n < lo || n > hi)
+		return false;
+	*out = (int)n;
+	return true;
+}
+
 static bool is_cmd(const char *s, enum cmd_id *c)
 {
 	for (int k = 0; k < CMD_COUNT; k++)
@@ -192,13 +203,10 @@ static int take_option(struct opts *o, int k, const char *a, char *val)
 	case O_JSONL: o->jsonl = true; break;
 	case O_MARKDOWN: o->markdown = true; break;
 	case O_COMMS: o->comms = true; break;
-	case O_JOBS: {
-		long j = strtol(val, &end, 10);
-		if (end == val || *end || j < 1 || j > 64)
+	case O_JOBS:
+		if (!parse_count(val, 1, 64, &o->jobs))
 			return fail(2, "--jobs wants 1 to 64 workers, not '%s'", val);
-		o->jobs = (int)j;
 		break;
-	}
 	case O_STEP:
 		o->step = strtod(val, &end);
 		if (end == val || *end || !(o->step > 0) || !isfinite(o->step))
@@ -213,13 +221,10 @@ static int take_option(struct opts *o, int k, const char *a, char *val)
 		break;
 	case O_SORT: o->sort = val; break;
 	case O_PID: o->proc = val; break;
-	case O_ROWS: {
-		long r = strtol(val, &end, 10);
-		if (end == val || *end || r < 0 || r > 1000000)
+	case O_ROWS:
+		if (!parse_count(val, 0, 1000000, &o->rows))
 			return fail(2, "--rows wants a count (0 = all), not '%s'", val);
-		o->rows = (int)r;
 		break;
-	}
 	case O_HEALTHY:
 	case O_FAULTY: {
 		bool h = k == O_HEALTHY;
@@ -229,13 +234,10 @@ static int take_option(struct opts *o, int k, const char *a, char *val)
 		break;
 	}
 	case O_BASELINE: o->baseline = val; break;
-	case O_CAPTURE: {
-		long n = strtol(val, &end, 10);
-		if (end == val || *end || n < 1 || n > 1000000)
+	case O_CAPTURE:
+		if (!parse_count(val, 1, 1000000, &o->capture))
 			return fail(2, "--capture wants the number of a capture in the file (1, 2, ...; `analyze info` lists them), not '%s'", val);
-		o->capture = (int)n;
 		break;
-	}
 	case O_OUT: o->out = val; break;
 	}
 	return 0;
