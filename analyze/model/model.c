@@ -140,6 +140,7 @@ static void begin_sample(struct model *mo, struct rd *r, const struct cap_rec *r
 	if (i && (uint32_t)(i / mo->bw) >= MODEL_NB) {
 		flush_all(mo, r);
 		compact_all(mo);
+		r->egen++;
 	}
 	mo->wall_us[i] = rec->u.sample.wall_us;
 	mo->mono_us[i] = rec->u.sample.mono_us;

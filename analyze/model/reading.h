@@ -51,6 +51,12 @@ struct tslot {
 	 * replay. */
 	int since;
 	int di;                   /* index in rd.dl while in D, else -1 */
+	/* Its process's bucket of the open sample, found by the fast way
+	 * of model_feed_task for the rows after the first in the bucket:
+	 * good while bk_b is rd.cur_b and bk_gen rd.egen, which moves
+	 * whenever buckets may move (ent_grow, compaction). */
+	float *bk;
+	uint32_t bk_b, bk_gen;
 	uint32_t kswapd_comm;     /* the comm id kswapd was last told for */
 	bool kswapd;
 };
@@ -123,6 +129,7 @@ struct rd {
 	int nstart_events;
 	int done;                 /* samples whose end_sample has run */
 	uint32_t cur_b;           /* the bucket of the open sample: (nsamples - 1) / bw, without a division per record */
+	uint32_t egen;            /* moves when entities' buckets may move (tslot.bk) */
 	int nd, nr;               /* live tasks in D, in R */
 	uint32_t *dl;             /* tids of the tasks in D */
 	size_t dn, dcap;
@@ -191,7 +198,9 @@ static inline float *ent_at(struct model *mo, struct entity *e, uint32_t b)
 {
 	if (b >= e->b0 && b < e->b0 + e->n)
 		return e->v + (size_t)(b - e->b0) * ent_nf(e->kind);
-	(void)mo;
+	struct rd *r = mo->priv;
+	if (r)
+		r->egen++; /* it may move e's buckets: see tslot.bk */
 	return ent_grow(e, b);
 }
 

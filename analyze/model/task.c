@@ -29,6 +29,7 @@ struct tslot *task_find(struct rd *r, uint32_t tid, bool create)
 	t->tid = tid;
 	t->ent = t->dw = -1;
 	t->di = -1;
+	t->bk_b = UINT32_MAX;
 	t->since = r->done;
 	hash_put(&r->th, j, h, (uint32_t)r->tn++);
 	return t;
@@ -321,6 +322,7 @@ static __attribute__((noinline)) void feed_task_whole(struct model *mo, struct r
 	struct tslot *t = task_find(r, rec->u.task.tid, true);
 	if (!t)
 		return;
+	t->bk_b = UINT32_MAX; /* its entity may change */
 	slot_remember(r, rec->u.task.slot, t);
 	bool fresh = t->tgid == 0 && t->ent < 0;
 	/* what the deferred samples were counted with must not change
@@ -429,19 +431,25 @@ void model_feed_task(void *m, const struct cap_rec *rec)
 		feed_task_short(mo, r, rec);
 		return;
 	}
-	struct entity *e = &mo->ents[t->ent];
-	uint32_t bi = r->cur_b - e->b0;
-	if (r->cur_b < e->b0 || bi >= e->cap) {
-		feed_task_short(mo, r, rec);
-		return;
+	float *b = t->bk;
+	if (t->bk_b != r->cur_b || t->bk_gen != r->egen) {
+		struct entity *e = &mo->ents[t->ent];
+		uint32_t bi = r->cur_b - e->b0;
+		if (r->cur_b < e->b0 || bi >= e->cap) {
+			feed_task_short(mo, r, rec);
+			return;
+		}
+		b = e->v + (size_t)bi * PF_COUNT;
+		/* the buckets up to this one, as ent_grow makes them: every
+		 * entity gains one every bw samples (more than one when its
+		 * tasks were quiet), and a call for it was most of the task
+		 * rows that left this way */
+		for (; e->n <= bi; e->n++)
+			memset(e->v + (size_t)e->n * PF_COUNT, 0, PF_COUNT * sizeof *b);
+		t->bk = b;
+		t->bk_b = r->cur_b;
+		t->bk_gen = r->egen;
 	}
-	float *b = e->v + (size_t)bi * PF_COUNT;
-	/* the buckets up to this one, as ent_grow makes them: every
-	 * entity gains one every bw samples (more than one when its tasks
-	 * were quiet), and a call for it was most of the task rows that
-	 * left this way */
-	for (; e->n <= bi; e->n++)
-		memset(e->v + (size_t)e->n * PF_COUNT, 0, PF_COUNT * sizeof *b);
 	t->seen = true;
 	t->step_rd = t->step_wr = 0;
 	t->step_sample = mo->nsamples - 1;
