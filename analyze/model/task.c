@@ -95,6 +95,19 @@ static uint64_t own_step(uint64_t step, uint64_t *inherited)
 	return step - s;
 }
 
+/* A cumulative I/O counter's new reading: the task's own step since the
+ * last one, added to the bucket's kB when count, and the reading kept. */
+static inline __attribute__((always_inline)) void io_reading(uint64_t now, bool count, float *kb, bool *have,
+							     uint64_t *last, uint64_t *inherited, uint64_t *step)
+{
+	if (count && now != CAP_NA && *have && now >= *last) {
+		*step = own_step(now - *last, inherited);
+		*kb += (float)*step / 1024.0f;
+	}
+	*have = now != CAP_NA;
+	*last = now;
+}
+
 static int task_entity(struct model *mo, struct rd *r, struct tslot *t, const uint64_t *v, const char *comm,
 		       const char *cgroup)
 {
@@ -283,24 +296,12 @@ task_counters(struct model *mo, struct rd *r, struct tslot *t, const struct cap_
 			b[PF_MAJFLT] += (float)(maj - t->majflt);
 		t->majflt = maj;
 	}
-	if (changed & (1ull << CAP_TF_READ_BYTES)) {
-		uint64_t rdb = v[CAP_TF_READ_BYTES];
-		if (!fresh && b && rdb != CAP_NA && t->have_rd && rdb >= t->rd) {
-			t->step_rd = own_step(rdb - t->rd, &t->sub_rd);
-			b[PF_RD_KB] += (float)t->step_rd / 1024.0f;
-		}
-		t->have_rd = rdb != CAP_NA;
-		t->rd = rdb;
-	}
-	if (changed & (1ull << CAP_TF_WRITE_BYTES)) {
-		uint64_t wrb = v[CAP_TF_WRITE_BYTES];
-		if (!fresh && b && wrb != CAP_NA && t->have_wr && wrb >= t->wr) {
-			t->step_wr = own_step(wrb - t->wr, &t->sub_wr);
-			b[PF_WR_KB] += (float)t->step_wr / 1024.0f;
-		}
-		t->have_wr = wrb != CAP_NA;
-		t->wr = wrb;
-	}
+	if (changed & (1ull << CAP_TF_READ_BYTES))
+		io_reading(v[CAP_TF_READ_BYTES], !fresh && b, b ? &b[PF_RD_KB] : NULL, &t->have_rd, &t->rd, &t->sub_rd,
+			   &t->step_rd);
+	if (changed & (1ull << CAP_TF_WRITE_BYTES))
+		io_reading(v[CAP_TF_WRITE_BYTES], !fresh && b, b ? &b[PF_WR_KB] : NULL, &t->have_wr, &t->wr, &t->sub_wr,
+			   &t->step_wr);
 }
 
 /* Fields whose change takes the whole of feed_task.  Most records are of
@@ -468,24 +469,10 @@ void model_feed_task(void *m, const struct cap_rec *rec)
 			b[PF_MAJFLT] += (float)(maj - t->majflt);
 		t->majflt = maj;
 	}
-	if (changed & (1ull << CAP_TF_READ_BYTES)) {
-		uint64_t rdb = v[CAP_TF_READ_BYTES];
-		if (rdb != CAP_NA && t->have_rd && rdb >= t->rd) {
-			t->step_rd = own_step(rdb - t->rd, &t->sub_rd);
-			b[PF_RD_KB] += (float)t->step_rd / 1024.0f;
-		}
-		t->have_rd = rdb != CAP_NA;
-		t->rd = rdb;
-	}
-	if (changed & (1ull << CAP_TF_WRITE_BYTES)) {
-		uint64_t wrb = v[CAP_TF_WRITE_BYTES];
-		if (wrb != CAP_NA && t->have_wr && wrb >= t->wr) {
-			t->step_wr = own_step(wrb - t->wr, &t->sub_wr);
-			b[PF_WR_KB] += (float)t->step_wr / 1024.0f;
-		}
-		t->have_wr = wrb != CAP_NA;
-		t->wr = wrb;
-	}
+	if (changed & (1ull << CAP_TF_READ_BYTES))
+		io_reading(v[CAP_TF_READ_BYTES], true, &b[PF_RD_KB], &t->have_rd, &t->rd, &t->sub_rd, &t->step_rd);
+	if (changed & (1ull << CAP_TF_WRITE_BYTES))
+		io_reading(v[CAP_TF_WRITE_BYTES], true, &b[PF_WR_KB], &t->have_wr, &t->wr, &t->sub_wr, &t->step_wr);
 }
 
 void drop_task(struct model *mo, struct rd *r, struct tslot *t)
