@@ -6,7 +6,7 @@ b=$1
 d="$b/bench"
 mkdir -p "$d"
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Iformat -o "$d/format_bench" bench/format_bench.c \
-	format/reader.c format/inflate.c format/names.c format/writer.c -lzstd -pthread
+	format/reader.c format/inflate.c format/tidmap.c format/names.c format/writer.c -lzstd -pthread
 "$d/format_bench" 3600 "$d/format.zst"
 # The same bytes through the stock CLI, for a reader who trusts only that.
 zstd -qdc "$d/format.zst" > "$d/format.raw"
@@ -16,7 +16,7 @@ zstd -b3 -i3 -T1 "$d/format.raw" 2>&1 | tr '\r' '\n' | grep 'format.raw' | tail 
 # Format v2's design figures (FORMAT.md, "Why version 2 looks like this"):
 # the recorded seed sample (v1) replayed through today's writer with other
 # frame lengths and levels, flush points every 10 samples as at 1 Hz.
-${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Iformat -o "$d/recode" bench/recode.c format/reader.c format/inflate.c format/names.c format/writer.c -lzstd -pthread
+${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -Iformat -o "$d/recode" bench/recode.c format/reader.c format/inflate.c format/tidmap.c format/names.c format/writer.c -lzstd -pthread
 seed=samples/seed.zst
 n=$("$d/recode" "$seed" | cut -d' ' -f1)
 echo "seed sample as recorded (format 1): $(wc -c < "$seed") bytes, $(( $(wc -c < "$seed") / n )) bytes/sample"

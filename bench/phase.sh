@@ -17,7 +17,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 CC=${CC:-cc}
 $CC -O2 -o "$S/phase" bench/phase.c
-$CC -O2 -D_GNU_SOURCE -Iformat -o "$S/capdump" tests/capdump.c format/reader.c format/inflate.c format/names.c -lzstd -pthread
+$CC -O2 -D_GNU_SOURCE -Iformat -o "$S/capdump" tests/capdump.c format/reader.c format/inflate.c format/tidmap.c format/names.c -lzstd -pthread
 "$S/phase" 1000 300 > "$S/pid" &
 wpid=$!
 sleep 0.5

@@ -30,7 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 CC=${CC:-cc}
-$CC -O2 -D_GNU_SOURCE -Iformat -o "$S/capdump" tests/capdump.c format/reader.c format/inflate.c format/names.c -lzstd -pthread
+$CC -O2 -D_GNU_SOURCE -Iformat -o "$S/capdump" tests/capdump.c format/reader.c format/inflate.c format/tidmap.c format/names.c -lzstd -pthread
 $CC -O2 -D_GNU_SOURCE -o "$S/churn" bench/churn.c
 if [ -z "${SOAK_REUSE:-}" ]; then
 	rm -f "$S/soak.cap" "$S/churn.log"

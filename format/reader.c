@@ -10,6 +10,7 @@
 #include "cap.h"
 #include "codec.h"
 #include "inflate.h"
+#include "tidmap.h"
 #include "xxh32.h"
 
 #include <errno.h>
@@ -44,15 +45,6 @@ struct tslot {
 	uint64_t v[CAP_TF_COUNT];
 	const char *comm, *wchan, *cgroup;
 };
-/* tid -> slot: a direct table in pages for the tids a kernel hands out
- * (below PID_MAX_LIMIT, 2^22), a small hash for any larger tid a damaged
- * or hostile file names.  A page entry is a slot index, valid only while
- * the slot it names holds that tid in this frame, so a new frame needs
- * no clearing of the pages. */
-#define TID_DIRECT (1u << 22)
-#define TID_PAGE 4096u
-#define TID_NONE UINT32_MAX
-struct bigtid { uint32_t tid, slot; };
 
 struct cap_reader {
 	const uint8_t *buf;
@@ -75,8 +67,7 @@ struct cap_reader {
 	size_t narena_gen; /* counts moves of the arena, which stale names[] pointers */
 	struct rgroup *groups; size_t groups_n, groups_cap, gcursor;
 	struct tslot *tasks; size_t tasks_cap, tasks_n;
-	uint32_t *tid_page[TID_DIRECT / TID_PAGE];
-	struct bigtid *big; size_t big_cap, big_n;
+	struct tidmap tids; /* tid -> slot */
 	uint64_t prev_wall, prev_mono;
 	uint64_t prev_tid; /* v2: TASK tids are steps within a sample */
 
@@ -217,9 +208,7 @@ void cap_reader_free(struct cap_reader *r)
 	free(r->groups);
 	free(r->gat);
 	free(r->tasks);
-	for (size_t i = 0; i < TID_DIRECT / TID_PAGE; i++)
-		free(r->tid_page[i]);
-	free(r->big);
+	tidmap_free(&r->tids);
 	free(r);
 }
 
@@ -292,10 +281,7 @@ static void reset_frame_state(struct cap_reader *r)
 		r->groups[i].n = 0; /* keep the arrays for the next frame */
 	r->groups_n = 0;
 	r->tasks_n = 0;
-	if (r->big_n) {
-		memset(r->big, 0xff, r->big_cap * sizeof *r->big);
-		r->big_n = 0;
-	}
+	tidmap_new_frame(&r->tids);
 	r->prev_wall = r->prev_mono = 0;
 	r->header_seen = false;
 }
@@ -597,64 +583,16 @@ static bool group_index(struct rgroup *g, uint32_t name, size_t *at)
 	return true;
 }
 
-/* Where tid's slot index is kept: its page entry or its hash cell;
- * NULL when out of memory, or (create false) when it has none. */
-static uint32_t *tid_cell_slow(struct cap_reader *r, uint32_t tid, bool create);
-static inline uint32_t *tid_cell(struct cap_reader *r, uint32_t tid, bool create)
-{
-	uint32_t *pg = tid < TID_DIRECT ? r->tid_page[tid / TID_PAGE] : NULL;
-	return pg ? &pg[tid % TID_PAGE] : tid_cell_slow(r, tid, create);
-}
-
-static uint32_t *tid_cell_slow(struct cap_reader *r, uint32_t tid, bool create)
-{
-	if (tid < TID_DIRECT) {
-		uint32_t **pg = &r->tid_page[tid / TID_PAGE];
-		if (!create)
-			return NULL;
-		*pg = malloc(TID_PAGE * sizeof **pg);
-		if (!*pg)
-			return NULL;
-		memset(*pg, 0xff, TID_PAGE * sizeof **pg);
-		return &(*pg)[tid % TID_PAGE];
-	}
-	if (create && (r->big_n + 1) * 2 > r->big_cap) {
-		size_t oc = r->big_cap, nc = oc ? oc * 2 : 64;
-		struct bigtid *old = r->big, *nb = malloc(nc * sizeof *nb);
-		if (!nb)
-			return NULL;
-		memset(nb, 0xff, nc * sizeof *nb);
-		r->big = nb;
-		r->big_cap = nc;
-		r->big_n = 0;
-		for (size_t i = 0; i < oc; i++)
-			if (old[i].slot != TID_NONE)
-				*tid_cell_slow(r, old[i].tid, true) = old[i].slot;
-		free(old);
-	}
-	if (!r->big_cap)
-		return NULL;
-	size_t m = r->big_cap - 1, j = (tid * 2654435761u) & m;
-	for (; r->big[j].tid != TID_NONE || r->big[j].slot != TID_NONE; j = (j + 1) & m)
-		if (r->big[j].tid == tid)
-			return &r->big[j].slot;
-	if (!create)
-		return NULL;
-	r->big[j].tid = tid;
-	r->big_n++;
-	return &r->big[j].slot;
-}
-
 /* tid's slot in this frame, or TID_NONE. */
 static uint32_t task_find(struct cap_reader *r, uint32_t tid)
 {
-	uint32_t *c = tid_cell(r, tid, false);
+	uint32_t *c = tidmap_cell(&r->tids, tid, false);
 	return c && *c < r->tasks_n && r->tasks[*c].tid == tid ? *c : TID_NONE;
 }
 
 static inline __attribute__((always_inline)) struct tslot *task_slot(struct cap_reader *r, uint32_t tid)
 {
-	uint32_t *c = tid_cell(r, tid, true);
+	uint32_t *c = tidmap_cell(&r->tids, tid, true);
 	if (!c)
 		return NULL;
 	if (*c < r->tasks_n && r->tasks[*c].tid == tid)
@@ -941,7 +879,7 @@ static int frame_record(struct cap_reader *r, struct cap_rec *rec)
 			uint32_t slot = task_find(r, (uint32_t)tid);
 			if (slot != TID_NONE) {
 				rec->u.exit.slot = slot + 1;
-				*tid_cell(r, (uint32_t)tid, false) = TID_NONE;
+				*tidmap_cell(&r->tids, (uint32_t)tid, false) = TID_NONE;
 			}
 		}
 		break;

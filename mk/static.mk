@@ -200,9 +200,9 @@ $(foreach a,$(STATIC_HOST) $(CROSS_ALL),$(eval $(call static_arch,$(a))))
 
 # The host-side checker: decodes a capture with format/reader.c and prints
 # every record as text, so two captures can be compared with diff.
-$(S)/capdump: tests/capdump.c format/reader.c format/inflate.c format/names.c format/cap.h format/codec.h format/inflate.h
+$(S)/capdump: tests/capdump.c format/reader.c format/inflate.c format/tidmap.c format/names.c format/cap.h format/codec.h format/inflate.h format/tidmap.h
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O2 -o $@ tests/capdump.c format/reader.c format/inflate.c format/names.c -lzstd -pthread
+	$(Q)$(CC) $(CPPFLAGS) -std=c11 $(WARN) -O2 -o $@ tests/capdump.c format/reader.c format/inflate.c format/tidmap.c format/names.c -lzstd -pthread
 
 # Proves the fetch falls back: past a listed version the mirror does not
 # serve, and to Debian's binary libzstd.a when no source is served at all.
