@@ -53,7 +53,7 @@ struct cap_reader {
 	void *owned;               /* malloc'd copy, or NULL */
 	ZSTD_DCtx *dc;
 
-	uint8_t *fb; size_t fb_cap, flen, fpos; /* the decoded frame */
+	struct fbuf fb; size_t fpos; /* the decoded frame, and where in it */
 	bool in_frame, header_seen;
 	uint64_t frame_off;
 	/* a cut or damaged v2 frame: reported once its verified part is read */
@@ -197,7 +197,7 @@ void cap_reader_free(struct cap_reader *r)
 		munmap(r->map, r->map_len);
 	free(r->owned);
 	ZSTD_freeDCtx(r->dc);
-	free(r->fb);
+	free(r->fb.p);
 	free(r->names);
 	free(r->narena);
 	for (size_t i = 0; i < r->groups_cap; i++) {
@@ -231,12 +231,7 @@ static int damage(struct cap_reader *r, struct cap_rec *rec, size_t off, size_t 
 /* Decodes the frame at r->pos into r->fb (cap_inflate). */
 static const char *inflate_frame(struct cap_reader *r, size_t csize, size_t step)
 {
-	struct fbuf f = { r->fb, r->fb_cap, 0 };
-	const char *err = cap_inflate(r->dc, r->buf + r->pos, csize, step, &f);
-	r->fb = f.p;
-	r->fb_cap = f.cap;
-	r->flen = f.len;
-	return err;
+	return cap_inflate(r->dc, r->buf + r->pos, csize, step, &r->fb);
 }
 
 /* The frame at start as the worker decoded it, swapped in for r->fb; false
@@ -246,15 +241,13 @@ static bool take_ahead(struct cap_reader *r, size_t start)
 	if (!ahead_take(&r->ahead, start))
 		return false;
 	struct fbuf f = r->ahead.fb;
-	r->ahead.fb = (struct fbuf){ r->fb, r->fb_cap, 0 };
-	r->fb = f.p;
-	r->fb_cap = f.cap;
-	r->flen = f.len;
+	r->ahead.fb = r->fb;
+	r->fb = f;
 	return true;
 }
 
-/* Has the worker decode the frame that follows the one at r->pos - 1,
- * past any skippable frames, while this one is read. */
+/* Has the worker decode the zstd frame at r->pos, past any skippable
+ * ones, while the records of this one are read. */
 static void start_ahead(struct cap_reader *r)
 {
 	size_t at = r->pos;
@@ -336,12 +329,12 @@ static inline uint64_t get_u(struct cur *c)
 static size_t verified_prefix(const struct cap_reader *r)
 {
 	size_t pos = 0, seg = 0, good = 0;
-	while (pos < r->flen) {
-		struct cur c = { r->fb + pos, r->flen - pos, false };
+	while (pos < r->fb.len) {
+		struct cur c = { r->fb.p + pos, r->fb.len - pos, false };
 		uint64_t type = get_u(&c), len = get_u(&c);
 		if (c.bad || len > c.n)
 			break;
-		size_t hl = (size_t)(c.p - (r->fb + pos));
+		size_t hl = (size_t)(c.p - (r->fb.p + pos));
 		struct cur b = { c.p, (size_t)len, false };
 		if (pos == 0) {
 			size_t ml = strlen(CAP_MAGIC);
@@ -353,7 +346,7 @@ static size_t verified_prefix(const struct cap_reader *r)
 				return 0; /* v1 has no checkpoints: a frame is all or nothing */
 		} else if (type == CAP_CHECKPOINT) {
 			uint64_t n = get_u(&b), h = get_u(&b);
-			if (b.bad || n != pos - seg || h != cap_xxh32(r->fb + seg, pos - seg))
+			if (b.bad || n != pos - seg || h != cap_xxh32(r->fb.p + seg, pos - seg))
 				break;
 			good = seg = pos + hl + (size_t)len;
 		}
@@ -370,7 +363,7 @@ static int partial_frame(struct cap_reader *r, struct cap_rec *rec, size_t start
 	size_t good = verified_prefix(r);
 	if (!good)
 		return 0;
-	r->flen = good;
+	r->fb.len = good;
 	r->pos = next;
 	r->in_frame = true;
 	r->fpos = 0;
@@ -820,14 +813,14 @@ static inline __attribute__((always_inline)) bool parse_task(struct cap_reader *
 
 static int frame_record(struct cap_reader *r, struct cap_rec *rec)
 {
-	struct cur c = { r->fb + r->fpos, r->flen - r->fpos, false };
+	struct cur c = { r->fb.p + r->fpos, r->fb.len - r->fpos, false };
 	uint64_t type = get_u(&c), len = get_u(&c);
 	if (c.bad || len > c.n) {
 		r->in_frame = false;
 		return damage(r, rec, r->frame_off, r->pos - r->frame_off,
 			      "record runs past the end of its frame; rest of frame skipped");
 	}
-	size_t hl = (size_t)(c.p - (r->fb + r->fpos));
+	size_t hl = (size_t)(c.p - (r->fb.p + r->fpos));
 	struct cur b = { c.p, (size_t)len, false };
 	r->fpos += hl + (size_t)len;
 	rec->type = (enum cap_type)type;
@@ -933,8 +926,8 @@ static int task_run(struct cap_reader *r, struct cap_rec *rec)
 	t->type = CAP_TASK;
 	t->frame_offset = r->frame_off;
 	/* in registers across the callback, which cannot see them */
-	const uint8_t *fb = r->fb;
-	size_t fpos = r->fpos, flen = r->flen;
+	const uint8_t *fb = r->fb.p;
+	size_t fpos = r->fpos, flen = r->fb.len;
 	while (fpos < flen && fb[fpos] == CAP_TASK) {
 		struct cur c = { fb + fpos + 1, flen - fpos - 1, false };
 		uint64_t len = get_u(&c);
@@ -958,11 +951,11 @@ int cap_next(struct cap_reader *r, struct cap_rec *rec)
 {
 	memset(rec, 0, sizeof *rec);
 	for (;;) {
-		if (r->in_frame && r->fpos < r->flen) {
-			if (r->task_fn && r->header_seen && r->fb[r->fpos] == CAP_TASK) {
+		if (r->in_frame && r->fpos < r->fb.len) {
+			if (r->task_fn && r->header_seen && r->fb.p[r->fpos] == CAP_TASK) {
 				if (task_run(r, rec))
 					return 1;
-				if (r->fpos >= r->flen)
+				if (r->fpos >= r->fb.len)
 					continue;
 			}
 			int rc = frame_record(r, rec);
