@@ -8,27 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* win_mean of every metric over samples [a, b), in one pass over the
- * rows: a sample is one row of M_COUNT doubles, and a pass per metric
- * reads one cache line per value.  The sums are added in win_mean's order,
- * so the means are the same to the bit. */
-void metric_means(const struct model *mo, int a, int b, double *m)
-{
-	double s[M_COUNT] = { 0 };
-	int n[M_COUNT] = { 0 };
-	for (int i = a < 0 ? 0 : a; i < b && i < mo->nsamples; i++) {
-		const double *row = &mo->m[(size_t)i * M_COUNT];
-		for (int k = 0; k < M_COUNT; k++) {
-			if (!isnan(row[k])) {
-				s[k] += row[k];
-				n[k]++;
-			}
-		}
-	}
-	for (int k = 0; k < M_COUNT; k++)
-		m[k] = n[k] ? s[k] / n[k] : NAN;
-}
-
 void actx_means(struct actx *c)
 {
 	metric_means(c->hm, c->ha, c->hb, c->hmeans);

@@ -117,8 +117,6 @@ extern const struct detector detectors[];
 extern const size_t ndetectors;
 
 /* helpers for detectors, the report and renderers (actx.c) */
-/* win_mean of every metric at once, into m[M_COUNT] */
-void metric_means(const struct model *mo, int a, int b, double *m);
 void actx_means(struct actx *c); /* once ha..fb are set */
 double hmean(const struct actx *c, int k);
 double fmean(const struct actx *c, int k);

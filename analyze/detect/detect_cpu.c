@@ -7,7 +7,7 @@
 
 int detect_cpu(const struct actx *c, struct finding *f)
 {
-	int k = isnan(win_mean(c->fm, M_PROCS_RUN, c->fa, c->fb)) ? M_TASKS_R : M_PROCS_RUN;
+	int k = isnan(c->fmeans[M_PROCS_RUN]) ? M_TASKS_R : M_PROCS_RUN;
 	double rf = fmean(c, k), rh = hmean(c, k);
 	double idle = fmean(c, M_CPU_IDLE) + fmean(c, M_CPU_IOWAIT);
 	if (rf < 1.5 * c->ncpu || idle >= 10)

@@ -157,6 +157,8 @@ double ent_max(const struct model *mo, const struct entity *e, int f, int a, int
 
 /* Mean / max / min of a metric over samples [a, b), NaN when none. */
 double win_mean(const struct model *mo, int k, int a, int b);
+/* win_mean of every metric at once, into m[M_COUNT] */
+void metric_means(const struct model *mo, int a, int b, double *m);
 double win_max(const struct model *mo, int k, int a, int b);
 double win_min(const struct model *mo, int k, int a, int b);
 /* Sample index at or after t seconds from start (clamped). */

@@ -55,6 +55,27 @@ double win_mean(const struct model *mo, int k, int a, int b)
 	return n ? s / n : NAN;
 }
 
+/* win_mean of every metric over samples [a, b), in one pass over the
+ * rows: a sample is one row of M_COUNT doubles, and a pass per metric
+ * reads one cache line per value.  The sums are added in win_mean's order,
+ * so the means are the same to the bit. */
+void metric_means(const struct model *mo, int a, int b, double *m)
+{
+	double s[M_COUNT] = { 0 };
+	int n[M_COUNT] = { 0 };
+	for (int i = a < 0 ? 0 : a; i < b && i < mo->nsamples; i++) {
+		const double *row = &mo->m[(size_t)i * M_COUNT];
+		for (int k = 0; k < M_COUNT; k++) {
+			if (!isnan(row[k])) {
+				s[k] += row[k];
+				n[k]++;
+			}
+		}
+	}
+	for (int k = 0; k < M_COUNT; k++)
+		m[k] = n[k] ? s[k] / n[k] : NAN;
+}
+
 /* The largest (sign > 0) or smallest (sign < 0) known value of metric k
  * over samples [a, b), NaN when none is known. */
 static double win_extreme(const struct model *mo, int k, int a, int b, int sign)
